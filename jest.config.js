@@ -1,0 +1,36 @@
+/**
+ * Three projects, one run:
+ *  - node:        unit tests and the end-to-end tests through the real wx-server-sdk and the emulator
+ *  - miniprogram: the real page under miniprogram-simulate (jsdom)
+ *  - web:         the H5 jump page in headless Chromium
+ * TypeScript is transpiled by ts-jest without type-checking; `npm run typecheck` does that once.
+ */
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true, diagnostics: false }],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  projects: [
+    {
+      displayName: 'node',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/miniprogram/', '<rootDir>/test/web/'],
+    },
+    {
+      displayName: 'miniprogram',
+      testEnvironment: 'jsdom',
+      transform,
+      testMatch: ['<rootDir>/test/miniprogram/**/*.test.ts'],
+    },
+    {
+      displayName: 'web',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/web/**/*.test.ts'],
+    },
+  ],
+};

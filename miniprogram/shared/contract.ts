@@ -1,0 +1,177 @@
+/**
+ * genScheme's contract: what a caller sends (the event) and what it gets back (the reply).
+ *
+ * The one source of truth for the cloud function, the mini-program client and the H5 page:
+ * change a type here and every caller that relies on it stops type-checking.
+ * Types, plus one type guard.
+ */
+import type { EnvVersion } from './rules';
+
+export type { EnvVersion };
+
+export type Action = 'generate' | 'query' | 'quota' | 'plaintext';
+
+/** jump_wxa in the cloud-call (camelCase) shape. */
+export interface JumpWxa {
+  /** A page of the published mini program, no query string; empty = home page. A leading `/` is accepted. */
+  path?: string;
+  /** `k1=v1&k2=v2`, ≤ 1024 chars of digits, letters and !#$&'()*+,/:;=?@-._~% */
+  query?: string;
+  /** release (default) · trial · develop; matters only outside WeChat. */
+  envVersion?: EnvVersion;
+}
+
+/** jump_wxa in the HTTPS (snake_case) shape. */
+export interface JumpWxaSnake {
+  path?: string;
+  query?: string;
+  env_version?: EnvVersion;
+}
+
+interface CallerFields {
+  /** Grants trusted rights when it equals the function's GENSCHEME_ADMIN_TOKEN. Never echoed. */
+  adminToken?: string;
+}
+
+/** `action: "generate"` (the default), cloud-call shape. */
+export interface GenerateRequest extends CallerFields {
+  action?: 'generate';
+  jumpWxa?: JumpWxa;
+  /** Legacy: the platform treats every link as expiring; `false` is accepted with a warning. */
+  isExpire?: boolean;
+  /** 0 = expireTime, 1 = expireInterval. Inferred when left out. */
+  expireType?: 0 | 1;
+  /** Unix seconds, more than 1 minute and at most 30 days ahead. */
+  expireTime?: number;
+  /** Whole days, 1 … 30. */
+  expireInterval?: number;
+  /** Custom parameter appended to the link as `&cq=` (≤ 256 chars). */
+  cq?: string;
+}
+
+/** `action: "generate"`, HTTPS shape (as pasted from the HTTPS docs). */
+export interface GenerateRequestSnake extends CallerFields {
+  action?: 'generate';
+  jump_wxa?: JumpWxaSnake;
+  is_expire?: boolean;
+  expire_type?: 0 | 1;
+  expire_time?: number;
+  expire_interval?: number;
+  cq?: string;
+}
+
+/** `action: "query"`: what WeChat knows about a link (encrypted, with `cq`, or plaintext). */
+export interface QueryRequest extends CallerFields {
+  action: 'query';
+  scheme: string;
+}
+
+/** `action: "quota"`: today's remaining visit quota. */
+export interface QuotaRequest extends CallerFields {
+  action: 'quota';
+}
+
+/** `action: "plaintext"`: a plaintext link built locally — no API call, no quota. */
+export interface PlaintextRequest extends CallerFields {
+  action: 'plaintext';
+  jumpWxa?: JumpWxa;
+  jump_wxa?: JumpWxaSnake;
+}
+
+export type GenSchemeRequest =
+  | GenerateRequest
+  | GenerateRequestSnake
+  | QueryRequest
+  | QuotaRequest
+  | PlaintextRequest;
+
+/** Something adjusted, or worth knowing, about a request that still succeeded. */
+export interface Warning {
+  code: string;
+  zh: string;
+  en: string;
+}
+
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+interface SuccessBase {
+  errcode: 0;
+  errmsg: 'ok';
+  warnings: Warning[];
+}
+
+export interface GenerateReply extends SuccessBase {
+  action: 'generate';
+  /** `weixin://dl/business/?t=TICKET` (with `&cq=` when a cq was given). */
+  openlink: string;
+  /** Unix seconds when the link stops working. */
+  expireTime: number;
+  /** The same, as an ISO 8601 UTC string. */
+  expireAt: string;
+  /** https link of the H5 jump page for SMS, when the function knows the page's base URL. */
+  h5Url?: string;
+  /** How many calls to WeChat it took (retries of -1 / 44990 included). */
+  attempts: number;
+}
+
+export interface QueryReply extends SuccessBase {
+  action: 'query';
+  scheme: string;
+  appid: string;
+  path: string;
+  query: string;
+  envVersion: string;
+  /** Unix seconds. */
+  createTime: number;
+  /** Unix seconds; 0 = never expires (plaintext links). */
+  expireTime: number;
+  expired: boolean;
+  attempts: number;
+}
+
+export interface QuotaReply extends SuccessBase {
+  action: 'quota';
+  remainVisitQuota: number;
+  attempts: number;
+}
+
+export interface PlaintextReply extends SuccessBase {
+  action: 'plaintext';
+  openlink: string;
+  h5Url?: string;
+}
+
+export type SuccessReply = GenerateReply | QueryReply | QuotaReply | PlaintextReply;
+
+/** Where a failure was found. */
+export type FailureSource = 'input' | 'policy' | 'wechat' | 'cloud' | 'genscheme';
+
+export interface ErrorReply {
+  /** WeChat's errcode, the cloud-call errCode, or genScheme's own (negative, -9000xx). */
+  errcode: number;
+  /** English one-line summary, as WeChat's errmsg is. */
+  errmsg: string;
+  /** What went wrong. */
+  message: Bilingual;
+  /** What to do about it. */
+  hint: Bilingual;
+  /** The field at fault, dotted (`jumpWxa.query`), when there is one. */
+  field?: string;
+  /** The rule id (see rules.ts / catalogue.ts). */
+  rule?: string;
+  /** Whether calling again later can help. */
+  retryable: boolean;
+  source: FailureSource;
+  action: Action;
+  attempts?: number;
+  warnings?: Warning[];
+}
+
+export type GenSchemeReply = SuccessReply | ErrorReply;
+
+export function isErrorReply(reply: GenSchemeReply): reply is ErrorReply {
+  return reply.errcode !== 0;
+}

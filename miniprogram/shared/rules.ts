@@ -326,7 +326,9 @@ export function checkPlaintext(parts: PlaintextParts): Problem | null {
 }
 
 export function buildPlaintextLink(parts: PlaintextParts): string {
-  const path = encodeURIComponent(normalisePath(parts.path));
+  // GUIDE shows the path as is (pages/index/index) and only the query url-encoded; encodeURI
+  // keeps the slashes and escapes anything unusual.
+  const path = encodeURI(normalisePath(parts.path));
   const query = encodeURIComponent(parts.query ?? '');
   const env = parts.envVersion ?? DEFAULT_ENV_VERSION;
   return `${SCHEME_PREFIX}appid=${parts.appid}&path=${path}&query=${query}&env_version=${env}`;

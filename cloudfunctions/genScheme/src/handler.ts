@@ -1,0 +1,333 @@
+/**
+ * genScheme's work, with the outside world passed in: the openapi client, the clock, the
+ * caller's WeChat context, the page list and the configuration. Only index.ts touches
+ * wx-server-sdk. The handler never throws: every path ends in a reply.
+ */
+import type { Action, ErrorReply, GenSchemeReply, GenerateReply, PlaintextReply, QueryReply, QuotaReply } from '../../../miniprogram/shared/contract';
+import {
+  GENERATE_CALLS_PER_SECOND,
+  SCHEME_PREFIX,
+  appendCq,
+  buildPlaintextLink,
+  checkEnvVersion,
+  checkPath,
+  checkPlaintext,
+  normalisePath,
+  ticketOf,
+  type EnvVersion,
+} from '../../../miniprogram/shared/rules';
+import { GS } from './catalogue';
+import type { Clock } from './clock';
+import { parseEvent, shownName, type GenerateInput, type PlaintextInput } from './event';
+import { planGenerate } from './generate';
+import { WindowLimiter } from './limiter';
+import { classify, Gate, type Caller, type Denial, type WxContext } from './policy';
+import { ownReply, problemReply, thrownReply } from './reply';
+import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry';
+
+/** The slice of `cloud.openapi` genScheme uses (wx-server-sdk types it as `any`). */
+export interface OpenApi {
+  urlscheme: {
+    generate(request: Record<string, unknown>): Promise<unknown>;
+    query(request: Record<string, unknown>): Promise<unknown>;
+  };
+}
+
+/** What the runtime passes as the second argument of `main`. */
+export interface RuntimeContext {
+  /** The function's timeout, ms (CloudBase passes it; 3 s is the default timeout). */
+  time_limit_in_ms?: number;
+  [key: string]: unknown;
+}
+
+export interface Settings {
+  /** Pages of the mini program (main package and subpackages), from app.json at build time. */
+  pages: readonly string[];
+  /** GENSCHEME_ADMIN_TOKEN: grants trusted rights to an event carrying it. */
+  adminToken?: string;
+  /** GENSCHEME_APPID: for plaintext links when the caller's APPID is unknown. */
+  appid?: string;
+  /** GENSCHEME_H5_BASE_URL: the H5 jump page, e.g. https://<env>.tcloudbaseapp.com/jump.html */
+  h5BaseUrl?: string;
+  gate: Gate;
+  retry?: RetryPolicy;
+}
+
+export interface Deps {
+  openapi: OpenApi;
+  clock: Clock;
+  settings: Settings;
+  /** One line per call, for the cloud console. */
+  log: (line: string) => void;
+}
+
+export const DEFAULT_TIME_LIMIT_MS = 3000;
+
+/** One structured log line per call (never the token, OPENID only hashed). */
+interface CallLog {
+  action: Action | 'invalid';
+  caller: string;
+  reason: string;
+  openid?: string;
+  outcome: 'ok' | 'rejected' | 'denied' | 'failed';
+  errcode: number;
+  rule?: string;
+  ms: number;
+  attempts: number;
+  waitedMs?: number;
+}
+
+function toNumber(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string') return Number(value);
+  // json-bigint hands big integers back as {s, e, c} objects (cloudbase-wire.md).
+  if (value && typeof value === 'object' && 'c' in value && Array.isArray((value as { c: unknown }).c)) return Number(String(value));
+  return NaN;
+}
+
+function h5UrlFor(base: string | undefined, params: Record<string, string>): string | undefined {
+  if (!base) return undefined;
+  const qs = Object.entries(params).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+  return `${base}${base.includes('?') ? '&' : '?'}${qs}`;
+}
+
+export function createHandler(deps: Deps) {
+  const { openapi, clock, settings, log } = deps;
+  const retryPolicy = settings.retry ?? DEFAULT_RETRY;
+  // platform-rules §5: at most 100 generate calls per second per mini program. One instance
+  // paces itself below that; several instances together can still exceed it (then 44990 is retried).
+  const pace = new WindowLimiter(GENERATE_CALLS_PER_SECOND, 1000);
+
+  function denialReply(denial: Denial, action: Action): ErrorReply {
+    const code = denial.code.startsWith('rate') ? GS.RATE_LIMITED : denial.code === 'public-disabled' ? GS.PUBLIC_DISABLED : GS.POLICY_DENIED;
+    return ownReply(code, action, 'policy', { zh: denial.zh, en: denial.en }, { zh: denial.hintZh, en: denial.hintEn }, {
+      rule: `policy.${denial.code}`,
+      ...(denial.field ? { field: denial.field } : {}),
+    });
+  }
+
+  /** Calls WeChat with pacing and retries inside the time budget. */
+  async function callWeChat<T>(fn: () => Promise<T>, deadline: number, paced: boolean) {
+    const attempt = async () => {
+      if (paced) {
+        for (;;) {
+          const slot = pace.take('generate', clock.now());
+          if (slot.ok) break;
+          if (clock.now() + slot.retryAfterMs + retryPolicy.reserveMs > deadline) {
+            throw Object.assign(new Error('paced: more than 100 generate calls in one second on this instance'), { errCode: 44990, errMsg: 'genScheme held the call: more than 100 generate calls per second (44990)' });
+          }
+          await clock.sleep(slot.retryAfterMs);
+        }
+      }
+      return fn();
+    };
+    return withRetry(attempt, clock, deadline, retryPolicy);
+  }
+
+  async function generate(input: GenerateInput, names: Record<string, string>, caller: Caller, deadline: number, record: CallLog): Promise<GenSchemeReply> {
+    const nowSeconds = Math.floor(clock.now() / 1000);
+    const planned = planGenerate(input, names, nowSeconds, settings.pages);
+    if ('problem' in planned) {
+      record.outcome = 'rejected';
+      return problemReply(planned.problem, 'generate');
+    }
+    const { plan } = planned;
+    const denial =
+      settings.gate.authorize(caller, {
+        action: 'generate',
+        path: plan.call.jumpWxa.path,
+        envVersion: plan.call.jumpWxa.envVersion,
+        days: plan.days,
+        queryLength: plan.call.jumpWxa.query.length,
+      }) ?? settings.gate.admitRate(caller, clock.now());
+    if (denial) {
+      record.outcome = 'denied';
+      return denialReply({ ...denial, field: denial.field ? shownName(names, denial.field) : undefined }, 'generate');
+    }
+    const outcome = await callWeChat(() => openapi.urlscheme.generate({ ...plan.call }), deadline, true);
+    record.attempts = outcome.attempts;
+    record.waitedMs = outcome.waits.reduce((a, b) => a + b, 0);
+    if (!outcome.ok) {
+      record.outcome = 'failed';
+      return thrownReply(outcome.error, 'generate', outcome.attempts, plan.warnings);
+    }
+    const result = outcome.value as { openlink?: unknown } | undefined;
+    const openlink = result && typeof result.openlink === 'string' ? result.openlink : '';
+    if (!ticketOf(openlink)) {
+      // cloudbase-wire.md: an empty 200 body comes back as "success" without a link.
+      record.outcome = 'failed';
+      return ownReply(GS.NO_OPENLINK, 'generate', 'wechat', {
+        zh: '微信返回成功,但回复中没有有效的 openlink。', en: 'WeChat answered success, but the reply holds no valid openlink.',
+      }, undefined, { attempts: outcome.attempts, warnings: plan.warnings });
+    }
+    const ticket = ticketOf(openlink) as string;
+    const link = plan.cq !== undefined && plan.cq !== '' ? appendCq(openlink, plan.cq) : openlink;
+    const reply: GenerateReply = {
+      errcode: 0,
+      errmsg: 'ok',
+      action: 'generate',
+      openlink: link,
+      expireTime: plan.expireTime,
+      expireAt: new Date(plan.expireTime * 1000).toISOString(),
+      warnings: plan.warnings,
+      attempts: outcome.attempts,
+    };
+    const h5Url = h5UrlFor(settings.h5BaseUrl, plan.cq ? { t: ticket, cq: plan.cq } : { t: ticket });
+    if (h5Url) reply.h5Url = h5Url;
+    return reply;
+  }
+
+  async function query(scheme: string, caller: Caller, deadline: number, record: CallLog): Promise<GenSchemeReply> {
+    const plaintext = scheme.startsWith(SCHEME_PREFIX) && /[?&]appid=/.test(scheme);
+    if (!ticketOf(scheme) && !plaintext) {
+      record.outcome = 'rejected';
+      return problemReply({
+        errcode: 40097, field: 'scheme', rule: 'scheme.format',
+        zh: `scheme "${scheme.slice(0, 60)}" 不是 weixin://dl/business/ 链接。`,
+        en: `scheme "${scheme.slice(0, 60)}" is not a weixin://dl/business/ link.`,
+        hintZh: '传入完整链接,例如 weixin://dl/business/?t=XXXX(可带 &cq=)。',
+        hintEn: 'Pass the whole link, e.g. weixin://dl/business/?t=XXXX (an &cq= may follow).',
+      }, 'query');
+    }
+    const denial = settings.gate.authorize(caller, { action: 'query' }) ?? settings.gate.admitRate(caller, clock.now());
+    if (denial) {
+      record.outcome = 'denied';
+      return denialReply(denial, 'query');
+    }
+    const outcome = await callWeChat(() => openapi.urlscheme.query({ scheme, queryType: 0 }), deadline, false);
+    record.attempts = outcome.attempts;
+    if (!outcome.ok) {
+      record.outcome = 'failed';
+      return thrownReply(outcome.error, 'query', outcome.attempts);
+    }
+    const info = ((outcome.value as { schemeInfo?: Record<string, unknown> } | undefined)?.schemeInfo ?? {}) as Record<string, unknown>;
+    const expireTime = toNumber(info.expireTime);
+    const createTime = toNumber(info.createTime);
+    const nowSeconds = Math.floor(clock.now() / 1000);
+    const reply: QueryReply = {
+      errcode: 0,
+      errmsg: 'ok',
+      action: 'query',
+      scheme,
+      appid: String(info.appid ?? ''),
+      path: String(info.path ?? ''),
+      query: String(info.query ?? ''),
+      envVersion: String(info.envVersion ?? ''),
+      createTime: Number.isFinite(createTime) ? createTime : 0,
+      expireTime: Number.isFinite(expireTime) ? expireTime : 0,
+      expired: Number.isFinite(expireTime) && expireTime > 0 && expireTime <= nowSeconds,
+      warnings: [],
+      attempts: outcome.attempts,
+    };
+    if (reply.expired) reply.warnings.push({ code: 'query.expired', zh: '该链接已过期。', en: 'This link has expired.' });
+    return reply;
+  }
+
+  async function quota(caller: Caller, deadline: number, record: CallLog): Promise<GenSchemeReply> {
+    const denial = settings.gate.authorize(caller, { action: 'quota' }) ?? settings.gate.admitRate(caller, clock.now());
+    if (denial) {
+      record.outcome = 'denied';
+      return denialReply(denial, 'quota');
+    }
+    const outcome = await callWeChat(() => openapi.urlscheme.query({ queryType: 1 }), deadline, false);
+    record.attempts = outcome.attempts;
+    if (!outcome.ok) {
+      record.outcome = 'failed';
+      return thrownReply(outcome.error, 'quota', outcome.attempts);
+    }
+    const info = (outcome.value as { quotaInfo?: { remainVisitQuota?: unknown } } | undefined)?.quotaInfo;
+    const remain = toNumber(info?.remainVisitQuota);
+    if (!Number.isFinite(remain)) {
+      record.outcome = 'failed';
+      return ownReply(GS.NO_OPENLINK, 'quota', 'wechat', { zh: '微信的回复中没有剩余次数。', en: 'WeChat\'s reply holds no remaining quota.' }, undefined, { attempts: outcome.attempts });
+    }
+    const reply: QuotaReply = { errcode: 0, errmsg: 'ok', action: 'quota', remainVisitQuota: remain, warnings: [], attempts: outcome.attempts };
+    return reply;
+  }
+
+  function plaintextLink(input: PlaintextInput, names: Record<string, string>, caller: Caller, record: CallLog): GenSchemeReply {
+    const jump = input.jumpWxa ?? {};
+    const path = jump.path ?? '';
+    const envVersion = jump.envVersion ?? 'release';
+    const pathProblem = checkPath(path, settings.pages, shownName(names, 'jumpWxa.path'));
+    const envProblem = checkEnvVersion(envVersion, shownName(names, 'jumpWxa.envVersion'));
+    const appid = settings.appid || caller.appid || '';
+    const parts = { appid, path: normalisePath(path), query: jump.query ?? '', envVersion: envVersion as EnvVersion };
+    const problem = pathProblem ?? envProblem ?? checkPlaintext(parts);
+    if (problem) {
+      record.outcome = 'rejected';
+      return problemReply(problem, 'plaintext');
+    }
+    const denial =
+      settings.gate.authorize(caller, { action: 'plaintext', path: parts.path, envVersion, queryLength: parts.query.length }) ??
+      settings.gate.admitRate(caller, clock.now());
+    if (denial) {
+      record.outcome = 'denied';
+      return denialReply(denial, 'plaintext');
+    }
+    const reply: PlaintextReply = {
+      errcode: 0,
+      errmsg: 'ok',
+      action: 'plaintext',
+      openlink: buildPlaintextLink(parts),
+      warnings: [{
+        code: 'plaintext.declare',
+        zh: `明文 Scheme 只对在小程序管理后台「设置 → 隐私与安全 → 明文 Scheme 拉起此小程序」中声明过的页面有效(${parts.path});未声明时打开会失败(85405)。`,
+        en: `A plaintext scheme works only for pages declared in the MP admin (设置 → 隐私与安全 → 明文 Scheme 拉起此小程序): ${parts.path}; otherwise opening it fails (85405).`,
+      }],
+    };
+    const h5Url = h5UrlFor(settings.h5BaseUrl, { path: parts.path, query: parts.query, env_version: envVersion });
+    if (h5Url) reply.h5Url = h5Url;
+    return reply;
+  }
+
+  return async function handle(event: unknown, context: RuntimeContext | undefined, wxContext: WxContext): Promise<GenSchemeReply> {
+    const started = clock.now();
+    const limit = typeof context?.time_limit_in_ms === 'number' && context.time_limit_in_ms > 0 ? context.time_limit_in_ms : DEFAULT_TIME_LIMIT_MS;
+    const deadline = started + limit;
+    const record: CallLog = { action: 'invalid', caller: '-', reason: '-', outcome: 'ok', errcode: 0, ms: 0, attempts: 0 };
+    let reply: GenSchemeReply;
+    try {
+      const parsed = parseEvent(event);
+      if ('problem' in parsed) {
+        record.outcome = 'rejected';
+        const action = typeof (event as { action?: unknown } | null)?.action === 'string' ? ((event as { action: Action }).action) : 'generate';
+        reply = problemReply(parsed.problem, action);
+      } else {
+        const { input, adminToken, names } = parsed.parsed;
+        const caller = classify(wxContext ?? {}, adminToken, settings.adminToken, settings.gate.policy);
+        record.action = input.action;
+        record.caller = caller.class;
+        record.reason = caller.reason;
+        if (caller.openidHash) record.openid = caller.openidHash;
+        switch (input.action) {
+          case 'generate':
+            reply = await generate(input, names, caller, deadline, record);
+            break;
+          case 'query':
+            reply = await query(input.scheme, caller, deadline, record);
+            break;
+          case 'quota':
+            reply = await quota(caller, deadline, record);
+            break;
+          case 'plaintext':
+            reply = plaintextLink(input, names, caller, record);
+            break;
+        }
+      }
+    } catch (error) {
+      // A bug of ours: still a reply, and the log says what happened.
+      record.outcome = 'failed';
+      reply = thrownReply(Object.assign(new Error(String((error as Error)?.message ?? error)), { errCode: GS.INTERNAL }), 'generate', record.attempts);
+    }
+    record.errcode = reply.errcode;
+    if (reply.errcode !== 0) record.rule = (reply as ErrorReply).rule;
+    record.ms = clock.now() - started;
+    try {
+      log(JSON.stringify({ genScheme: 1, ...record }));
+    } catch {
+      // Logging must never turn a reply into a failure.
+    }
+    return reply;
+  };
+}

@@ -1,0 +1,322 @@
+/**
+ * Who may create what. Any mini-program user can call a cloud function, and so can a web page
+ * once the environment allows anonymous access; without a policy one script could burn the
+ * 500,000-a-day generation cap (platform-rules §5) or mint develop/trial links.
+ *
+ * Caller classes, from cloud.getWXContext() (platform-rules §7):
+ *  - trusted: last hop of SOURCE is `scf` (another function of this environment) or `wx_trigger`
+ *    (a timer); an OPENID on the admin list; or the admin token in the event.
+ *  - user:    a mini-program user (OPENID present, not an admin).
+ *  - public:  everyone else. No OPENID never means trusted: web, HTTP and console calls lack one.
+ */
+import { createHash, timingSafeEqual } from 'crypto';
+import * as z from 'zod/mini';
+import type { Action, EnvVersion } from '../../../miniprogram/shared/contract';
+import { ENV_VERSIONS, EXPIRE_INTERVAL_MAX_DAYS, QUERY_MAX_LENGTH } from '../../../miniprogram/shared/rules';
+import { WindowLimiter } from './limiter';
+
+export type CallerClass = 'trusted' | 'user' | 'public';
+
+export interface WxContext {
+  OPENID?: string;
+  APPID?: string;
+  UNIONID?: string;
+  SOURCE?: string;
+  CLIENTIP?: string;
+  CLIENTIPV6?: string;
+  ENV?: string;
+}
+
+export interface Caller {
+  class: CallerClass;
+  /** Why this class, for the log: `source:scf`, `admin-openid`, `admin-token`, `openid`, `no-openid`. */
+  reason: string;
+  /** OPENID shortened to a hash: enough to tell callers apart in logs, useless to anyone else. */
+  openidHash?: string;
+  ip?: string;
+  source: string;
+  appid?: string;
+}
+
+/** What a user or public caller may do. Trusted callers get the platform's full range. */
+export interface ClassRules {
+  actions: Action[];
+  /** `"*"` = every page of app.json. */
+  pages: string[] | '*';
+  envVersions: EnvVersion[];
+  /** Longest validity in days (platform: 30). */
+  maxDays: number;
+  /** Longest query (platform: 1024). */
+  maxQueryLength: number;
+}
+
+export interface Policy {
+  user: ClassRules & { perUserPerMinute: number };
+  public: ClassRules & { enabled: boolean; perIpPerMinute: number; sharedPerMinute: number };
+  adminOpenids: string[];
+}
+
+/** Safe defaults: release links only; users 20/min each; public callers 5/min per IP, 60/min together. */
+export const DEFAULT_POLICY: Policy = {
+  user: {
+    actions: ['generate', 'plaintext', 'query', 'quota'],
+    pages: '*',
+    envVersions: ['release'],
+    maxDays: EXPIRE_INTERVAL_MAX_DAYS,
+    maxQueryLength: QUERY_MAX_LENGTH,
+    perUserPerMinute: 20,
+  },
+  public: {
+    enabled: true,
+    actions: ['generate', 'plaintext'],
+    pages: '*',
+    envVersions: ['release'],
+    maxDays: EXPIRE_INTERVAL_MAX_DAYS,
+    maxQueryLength: QUERY_MAX_LENGTH,
+    perIpPerMinute: 5,
+    sharedPerMinute: 60,
+  },
+  adminOpenids: [],
+};
+
+const actionSchema = z.enum(['generate', 'query', 'quota', 'plaintext']);
+const classSchema = {
+  actions: z.optional(z.array(actionSchema)),
+  pages: z.optional(z.union([z.literal('*'), z.array(z.string())])),
+  envVersions: z.optional(z.array(z.enum(ENV_VERSIONS))),
+  // platform-rules §1: 1 … 30 days, query ≤ 1024 — a policy may only lower these.
+  maxDays: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(EXPIRE_INTERVAL_MAX_DAYS))),
+  maxQueryLength: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(QUERY_MAX_LENGTH))),
+};
+const rate = z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(100_000)));
+const policySchema = z.strictObject({
+  user: z.optional(z.strictObject({ ...classSchema, perUserPerMinute: rate })),
+  public: z.optional(z.strictObject({ ...classSchema, enabled: z.optional(z.boolean()), perIpPerMinute: rate, sharedPerMinute: rate })),
+  adminOpenids: z.optional(z.array(z.string())),
+});
+
+export type PolicyInput = z.infer<typeof policySchema>;
+
+/**
+ * Builds the policy from the optional policy file and the environment (environment wins):
+ * GENSCHEME_POLICY (JSON, same shape as policy.json), GENSCHEME_ADMIN_OPENIDS (comma list),
+ * GENSCHEME_PUBLIC (`off`/`on`). Returns the problems found so start-up can log them; a wrong
+ * policy fails closed (see createGate).
+ */
+export function loadPolicy(fileJson: unknown, env: Record<string, string | undefined>, pages: readonly string[]): { policy: Policy; errors: string[] } {
+  const errors: string[] = [];
+  const layers: unknown[] = [];
+  if (fileJson !== undefined) layers.push(fileJson);
+  if (env.GENSCHEME_POLICY) {
+    try {
+      layers.push(JSON.parse(env.GENSCHEME_POLICY));
+    } catch (e) {
+      errors.push(`GENSCHEME_POLICY is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  const policy: Policy = {
+    user: { ...DEFAULT_POLICY.user },
+    public: { ...DEFAULT_POLICY.public },
+    adminOpenids: [...DEFAULT_POLICY.adminOpenids],
+  };
+  for (const layer of layers) {
+    const parsed = policySchema.safeParse(layer);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues.slice(0, 5)) {
+        const at = issue.path.join('.') || '(root)';
+        const what = issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.join(', ')}` : issue.code.replace(/_/g, ' ');
+        errors.push(`policy ${at}: ${what}`);
+      }
+      continue;
+    }
+    const p = parsed.data;
+    if (p.user) Object.assign(policy.user, stripUndefined(p.user));
+    if (p.public) Object.assign(policy.public, stripUndefined(p.public));
+    if (p.adminOpenids) policy.adminOpenids = p.adminOpenids;
+  }
+  if (env.GENSCHEME_ADMIN_OPENIDS) policy.adminOpenids = env.GENSCHEME_ADMIN_OPENIDS.split(',').map((s) => s.trim()).filter(Boolean);
+  if (env.GENSCHEME_PUBLIC !== undefined) {
+    const v = env.GENSCHEME_PUBLIC.trim().toLowerCase();
+    if (v === 'off' || v === 'false' || v === '0') policy.public.enabled = false;
+    else if (v === 'on' || v === 'true' || v === '1') policy.public.enabled = true;
+    else errors.push(`GENSCHEME_PUBLIC must be on or off, not "${env.GENSCHEME_PUBLIC}"`);
+  }
+  for (const cls of ['user', 'public'] as const) {
+    const list = policy[cls].pages;
+    if (list !== '*') {
+      const unknown = list.filter((p) => !pages.includes(p.replace(/^\//, '')));
+      if (unknown.length) errors.push(`policy ${cls}.pages: not pages of app.json: ${unknown.join(', ')}`);
+    }
+  }
+  return { policy, errors };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export function hashOpenid(openid: string): string {
+  return createHash('sha256').update(`genScheme:${openid}`).digest('hex').slice(0, 12);
+}
+
+/** Constant-time comparison of the event's admin token with the configured one. */
+export function tokenMatches(given: string | undefined, expected: string | undefined): boolean {
+  if (!given || !expected) return false;
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+/** The last hop of SOURCE decides: `wx_client,scf` is a call relayed by another function of ours. */
+export function lastHop(source: string | undefined): string {
+  const hops = (source ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return hops[hops.length - 1] ?? '';
+}
+
+export function classify(ctx: WxContext, adminToken: string | undefined, expectedToken: string | undefined, policy: Policy): Caller {
+  const source = typeof ctx.SOURCE === 'string' ? ctx.SOURCE : '';
+  const openid = typeof ctx.OPENID === 'string' && ctx.OPENID ? ctx.OPENID : undefined;
+  const ip = (typeof ctx.CLIENTIP === 'string' && ctx.CLIENTIP) || (typeof ctx.CLIENTIPV6 === 'string' && ctx.CLIENTIPV6) || undefined;
+  const base = { source, ip, appid: typeof ctx.APPID === 'string' ? ctx.APPID : undefined, openidHash: openid ? hashOpenid(openid) : undefined };
+  const hop = lastHop(source);
+  if (hop === 'scf' || hop === 'wx_trigger') return { ...base, class: 'trusted', reason: `source:${hop}` };
+  if (openid && policy.adminOpenids.includes(openid)) return { ...base, class: 'trusted', reason: 'admin-openid' };
+  if (tokenMatches(adminToken, expectedToken)) return { ...base, class: 'trusted', reason: 'admin-token' };
+  if (openid) return { ...base, class: 'user', reason: 'openid' };
+  return { ...base, class: 'public', reason: 'no-openid' };
+}
+
+/** What a request asks for, in the terms a policy speaks. */
+export interface Ask {
+  action: Action;
+  path?: string;
+  envVersion?: string;
+  days?: number;
+  queryLength?: number;
+}
+
+export interface Denial {
+  code: 'public-disabled' | 'action' | 'page' | 'envVersion' | 'days' | 'queryLength' | 'rate-user' | 'rate-ip' | 'rate-shared' | 'policy-invalid';
+  zh: string;
+  en: string;
+  hintZh: string;
+  hintEn: string;
+  field?: string;
+  retryAfterMs?: number;
+}
+
+const CLASS_ZH: Record<CallerClass, string> = { trusted: '受信任调用方', user: '小程序用户', public: '未登录调用方' };
+
+/** Decides, per call, whether a caller may have what it asks for; keeps the per-instance rate limits. */
+export class Gate {
+  private readonly perUser: WindowLimiter;
+  private readonly perIp: WindowLimiter;
+  private readonly shared: WindowLimiter;
+
+  constructor(
+    readonly policy: Policy,
+    readonly configErrors: string[] = [],
+  ) {
+    this.perUser = new WindowLimiter(policy.user.perUserPerMinute, 60_000);
+    this.perIp = new WindowLimiter(policy.public.perIpPerMinute, 60_000);
+    this.shared = new WindowLimiter(policy.public.sharedPerMinute, 60_000);
+  }
+
+  /** Checks what is asked against the caller's class rules. Trusted callers pass. */
+  authorize(caller: Caller, ask: Ask): Denial | null {
+    if (caller.class === 'trusted') return null;
+    if (this.configErrors.length) {
+      return {
+        code: 'policy-invalid',
+        zh: `genScheme 的策略配置有误,已拒绝非受信任调用:${this.configErrors[0]}`,
+        en: `genScheme's policy configuration is wrong, so untrusted calls are refused: ${this.configErrors[0]}`,
+        hintZh: '修正 policy.json 或 GENSCHEME_POLICY 等环境变量(见云函数启动日志)。',
+        hintEn: 'Fix policy.json or the GENSCHEME_POLICY environment variables (see the start-up log).',
+      };
+    }
+    const cls = caller.class;
+    const rules: ClassRules = cls === 'user' ? this.policy.user : this.policy.public;
+    const who = CLASS_ZH[cls];
+    if (cls === 'public' && !this.policy.public.enabled) {
+      return {
+        code: 'public-disabled',
+        zh: '未登录的调用方(网页、HTTP、无 token 的控制台测试)已被禁止使用 genScheme。',
+        en: 'Public callers (web, HTTP, console tests without the admin token) are switched off.',
+        hintZh: '从小程序内调用;控制台测试请在事件中带 adminToken;或设置 GENSCHEME_PUBLIC=on。',
+        hintEn: 'Call from the mini program; in a console test add adminToken to the event; or set GENSCHEME_PUBLIC=on.',
+      };
+    }
+    if (!rules.actions.includes(ask.action)) {
+      return {
+        code: 'action', field: 'action',
+        zh: `${who}不能使用 action "${ask.action}"。`, en: `A ${cls} caller may not use action "${ask.action}".`,
+        hintZh: `允许的 action:${rules.actions.join(', ') || '无'}。需要时在策略 ${cls}.actions 中加入。`,
+        hintEn: `Allowed: ${rules.actions.join(', ') || 'none'}. Add it to the policy's ${cls}.actions if needed.`,
+      };
+    }
+    if (ask.path !== undefined && rules.pages !== '*') {
+      const page = ask.path.replace(/^\//, '');
+      const allowed = rules.pages.map((p) => p.replace(/^\//, ''));
+      if (!allowed.includes(page)) {
+        return {
+          code: 'page', field: 'jumpWxa.path',
+          zh: `${who}不能生成指向页面 "${page || '(首页)'}" 的链接。`, en: `A ${cls} caller may not link to page "${page || '(home)'}".`,
+          hintZh: `允许的页面:${allowed.join(', ')}。需要时在策略 ${cls}.pages 中加入。`,
+          hintEn: `Allowed pages: ${allowed.join(', ')}. Add it to the policy's ${cls}.pages if needed.`,
+        };
+      }
+    }
+    if (ask.envVersion !== undefined && !rules.envVersions.includes(ask.envVersion as EnvVersion)) {
+      return {
+        code: 'envVersion', field: 'jumpWxa.envVersion',
+        zh: `${who}不能生成 ${ask.envVersion} 版本的链接(只允许 ${rules.envVersions.join(', ')})。`,
+        en: `A ${cls} caller may not create ${ask.envVersion} links (allowed: ${rules.envVersions.join(', ')}).`,
+        hintZh: `体验版/开发版链接请由管理员生成(adminToken 或管理员 OPENID),或在策略 ${cls}.envVersions 中加入。`,
+        hintEn: `Have an admin create trial/develop links (adminToken or an admin OPENID), or add it to the policy's ${cls}.envVersions.`,
+      };
+    }
+    if (ask.days !== undefined && ask.days > rules.maxDays) {
+      return {
+        code: 'days', field: 'expireInterval',
+        zh: `${who}生成的链接最长有效 ${rules.maxDays} 天,本次请求 ${ask.days} 天。`,
+        en: `A ${cls} caller's links may live at most ${rules.maxDays} days; this asks for ${ask.days}.`,
+        hintZh: `把有效期缩短到 ${rules.maxDays} 天以内。`, hintEn: `Ask for ${rules.maxDays} days or fewer.`,
+      };
+    }
+    if (ask.queryLength !== undefined && ask.queryLength > rules.maxQueryLength) {
+      return {
+        code: 'queryLength', field: 'jumpWxa.query',
+        zh: `${who}的 query 最长 ${rules.maxQueryLength} 个字符,本次为 ${ask.queryLength}。`,
+        en: `A ${cls} caller's query may be at most ${rules.maxQueryLength} characters; this one has ${ask.queryLength}.`,
+        hintZh: '缩短 query。', hintEn: 'Shorten the query.',
+      };
+    }
+    return null;
+  }
+
+  /** Takes a slot from the caller's rate limits (per instance). Trusted callers are not limited here. */
+  admitRate(caller: Caller, now: number): Denial | null {
+    if (caller.class === 'trusted') return null;
+    if (caller.class === 'user') {
+      const slot = this.perUser.take(caller.openidHash ?? '', now);
+      if (!slot.ok) return rateDenial('rate-user', `每位用户每分钟最多 ${this.policy.user.perUserPerMinute} 次`, `at most ${this.policy.user.perUserPerMinute} calls a minute per user`, slot.retryAfterMs);
+      return null;
+    }
+    if (caller.ip) {
+      const slot = this.perIp.take(caller.ip, now);
+      if (!slot.ok) return rateDenial('rate-ip', `每个 IP 每分钟最多 ${this.policy.public.perIpPerMinute} 次`, `at most ${this.policy.public.perIpPerMinute} calls a minute per IP`, slot.retryAfterMs);
+    }
+    const slot = this.shared.take('public', now);
+    if (!slot.ok) return rateDenial('rate-shared', `未登录调用方合计每分钟最多 ${this.policy.public.sharedPerMinute} 次`, `public callers share at most ${this.policy.public.sharedPerMinute} calls a minute`, slot.retryAfterMs);
+    return null;
+  }
+}
+
+function rateDenial(code: Denial['code'], zh: string, en: string, retryAfterMs: number): Denial {
+  const s = Math.ceil(retryAfterMs / 1000);
+  return {
+    code, retryAfterMs,
+    zh: `调用太频繁:${zh}(本实例内计数)。`, en: `Too many calls: ${en} (counted per function instance).`,
+    hintZh: `${s} 秒后再试。`, hintEn: `Try again in ${s} s.`,
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * The two project files the platform itself looks at: the mini program's app.json (its
+ * pages: a path outside them is 40165) and the function's config.json (its declared
+ * openapi permissions: an undeclared api is -604101). Re-read when they change, so a
+ * running emulator follows edits; production caches permissions ~10 minutes
+ * (platform-rules §1), which the emulator does not imitate.
+ */
+import { readFileSync, statSync } from 'fs';
+
+function cachedJsonReader(file: string): () => unknown {
+  let mtime = -1;
+  let value: unknown;
+  return () => {
+    const stat = statSync(file, { throwIfNoEntry: false });
+    if (!stat) throw new Error(`${file} not found`);
+    if (stat.mtimeMs !== mtime) {
+      value = JSON.parse(readFileSync(file, 'utf8'));
+      mtime = stat.mtimeMs;
+    }
+    return value;
+  };
+}
+
+/** Pages of app.json: `pages` plus each subpackage's `root/page` (`subPackages` or `subpackages`). */
+export function pagesReader(appJsonPath: string): () => Set<string> {
+  const read = cachedJsonReader(appJsonPath);
+  return () => {
+    const app = read() as { pages?: unknown; subPackages?: unknown; subpackages?: unknown };
+    const pages = new Set<string>();
+    for (const p of asArray(app.pages)) if (typeof p === 'string') pages.add(p);
+    for (const sub of [...asArray(app.subPackages), ...asArray(app.subpackages)]) {
+      const { root, pages: subPages } = (sub ?? {}) as { root?: unknown; pages?: unknown };
+      if (typeof root !== 'string') continue;
+      const prefix = root.replace(/^\/+|\/+$/g, '');
+      for (const p of asArray(subPages)) if (typeof p === 'string') pages.add(`${prefix}/${p}`);
+    }
+    return pages;
+  };
+}
+
+/** permissions.openapi of the function's config.json; an absent file declares nothing. */
+export function permissionsReader(configPath: string): () => Set<string> {
+  const read = cachedJsonReader(configPath);
+  return () => {
+    let config: { permissions?: { openapi?: unknown } };
+    try {
+      config = read() as typeof config;
+    } catch {
+      return new Set();
+    }
+    return new Set(asArray(config?.permissions?.openapi).filter((x): x is string => typeof x === 'string'));
+  };
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}

@@ -1,0 +1,51 @@
+/**
+ * Control endpoint, for tools and other processes (the JS API offers the same):
+ *   GET    /__emulator               url, appid, fault plan, number of calls
+ *   GET    /__emulator/calls         the recorded calls
+ *   GET    /__emulator/faults        the fault plan
+ *   POST   /__emulator/faults        replace the fault plan (JSON FaultPlan)
+ *   DELETE /__emulator/faults        clear it
+ *   POST   /__emulator/reset         forget calls, faults, links and counters
+ *   GET    /__emulator/env?openid=…  functionEnv(caller) as JSON (no query = no caller)
+ */
+import type { IncomingMessage, ServerResponse } from 'http';
+import type { Gateway } from './gateway';
+import { readBody, sendJson } from './http-util';
+import type { Caller, FaultPlan } from './types';
+
+const CALLER_PARAMS: Array<keyof Caller> = ['openid', 'appid', 'unionid', 'source', 'clientIp', 'clientIpV6', 'env'];
+
+export async function handleControl(gw: Gateway, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const route = `${req.method} ${url.pathname.replace(/\/+$/, '')}`;
+  switch (route) {
+    case 'GET /__emulator':
+      return sendJson(res, 200, { url: gw.url, port: gw.port, appid: gw.appid, faults: gw.faultPlan, calls: gw.calls.length });
+    case 'GET /__emulator/calls':
+      return sendJson(res, 200, gw.calls);
+    case 'GET /__emulator/faults':
+      return sendJson(res, 200, gw.faultPlan);
+    case 'POST /__emulator/faults': {
+      let plan: FaultPlan;
+      try {
+        plan = JSON.parse((await readBody(req)).toString('utf8') || '{}') as FaultPlan;
+        gw.setFaults(plan);
+      } catch (e) {
+        return sendJson(res, 400, { error: (e as Error).message });
+      }
+      return sendJson(res, 200, gw.faultPlan);
+    }
+    case 'DELETE /__emulator/faults':
+      gw.clearFaults();
+      return sendJson(res, 200, gw.faultPlan);
+    case 'POST /__emulator/reset':
+      gw.reset();
+      return sendJson(res, 200, { ok: true });
+    case 'GET /__emulator/env': {
+      const given = CALLER_PARAMS.filter((k) => url.searchParams.has(k));
+      const caller = given.length ? Object.fromEntries(given.map((k) => [k, url.searchParams.get(k) as string])) : undefined;
+      return sendJson(res, 200, gw.functionEnv(caller as Caller | undefined));
+    }
+    default:
+      return sendJson(res, 404, { error: `no control route ${route}` });
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * A local emulator of the CloudBase gateway for `cloud.openapi` (wx.openApi) calls, so the
+ * real, unmodified wx-server-sdk runs end to end on a developer machine and in CI.
+ * See emulator/README.md.
+ */
+import { Gateway } from './gateway';
+import type { Emulator, EmulatorOptions } from './types';
+
+export type { Caller, CallSelector, Emulator, EmulatorOptions, Fault, FaultAction, FaultPlan, RecordedCall } from './types';
+export { DEFAULTS } from './gateway';
+export { CALLER_KEYS } from './function-env';
+
+/** Starts the emulator on 127.0.0.1 (a free port unless `port` is given). */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  return new Gateway(options).listen();
+}

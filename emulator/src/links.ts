@@ -1,0 +1,91 @@
+/**
+ * Links the emulator issued, and how urlscheme.query reads a scheme (platform-rules §2–§4):
+ *   encrypted  weixin://dl/business/?t=TICKET[&cq=CUSTOM]
+ *   plaintext  weixin://dl/business/?appid=APPID&path=PATH&query=QUERY&env_version=ENV
+ */
+import { checkPagePath, checkQueryText, ENV_VERSIONS } from './scheme-rules';
+import { refuse, Refusal } from './wechat-errors';
+
+export const SCHEME_PREFIX = 'weixin://dl/business/?';
+const CQ_MAX = 256; // §2: cq ≤ 256 characters, same charset as query
+const PLAINTEXT_QUERY_MAX = 512; // §3: query ≤ 512 characters, url-encoded
+
+/** scheme_info as urlscheme.query answers it (times in Unix seconds; expire_time 0 = never). */
+export interface SchemeInfo {
+  appid: string;
+  path: string;
+  query: string;
+  create_time: number;
+  expire_time: number;
+  env_version: string;
+}
+
+export class LinkStore {
+  private byTicket = new Map<string, SchemeInfo>();
+
+  add(ticket: string, info: SchemeInfo): string {
+    this.byTicket.set(ticket, info);
+    return `${SCHEME_PREFIX}t=${ticket}`;
+  }
+
+  has(ticket: string): boolean {
+    return this.byTicket.has(ticket);
+  }
+
+  clear(): void {
+    this.byTicket.clear();
+  }
+
+  /** Reads a scheme as urlscheme.query does: its info, or the platform's refusal. */
+  resolve(scheme: string, appid: string, pages: Set<string>): SchemeInfo | Refusal {
+    if (!scheme.startsWith(SCHEME_PREFIX)) return refuse(40097, `scheme does not start with ${SCHEME_PREFIX}`);
+    const params = new Map<string, string>();
+    for (const part of scheme.slice(SCHEME_PREFIX.length).split('&')) {
+      const eq = part.indexOf('=');
+      const key = eq < 0 ? part : part.slice(0, eq);
+      if (!params.has(key)) params.set(key, eq < 0 ? '' : part.slice(eq + 1));
+    }
+    if (params.has('t')) return this.resolveEncrypted(params);
+    if (params.has('appid')) return resolvePlaintext(params, appid, pages);
+    return refuse(40097, 'scheme has neither t= (encrypted) nor appid= (plaintext)');
+  }
+
+  private resolveEncrypted(params: Map<string, string>): SchemeInfo | Refusal {
+    const ticket = params.get('t') ?? '';
+    if (!/^[0-9A-Za-z_-]+$/.test(ticket)) return refuse(40097, `ticket "${ticket}" is malformed`);
+    if (params.has('cq')) {
+      const cq = decode(params.get('cq') ?? '');
+      if (cq === null) return refuse(40097, 'cq is not valid url-encoding');
+      const problem = checkQueryText(cq, CQ_MAX, 'cq');
+      if (problem) return problem;
+    }
+    const info = this.byTicket.get(ticket);
+    return info ? { ...info } : refuse(85403, `no link with ticket ${ticket} was issued`);
+  }
+}
+
+function resolvePlaintext(params: Map<string, string>, appid: string, pages: Set<string>): SchemeInfo | Refusal {
+  const path = decode(params.get('path') ?? '');
+  const query = decode(params.get('query') ?? '');
+  const env = decode(params.get('env_version') ?? '') || 'release';
+  if (path === null || query === null) return refuse(40097, 'plaintext scheme is not valid url-encoding');
+  if (params.get('appid') !== appid) return refuse(85403, `appid ${params.get('appid')} is not this mini program (${appid})`);
+  if (path === '') return refuse(40097, 'plaintext scheme without path');
+  if (path.startsWith('/')) return refuse(40165, `plaintext path "${path}" starts with '/'`); // §3: no leading '/'
+  const pathProblem = checkPagePath(path, pages, 'path');
+  if (pathProblem) return pathProblem;
+  if (!ENV_VERSIONS.includes(env)) return refuse(85402, `env_version "${env}" is not release, trial or develop`);
+  const encodedQuery = params.get('query') ?? '';
+  if (encodedQuery.length > PLAINTEXT_QUERY_MAX) {
+    return refuse(40212, `plaintext query is ${encodedQuery.length} characters url-encoded; the limit is ${PLAINTEXT_QUERY_MAX}`);
+  }
+  return { appid, path, query, create_time: 0, expire_time: 0, env_version: env };
+}
+
+function decode(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,117 @@
+/** Public types of the CloudBase gateway emulator. */
+
+/** Who calls the cloud function, as `cloud.getWXContext()` should report it. */
+export interface Caller {
+  /** Present for a mini-program call; leave out for a console-like call (no OPENID). */
+  openid?: string;
+  /** Defaults to the emulator's appid when an openid is given (a mini program calls for itself). */
+  appid?: string;
+  unionid?: string;
+  /** TCB_SOURCE, e.g. `wx_client`, `wx_devtools`, `wx_client,scf`. */
+  source?: string;
+  clientIp?: string;
+  clientIpV6?: string;
+  /** The CloudBase environment id (SCF_NAMESPACE); defaults to the emulator's `env`. */
+  env?: string;
+}
+
+export interface EmulatorOptions {
+  /** 0 / undefined = a free port chosen by the OS. The server listens on 127.0.0.1 only. */
+  port?: number;
+  /** Default `miniprogram/app.json` (relative to the working directory). */
+  appJsonPath?: string;
+  /** Default `cloudfunctions/genScheme/config.json` (relative to the working directory). */
+  functionConfigPath?: string;
+  /** Declared openapi permissions; when given, replaces reading `functionConfigPath`. */
+  permissions?: string[];
+  /** Generated links per day (platform-rules §5: 500,000). */
+  dailyCap?: number;
+  /** Generate calls per sliding second (platform-rules §5: 100). */
+  ratePerSecond?: number;
+  /** remain_visit_quota answered by urlscheme.query (platform-rules §1: 3,000,000 opens a day). */
+  visitQuota?: number;
+  /** Clock in milliseconds; inject one in tests. Default `Date.now`. */
+  now?: () => number;
+  /** The mini program's AppID. Default `wx0123456789abcdef`. */
+  appid?: string;
+  /** CloudBase environment id put in functionEnv(). Default `genscheme-local`. */
+  env?: string;
+  /** Seeds the RNG used for tickets and `rate` faults, for repeatable runs. */
+  seed?: number;
+  /** One line per call received, and warnings. */
+  log?: (line: string) => void;
+}
+
+/** Which calls a fault applies to. Calls are counted per api (1-based) from the last setFaults(). */
+export interface CallSelector {
+  /** Api the fault applies to: default `urlscheme.generate`; `*` = every wx.openApi call (counted together). */
+  api?: string;
+  /** 1-based indices of calls. */
+  on?: number[];
+  /** Probability 0..1 per call, drawn from the seeded RNG (ignored when `on` is given). */
+  rate?: number;
+  /* Neither `on` nor `rate`: every call. */
+}
+
+export type FaultAction =
+  /** WeChat's "system busy": respData errcode -1. */
+  | { kind: 'busy' }
+  /** Any WeChat errcode in respData, e.g. 44990, 40002, 45009. */
+  | { kind: 'errcode'; errcode: number; errmsg?: string }
+  /** A platform failure in CommOpenApiResp.errorCode, e.g. -604102 (timeout). */
+  | { kind: 'platformError'; errorCode: number }
+  /** A CloudBase gateway error: JSON `{code,message,requestId}`; the SDK maps `code` (INVALID_PARAM → -501007, else -501001). */
+  | { kind: 'cloudbaseError'; code: string; message?: string }
+  /** Destroy the socket without replying. */
+  | { kind: 'drop' }
+  /** HTTP 200 with an empty body. */
+  | { kind: 'emptyBody' };
+
+export type Fault = FaultAction & CallSelector;
+
+export interface FaultPlan {
+  /** Delay added before every reply, ms. */
+  latencyMs?: number;
+  /** The first matching fault wins. */
+  faults?: Fault[];
+}
+
+/** One wx.openApi call as the gateway received and answered it. */
+export interface RecordedCall {
+  /** 1-based, over all calls since start or reset(). */
+  seq: number;
+  apiName: string;
+  /** The request's pairs, each value JSON-parsed, keys snake_case as received. */
+  request: Record<string, unknown>;
+  /** CommApiData.appid: set when the function called `cloud.openapi({ appid })`. */
+  appid?: string;
+  /** envName form field. */
+  env: string;
+  /** Emulator clock, ms. */
+  time: number;
+  /** The errcode answered in respData (0 = success), or CommOpenApiResp.errorCode (negative); null when no WeChat answer was sent. */
+  errcode: number | null;
+  /** Why the emulator refused the call, in words (not sent to the function). */
+  reason?: string;
+  /** The injected fault, if any. */
+  fault?: FaultAction['kind'];
+  /** WeChat's JSON answer, when there was one. */
+  response?: Record<string, unknown>;
+}
+
+export interface Emulator {
+  /** Gateway URL, e.g. `http://127.0.0.1:PORT/admin` (what TCB_CONTEXT_CNFG.URL holds). */
+  readonly url: string;
+  readonly port: number;
+  readonly appid: string;
+  /** Environment variables that point the real wx-server-sdk here and make getWXContext() return `caller`. */
+  functionEnv(caller?: Caller): Record<string, string>;
+  /** Replaces the fault plan and restarts the per-api call counters. */
+  setFaults(plan: FaultPlan): void;
+  clearFaults(): void;
+  /** Every call received since start or reset(). A copy. */
+  readonly calls: RecordedCall[];
+  /** Forgets calls, faults, issued links and rate/daily counters. */
+  reset(): void;
+  close(): Promise<void>;
+}

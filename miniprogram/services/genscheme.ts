@@ -9,7 +9,6 @@ export const FUNCTION_NAME = 'genScheme';
 
 /** The call did not produce a reply we can read: network, missing function, bad result. */
 export class GenSchemeCallError extends Error {
-  override name = 'GenSchemeCallError';
   constructor(
     /** What went wrong, for the user. */
     readonly zh: string,
@@ -19,6 +18,9 @@ export class GenSchemeCallError extends Error {
     message: string,
   ) {
     super(message);
+    this.name = 'GenSchemeCallError';
+    // Keeps `instanceof` working should the compiler down-level classes to ES5.
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 

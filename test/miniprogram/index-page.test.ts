@@ -217,6 +217,14 @@ describe('failure', () => {
     expect(textOf(comp, '#failure-message')).toBe('调用云函数 genScheme 失败:network down');
   });
 
+  test('no wx.cloud (base library too old) is explained, not thrown', async () => {
+    mockWx.cloud = undefined;
+    const comp = open();
+    await tapGenerate(comp);
+    expect(textOf(comp, '#failure-message')).toBe('当前微信版本不支持云开发(wx.cloud 不存在)。');
+    expect(attrOf(comp, '#generate', 'disabled')).toBe(false);
+  });
+
   test.each([
     ['nothing', undefined],
     ['a string', 'Internal error'],

@@ -74,7 +74,8 @@ Component({
       if (isEnvVersion(e.detail.value)) this.setData({ envVersion: e.detail.value });
     },
 
-    onDaysChange(e: WechatMiniprogram.SliderChange) {
+    /** Bound to both `changing` (live label while dragging) and `change`. */
+    onDaysChange(e: WechatMiniprogram.SliderChange | WechatMiniprogram.SliderChanging) {
       const days = Number(e.detail.value);
       if (Number.isInteger(days) && days >= EXPIRE_INTERVAL_MIN_DAYS && days <= EXPIRE_INTERVAL_MAX_DAYS) this.setData({ days });
     },

@@ -207,7 +207,7 @@ export class Gateway implements Emulator {
       call.reason = result.reason;
       return this.wechatReply(call, res, { errcode: result.errcode, errmsg: this.errmsg(result.errcode) });
     }
-    this.wechatReply(call, res, { ...result, errcode: 0, errmsg: 'ok' });
+    this.wechatReply(call, res, { errcode: 0, errmsg: 'ok', ...result });
   }
 
   private injectFault(fault: FaultAction, call: RecordedCall, res: ServerResponse): void {

@@ -16,7 +16,7 @@ export interface ApiContext {
   visitQuota: number;
 }
 
-/** WeChat's JSON answer (without errmsg, added by the caller) or its refusal. */
+/** WeChat's JSON answer on success (errcode/errmsg are added by the gateway), or its refusal. */
 export type ApiResult = Record<string, unknown> | Refusal;
 
 export const API_HANDLERS: Record<string, (req: Record<string, unknown>, ctx: ApiContext) => ApiResult> = {
@@ -42,7 +42,7 @@ function generate(req: Record<string, unknown>, ctx: ApiContext): ApiResult {
     expire_time: order.expireTime,
     env_version: order.envVersion,
   });
-  return { errcode: 0, openlink };
+  return { openlink };
 }
 
 function query(req: Record<string, unknown>, ctx: ApiContext): ApiResult {
@@ -57,5 +57,5 @@ function query(req: Record<string, unknown>, ctx: ApiContext): ApiResult {
   const info = ctx.links.resolve(scheme, ctx.appid, ctx.pages());
   if (info instanceof Refusal) return info;
   const quota = { remain_visit_quota: ctx.visitQuota };
-  return type === 1 ? { errcode: 0, quota_info: quota } : { errcode: 0, scheme_info: info, quota_info: quota };
+  return type === 1 ? { quota_info: quota } : { scheme_info: info, quota_info: quota };
 }

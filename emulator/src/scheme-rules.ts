@@ -92,7 +92,8 @@ export function checkGenerate(req: Json, nowMs: number, pages: Set<string>): Gen
 
   const expiry = expiryOf(expireType as number | undefined, expireTime as number | undefined, expireInterval as number | undefined, nowMs);
   if (expiry instanceof Refusal) return expiry;
-  return { path: (path as string | undefined) ?? '', query: (query as string | undefined) ?? '', envVersion: env, expireTime: expiry };
+  const page = ((path as string | undefined) ?? '').replace(/^\//, ''); // stored, and queried back, without the '/'
+  return { path: page, query: (query as string | undefined) ?? '', envVersion: env, expireTime: expiry };
 }
 
 /**

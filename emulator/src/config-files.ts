@@ -8,14 +8,15 @@
 import { readFileSync, statSync } from 'fs';
 
 function cachedJsonReader(file: string): () => unknown {
-  let mtime = -1;
+  let stamp = '';
   let value: unknown;
   return () => {
     const stat = statSync(file, { throwIfNoEntry: false });
     if (!stat) throw new Error(`${file} not found`);
-    if (stat.mtimeMs !== mtime) {
+    const current = `${stat.mtimeMs}:${stat.size}`; // size too: coarse mtimes miss quick edits
+    if (current !== stamp) {
       value = JSON.parse(readFileSync(file, 'utf8'));
-      mtime = stat.mtimeMs;
+      stamp = current;
     }
     return value;
   };

@@ -6,7 +6,7 @@
  * TypeScript is transpiled by ts-jest without type-checking; `npm run typecheck` does that once.
  */
 const transform = {
-  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true, diagnostics: false }],
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }],
 };
 
 /** @type {import('jest').Config} */

@@ -84,10 +84,11 @@ function problem(errcode: number, field: string, rule: string, zh: string, en: s
   return { errcode, field, rule, zh, en, hintZh, hintEn };
 }
 
-function describeChar(ch: string): string {
-  if (ch === ' ') return 'a space';
-  const code = ch.codePointAt(0) ?? 0;
-  return `"${ch}" (U+${code.toString(16).toUpperCase().padStart(4, '0')})`;
+function describeChar(ch: string, zh = false): string {
+  if (ch === ' ') return zh ? '空格' : 'a space';
+  if (ch === '\n' || ch === '\r' || ch === '\t') return zh ? '换行或制表符' : 'a line break or tab';
+  const code = `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+  return zh ? `“${ch}”(${code})` : `"${ch}" (${code})`;
 }
 
 /** Percent-encodes what the allowed set does not hold (UTF-8), leaving allowed characters as they are. */
@@ -119,9 +120,9 @@ export function checkQuery(query: string, field = 'jumpWxa.query', max = QUERY_M
     const at = [...query].indexOf(bad);
     return problem(
       errcode, field, 'query.charset',
-      `${field} 含有不允许的字符 ${describeChar(bad)}(第 ${at + 1} 个字符)。只允许数字、英文字母和 !#$&'()*+,/:;=?@-._~%。`,
+      `${field} 含有不允许的字符${describeChar(bad, true)}(第 ${at + 1} 个字符)。只允许数字、英文字母和 !#$&'()*+,/:;=?@-._~%。`,
       `${field} contains ${describeChar(bad)} at position ${at + 1}, which is not allowed. Only digits, letters and !#$&'()*+,/:;=?@-._~% are.`,
-      `请先对参数值做百分号编码(encodeURIComponent),例如 ${encodeQueryValue(bad)}。`,
+      `请先对参数值做百分号编码(encodeURIComponent),例如${describeChar(bad, true)}编码为 ${encodeQueryValue(bad)}。`,
       `Percent-encode the value first (encodeURIComponent), e.g. ${describeChar(bad)} becomes ${encodeQueryValue(bad)}.`,
     );
   }

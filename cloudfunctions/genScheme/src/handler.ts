@@ -20,7 +20,7 @@ import { GS } from './catalogue';
 import type { Clock } from './clock';
 import { parseEvent, shownName, type GenerateInput, type PlaintextInput } from './event';
 import { planGenerate } from './generate';
-import { WindowLimiter } from './limiter';
+import { Pacer } from './limiter';
 import { classify, Gate, type Caller, type Denial, type WxContext } from './policy';
 import { ownReply, problemReply, thrownReply } from './reply';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry';
@@ -96,7 +96,7 @@ export function createHandler(deps: Deps) {
   const retryPolicy = settings.retry ?? DEFAULT_RETRY;
   // platform-rules §5: at most 100 generate calls per second per mini program. One instance
   // paces itself below that; several instances together can still exceed it (then 44990 is retried).
-  const pace = new WindowLimiter(GENERATE_CALLS_PER_SECOND, 1000);
+  const pace = new Pacer(GENERATE_CALLS_PER_SECOND, 1000);
 
   function denialReply(denial: Denial, action: Action): ErrorReply {
     const code = denial.code.startsWith('rate') ? GS.RATE_LIMITED : denial.code === 'public-disabled' ? GS.PUBLIC_DISABLED : GS.POLICY_DENIED;
@@ -109,17 +109,20 @@ export function createHandler(deps: Deps) {
   /** Calls WeChat with pacing and retries inside the time budget. */
   async function callWeChat<T>(fn: () => Promise<T>, deadline: number, paced: boolean) {
     const attempt = async () => {
-      if (paced) {
-        for (;;) {
-          const slot = pace.take('generate', clock.now());
-          if (slot.ok) break;
-          if (clock.now() + slot.retryAfterMs + retryPolicy.reserveMs > deadline) {
-            throw Object.assign(new Error('paced: more than 100 generate calls in one second on this instance'), { errCode: 44990, errMsg: 'genScheme held the call: more than 100 generate calls per second (44990)' });
-          }
-          await clock.sleep(slot.retryAfterMs);
+      if (!paced) return fn();
+      for (;;) {
+        const slot = pace.acquire(clock.now());
+        if (slot.ok) break;
+        if (clock.now() + slot.retryAfterMs + retryPolicy.reserveMs > deadline) {
+          throw Object.assign(new Error('paced'), { errCode: 44990, errMsg: 'genScheme held the call: this instance already sent 100 generate calls in the last second (44990)' });
         }
+        await clock.sleep(slot.retryAfterMs);
       }
-      return fn();
+      try {
+        return await fn();
+      } finally {
+        pace.release(clock.now());
+      }
     };
     return withRetry(attempt, clock, deadline, retryPolicy);
   }

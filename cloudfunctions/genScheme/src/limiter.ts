@@ -42,3 +42,40 @@ export class WindowLimiter {
     for (const [key, times] of this.hits) if (times.length === 0 || times[times.length - 1] <= since) this.hits.delete(key);
   }
 }
+
+/**
+ * Keeps one instance's calls under the platform's per-second limit (platform-rules §5: 100
+ * generate calls/s, 44990 beyond). WeChat counts a call when it *arrives*, somewhere between
+ * our send and its answer; so a call occupies a slot from send until one window after its
+ * answer. That bound holds whatever the network delays: no window at WeChat sees more.
+ */
+export class Pacer {
+  private inFlight = 0;
+  private readonly answered: number[] = [];
+
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+  ) {}
+
+  /** Takes a slot at `now` (ms), or says how long to wait before asking again. */
+  acquire(now: number): { ok: true } | { ok: false; retryAfterMs: number } {
+    const since = now - this.windowMs;
+    let drop = 0;
+    while (drop < this.answered.length && this.answered[drop] <= since) drop++;
+    if (drop) this.answered.splice(0, drop);
+    if (this.inFlight + this.answered.length < this.limit) {
+      this.inFlight++;
+      return { ok: true };
+    }
+    // All slots busy: the oldest answered call frees one; with only calls in flight, poll soon.
+    const wait = this.answered.length ? this.answered[0] + this.windowMs - now : 20;
+    return { ok: false, retryAfterMs: Math.max(1, wait) };
+  }
+
+  /** Frees the slot taken by acquire() once the call has been answered (or failed) at `now`. */
+  release(now: number): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+    this.answered.push(now);
+  }
+}

@@ -16,11 +16,16 @@ describe('100 generate calls per second → 44990', () => {
     h.clock.now += 1;
     await expect(h.fn.invoke({})).resolves.toMatchObject({ errCode: 0 });
   });
+});
 
-  it('does not count urlscheme.query calls', async () => {
+describe('a configured rate', () => {
+  const h = useEmulator({ ratePerSecond: 5 });
+
+  it('applies ratePerSecond, and does not count urlscheme.query calls', async () => {
     const { openlink } = await h.fn.invoke({});
-    await Promise.all(Array.from({ length: 120 }, () => h.fn.invoke({ api: 'query', scheme: openlink })));
-    await expect(h.fn.invoke({})).resolves.toMatchObject({ errCode: 0 });
+    for (let i = 0; i < 10; i++) await h.fn.invoke({ api: 'query', scheme: openlink });
+    for (let i = 0; i < 4; i++) await expect(h.fn.invoke({})).resolves.toMatchObject({ errCode: 0 });
+    await expect(h.fn.invoke({})).rejects.toMatchObject({ errCode: 44990 });
   });
 });
 

@@ -1,0 +1,235 @@
+/**
+ * What the jump page reads from its own URL, and how genScheme writes that URL.
+ *
+ * Pure: no DOM, no `wx`, no Node. The cloud function imports `h5UrlFromOpenlink` from here
+ * (esbuild bundles it), so the page and the function cannot disagree on the URL forms:
+ *
+ *   encrypted link  weixin://dl/business/?t=TICKET[&cq=CQ]
+ *                   ⇄ jump.html?t=TICKET[&cq=CQ]                 (+ optional path/query for the open tag)
+ *   plaintext link  weixin://dl/business/?appid=APPID&path=P&query=Q&env_version=E
+ *                   ⇄ jump.html?path=P&query=Q&env_version=E     (APPID comes from the page's config)
+ *   live            jump.html[?cq=CQ]  when the page's config has `live` (a link generated on each visit)
+ *
+ * Every rule comes from the shared rules module (PR §n = shared/docs/platform-rules.md).
+ */
+import type { GenerateRequest } from '../../miniprogram/shared/contract';
+import {
+  SCHEME_PREFIX,
+  TICKET_PATTERN,
+  appendCq,
+  buildPlaintextLink,
+  checkCq,
+  checkEnvVersion,
+  checkPath,
+  checkPlaintext,
+  checkQuery,
+  isEnvVersion,
+  normalisePath,
+  type EnvVersion,
+  type Problem,
+} from '../../miniprogram/shared/rules';
+
+/** What the page's configuration contributes to a link. */
+export interface LinkConfig {
+  /** The mini program's AppID (wx + 16 hex digits); needed for plaintext links. */
+  appid?: string;
+  /** Generate a fresh link on each visit for this page (see live.ts); null/absent = off. */
+  live?: LiveTarget | null;
+}
+
+export interface LiveTarget {
+  /** Page of the mini program; empty = home page. */
+  path?: string;
+  query?: string;
+  envVersion?: EnvVersion;
+}
+
+export type JumpMode = 'ticket' | 'plaintext' | 'live';
+
+/** Where the open tag (inside WeChat) should go: the page path and its query, when known. */
+interface OpenTagTarget {
+  /** Normalised page path (no leading `/`), or undefined when the URL did not say. */
+  path?: string;
+  query?: string;
+}
+
+export type JumpParams =
+  | ({ ok: true; mode: 'ticket' | 'plaintext'; scheme: string } & OpenTagTarget)
+  | ({ ok: true; mode: 'live'; scheme: null; request: GenerateRequest } & OpenTagTarget)
+  | JumpError;
+
+export interface JumpError {
+  ok: false;
+  /** What is wrong, for the visitor (Chinese) … */
+  zh: string;
+  /** … and for whoever maintains the campaign (English). */
+  en: string;
+  /** What to do about it, when the rules module knows. */
+  hintZh?: string;
+  /** The URL parameter at fault. */
+  field?: string;
+}
+
+/** URL parameters the page reads; anything else (utm_*, SMS platforms' tracking) is ignored. */
+const KNOWN = ['t', 'cq', 'path', 'query', 'env_version'] as const;
+
+/** A mini-program page path: letters, digits, `_`, `-`, `.` and `/` (a leading `/` is accepted). */
+const PAGE_PATH = /^\/?[0-9A-Za-z_\-.]+(\/[0-9A-Za-z_\-.]+)*$/;
+
+function fail(zh: string, en: string, field?: string, hintZh?: string): JumpError {
+  return { ok: false, zh, en, field, hintZh };
+}
+
+function fromProblem(p: Problem, field: string): JumpError {
+  return fail(p.zh, p.en, field, p.hintZh);
+}
+
+/** Checks the optional path/query that tell the open tag (and a plaintext link) where to go. */
+function checkTarget(path: string | null, query: string | null): JumpError | null {
+  if (path !== null) {
+    const noQuery = checkPath(path, null, 'path');
+    if (noQuery) return fromProblem(noQuery, 'path');
+    if (path !== '' && !PAGE_PATH.test(path)) {
+      return fail(
+        `path "${path}" 不是小程序页面路径(只能含字母、数字、_、-、. 和 /)。`,
+        `path "${path}" is not a mini-program page path (letters, digits, _ - . and / only).`,
+        'path',
+      );
+    }
+  }
+  if (query !== null) {
+    const bad = checkQuery(query, 'query');
+    if (bad) return fromProblem(bad, 'query');
+  }
+  return null;
+}
+
+/**
+ * Reads the jump page's URL query (`location.search`, with or without the leading `?`) and
+ * returns the link to open, or why there is none. Never throws.
+ *
+ * Order of preference: `t` (a link generated beforehand: no call, no quota) → `path` (a
+ * plaintext link built with the configured appid) → the configured live target.
+ */
+export function parseJumpParams(search: string, config: LinkConfig): JumpParams {
+  const params = new URLSearchParams(search);
+  for (const name of KNOWN) {
+    if (params.getAll(name).length > 1) {
+      return fail(`链接中的参数 ${name} 出现了多次。`, `The parameter ${name} appears more than once.`, name);
+    }
+  }
+  const t = params.get('t');
+  const cq = params.get('cq');
+  const path = params.get('path');
+  const query = params.get('query');
+  const env = params.get('env_version');
+
+  const targetProblem = checkTarget(path, query);
+  if (targetProblem) return targetProblem;
+  const target: OpenTagTarget = path === null ? {} : { path: normalisePath(path), query: query ?? '' };
+
+  if (cq !== null) {
+    const bad = checkCq(cq, 'cq');
+    if (bad) return fromProblem(bad, 'cq');
+  }
+
+  if (t !== null) {
+    if (!TICKET_PATTERN.test(t)) {
+      return fail(
+        '链接不完整或已被改动(t 参数不正确)。',
+        `The ticket t="${t}" is not a WeChat scheme ticket (1–128 letters, digits, _ or -).`,
+        't',
+        '请重新复制完整的链接，或联系发送方获取新链接。',
+      );
+    }
+    const scheme = `${SCHEME_PREFIX}t=${t}`;
+    return { ok: true, mode: 'ticket', scheme: cq === null ? scheme : appendCq(scheme, cq), ...target };
+  }
+
+  if (path !== null) {
+    // PR §2: cq exists only on an encrypted scheme.
+    if (cq !== null) {
+      return fail('cq 参数只能和 t 参数一起使用。', 'cq can only be used together with t (an encrypted scheme).', 'cq');
+    }
+    if (env !== null && !isEnvVersion(env)) {
+      const bad = checkEnvVersion(env, 'env_version');
+      if (bad) return fromProblem(bad, 'env_version');
+    }
+    const appid = config.appid ?? '';
+    const parts = { appid, path, query: query ?? '', envVersion: (env ?? undefined) as EnvVersion | undefined };
+    const bad = checkPlaintext(parts);
+    if (bad) {
+      if (bad.rule === 'plaintext.appid') {
+        return fail(
+          '页面尚未配置小程序 AppID，暂时无法打开。',
+          `The page's config has no valid mini-program appid ("${appid}"); set appid in config.js.`,
+          'appid',
+          '请联系发送链接的商家。',
+        );
+      }
+      return fromProblem(bad, bad.field === 'jumpWxa.query' ? 'query' : 'path');
+    }
+    return { ok: true, mode: 'plaintext', scheme: buildPlaintextLink(parts), ...target };
+  }
+
+  if (config.live) {
+    const live = config.live;
+    const request: GenerateRequest = {
+      action: 'generate',
+      jumpWxa: { path: live.path ?? '', query: live.query ?? '', ...(live.envVersion ? { envVersion: live.envVersion } : {}) },
+      ...(cq !== null ? { cq } : {}),
+    };
+    return { ok: true, mode: 'live', scheme: null, request, path: normalisePath(live.path ?? ''), query: live.query ?? '' };
+  }
+
+  return fail(
+    '链接不完整，缺少要打开的小程序页面。',
+    'The link carries neither t (a generated link) nor path (a plaintext link), and the page has no live target.',
+    't',
+    '请重新复制完整的链接，或联系发送方获取新链接。',
+  );
+}
+
+function canonical(value: string, name: string): string {
+  try {
+    return encodeURIComponent(decodeURIComponent(value));
+  } catch {
+    throw new TypeError(`h5UrlFromOpenlink: ${name} is not valid percent-encoding: ${value}`);
+  }
+}
+
+/**
+ * The jump page URL for a link genScheme issued: `${base}?t=TICKET[&cq=…]` for an encrypted
+ * link, `${base}?path=…&query=…&env_version=…` for a plaintext one (the page adds its own
+ * appid). Values stay percent-encoded exactly as `encodeURIComponent` writes them.
+ * `base` is the page's https URL, e.g. `https://env-id.tcloudbaseapp.com/jump.html`; when it
+ * already has a query the parameters are appended with `&`.
+ * Throws a TypeError for anything that is not a `weixin://dl/business/?` link (a bug upstream).
+ */
+export function h5UrlFromOpenlink(base: string, openlink: string): string {
+  if (!/^https?:\/\/[^/?#]+/.test(base) || base.includes('#')) {
+    throw new TypeError(`h5UrlFromOpenlink: base must be an http(s) URL without a fragment, got "${base}"`);
+  }
+  if (!openlink.startsWith(SCHEME_PREFIX)) {
+    throw new TypeError(`h5UrlFromOpenlink: not a WeChat scheme: ${openlink}`);
+  }
+  const fields = new Map<string, string>();
+  for (const pair of openlink.slice(SCHEME_PREFIX.length).split('&')) {
+    const at = pair.indexOf('=');
+    if (at > 0) fields.set(pair.slice(0, at), pair.slice(at + 1));
+  }
+  const join = base.includes('?') ? '&' : '?';
+  const t = fields.get('t');
+  if (t !== undefined) {
+    if (!TICKET_PATTERN.test(t)) throw new TypeError(`h5UrlFromOpenlink: bad ticket in ${openlink}`);
+    const cq = fields.get('cq');
+    return `${base}${join}t=${t}${cq === undefined ? '' : `&cq=${canonical(cq, 'cq')}`}`;
+  }
+  const path = fields.get('path');
+  if (fields.has('appid') && path !== undefined) {
+    const query = canonical(fields.get('query') ?? '', 'query');
+    const env = fields.get('env_version') ?? 'release';
+    return `${base}${join}path=${canonical(path, 'path')}&query=${query}&env_version=${canonical(env, 'env_version')}`;
+  }
+  throw new TypeError(`h5UrlFromOpenlink: neither t nor appid+path in ${openlink}`);
+}

@@ -15,18 +15,21 @@ declare const __GENSCHEME_PAGES__: string[];
 // cloudbase-wire.md: DYNAMIC_CURRENT_ENV is a symbol where the typings declare a string.
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });
 
-function readPolicyFile(): unknown {
+/** policy.json beside index.js: optional; edit it in the function folder and upload, no rebuild. */
+function readPolicyFile(): { json?: unknown; error?: string } {
   try {
-    return JSON.parse(readFileSync(join(__dirname, 'policy.json'), 'utf8'));
+    return { json: JSON.parse(readFileSync(join(__dirname, 'policy.json'), 'utf8')) };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    return { __invalid__: `policy.json: ${(error as Error).message}` };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    return { error: `policy.json: ${(error as Error).message}` };
   }
 }
 
 const env = process.env;
 const pages = __GENSCHEME_PAGES__;
-const { policy, errors } = loadPolicy(readPolicyFile(), env, pages);
+const file = readPolicyFile();
+const { policy, errors } = loadPolicy(file.json, env, pages);
+if (file.error) errors.unshift(file.error);
 if (errors.length) console.error(`[genScheme] policy configuration is wrong; untrusted callers are refused until it is fixed: ${errors.join('; ')}`);
 
 const handle = createHandler({

@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+// `npm run emulator`: runs the local CloudBase gateway emulator until Ctrl-C and prints the
+// environment a cloud function process needs to talk to it (see emulator/README.md).
+import { parseArgs } from 'node:util';
+import { loadEmulator } from '../emulator/load.mjs';
+
+const started = process.hrtime.bigint();
+const USAGE = `usage: npm run emulator -- [options]
+  --port N              listen on 127.0.0.1:N (default: a free port)
+  --daily-cap N         generated links per day before 44993 (default 500000)
+  --rate N              generate calls per second before 44990 (default 100)
+  --busy-rate R         answer -1 (system busy) to a fraction R (0…1) of generate calls
+  --latency MS          delay every reply by MS milliseconds
+  --seed N              seed tickets and --busy-rate, for repeatable runs
+  --app-json PATH       the mini program's app.json (default miniprogram/app.json)
+  --function-config P   the function's config.json (default cloudfunctions/genScheme/config.json)
+  --appid ID            the mini program's AppID (default wx0123456789abcdef)
+  --env ID              CloudBase environment id (default genscheme-local)
+  --openid ID           print the env of a mini-program caller with this OPENID
+  --source S            … with this SOURCE (e.g. wx_client)
+  --client-ip IP        … with this CLIENTIP
+  --quiet               do not log each call`;
+
+let args;
+try {
+  ({ values: args } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      'daily-cap': { type: 'string' },
+      rate: { type: 'string' },
+      'busy-rate': { type: 'string' },
+      latency: { type: 'string' },
+      seed: { type: 'string' },
+      'app-json': { type: 'string' },
+      'function-config': { type: 'string' },
+      appid: { type: 'string' },
+      env: { type: 'string' },
+      openid: { type: 'string' },
+      source: { type: 'string' },
+      'client-ip': { type: 'string' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }));
+} catch (e) {
+  console.error(`${e.message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+function number(name, { min = 0, max = Infinity } = {}) {
+  if (args[name] === undefined) return undefined;
+  const n = Number(args[name]);
+  if (!Number.isFinite(n) || n < min || n > max) {
+    console.error(`--${name} must be a number from ${min} to ${max}, got ${args[name]}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const { startEmulator } = loadEmulator();
+let emulator;
+try {
+  emulator = await startEmulator({
+    port: number('port', { max: 65535 }),
+    dailyCap: number('daily-cap'),
+    ratePerSecond: number('rate'),
+    seed: number('seed'),
+    appJsonPath: args['app-json'],
+    functionConfigPath: args['function-config'],
+    appid: args.appid,
+    env: args.env,
+    log: args.quiet ? undefined : (line) => console.log(`[emulator] ${line}`),
+  });
+} catch (e) {
+  console.error(`emulator: ${e.message}`);
+  process.exit(1);
+}
+
+const busyRate = number('busy-rate', { max: 1 });
+const latencyMs = number('latency');
+if (busyRate || latencyMs) emulator.setFaults({ latencyMs, faults: busyRate ? [{ kind: 'busy', rate: busyRate }] : [] });
+
+const wantsCaller = args.openid !== undefined || args.source !== undefined || args['client-ip'] !== undefined;
+const env = emulator.functionEnv(wantsCaller ? { openid: args.openid, source: args.source, clientIp: args['client-ip'] } : undefined);
+const quote = (v) => `'${String(v).replace(/'/g, `'\\''`)}'`;
+const base = emulator.url.replace(/\/admin$/, '');
+const ms = Number(process.hrtime.bigint() - started) / 1e6;
+
+console.log(`CloudBase gateway emulator on ${emulator.url} (ready in ${ms.toFixed(0)} ms)
+# Environment for a cloud function process (${wantsCaller ? 'this caller' : 'no caller: getWXContext() returns {} like a console call'}):
+${Object.entries(env).map(([k, v]) => `export ${k}=${quote(v)}`).join('\n')}
+# Control: GET ${base}/__emulator/calls · POST ${base}/__emulator/faults '{"faults":[{"kind":"busy","on":[1]}]}' · POST ${base}/__emulator/reset
+# Ctrl-C stops it.`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, async () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    await emulator.close();
+    console.log('emulator stopped');
+    process.exit(0);
+  });
+}

@@ -18,6 +18,7 @@ let fn: LoadedFunction<unknown, GenSchemeReply>;
 const nowS = () => Math.floor(Date.now() / 1000);
 
 beforeAll(async () => {
+  jest.spyOn(console, 'log').mockImplementation(() => undefined); // the function's per-call log lines
   emulator = await startEmulator({ seed: 7 });
   fn = loadFunction<unknown, GenSchemeReply>(INDEX, emulator);
 });

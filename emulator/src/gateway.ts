@@ -6,6 +6,7 @@
  */
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import { randomBytes } from 'crypto';
+import { existsSync } from 'fs';
 import type { AddressInfo, Socket } from 'net';
 import { resolve } from 'path';
 import { pagesReader, permissionsReader } from './config-files';
@@ -63,6 +64,7 @@ export class Gateway implements Emulator {
     const declared = options.permissions ? new Set(options.permissions) : null;
     const configPath = resolve(options.functionConfigPath ?? DEFAULTS.functionConfigPath);
     this.permissions = declared ? () => declared : permissionsReader(configPath);
+    if (!declared && !existsSync(configPath)) this.log(`warning: ${configPath} not found; every openapi call will answer -604101`);
     this.faults = new FaultInjector(this.rng);
     this.rate = new SlidingWindow(options.ratePerSecond ?? DEFAULTS.ratePerSecond);
     this.daily = new DailyCounter(options.dailyCap ?? DEFAULTS.dailyCap);

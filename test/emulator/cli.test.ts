@@ -20,12 +20,17 @@ function readBanner(): Promise<string> {
   });
 }
 
-/** Runs the passthrough function in a fresh node process with `env` only (plus PATH). */
-function runFunction(env: Record<string, string>, event: unknown): Promise<unknown> {
-  const script = `require(${JSON.stringify(PASSTHROUGH)}).main(${JSON.stringify(event)}, {}).then((r) => console.log(JSON.stringify(r)), (e) => console.log(JSON.stringify({ thrown: e.errCode })))`;
+/** Runs the passthrough function on each event in turn, in one fresh node process with `env` only (plus PATH). */
+function runFunction(env: Record<string, string>, events: unknown[]): Promise<unknown[]> {
+  const script = `const { main } = require(${JSON.stringify(PASSTHROUGH)});
+    (async () => {
+      const out = [];
+      for (const event of ${JSON.stringify(events)}) out.push(await main(event, {}).catch((e) => ({ thrown: e.errCode })));
+      console.log(JSON.stringify(out));
+    })();`;
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ['-e', script], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 10_000 }, (err, stdout) =>
-      err ? reject(err) : resolve(JSON.parse(stdout)),
+      err ? reject(err) : resolve(JSON.parse(stdout) as unknown[]),
     );
   });
 }
@@ -54,9 +59,11 @@ it('prints the URL and `export K=V` lines a shell can eval', () => {
 
 it('serves a function in another process, with the printed environment', async () => {
   const env = Object.fromEntries([...output.matchAll(/^export (\w+)='(.*)'$/gm)].map((m) => [m[1], m[2]]));
-  await expect(runFunction(env, { api: 'context' })).resolves.toMatchObject({ OPENID: 'oCli', SOURCE: 'wx_client' });
-  await expect(runFunction(env, {})).resolves.toMatchObject({ openlink: expect.stringMatching(/^weixin:\/\/dl\/business\/\?t=/), errCode: 0 });
-  await expect(runFunction(env, {})).resolves.toEqual({ thrown: 44993 }); // --daily-cap 1
+  await expect(runFunction(env, [{ api: 'context' }, {}, {}])).resolves.toEqual([
+    expect.objectContaining({ OPENID: 'oCli', SOURCE: 'wx_client' }),
+    expect.objectContaining({ openlink: expect.stringMatching(/^weixin:\/\/dl\/business\/\?t=/), errCode: 0 }),
+    { thrown: 44993 }, // --daily-cap 1
+  ]);
   await waitFor(() => /\[emulator\] #2 urlscheme\.generate .*→ 44993/.test(output)); // the call log, on the emulator's stdout
 });
 

@@ -11,6 +11,7 @@ const TOKEN = 'test-admin-token-9f3b2c';
 let emulator: Emulator;
 
 beforeAll(async () => {
+  jest.spyOn(console, 'log').mockImplementation(() => undefined); // the function's per-call log lines
   emulator = await startEmulator({ seed: 11 });
 });
 afterAll(() => emulator.close());

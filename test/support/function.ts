@@ -31,7 +31,7 @@ export function loadWithEnv(emulator: Emulator, env: Record<string, string> = {}
   }
 }
 
-/** Collects the function's log lines (console.log / console.error) while `run` runs. */
+/** Collects the function's log lines (console.log / console.error) while `run` runs; the console stays quiet after. */
 export async function captureLogs<T>(run: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
   const lines: string[] = [];
   const log = jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args.join(' ')));
@@ -39,7 +39,7 @@ export async function captureLogs<T>(run: () => Promise<T>): Promise<{ result: T
   try {
     return { result: await run(), lines };
   } finally {
-    log.mockRestore();
-    error.mockRestore();
+    log.mockImplementation(() => undefined);
+    error.mockImplementation(() => undefined);
   }
 }

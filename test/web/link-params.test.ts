@@ -1,0 +1,209 @@
+/**
+ * The jump page's URL parsing and genScheme's h5Url: pure functions, no browser.
+ */
+import fc from 'fast-check';
+import { h5UrlFromOpenlink, parseJumpParams, type JumpParams } from '../../web/src/link-params';
+import { buildPlaintextLink, CQ_MAX_LENGTH, PLAINTEXT_QUERY_MAX_LENGTH } from '../../miniprogram/shared/rules';
+
+const APPID = 'wx0123456789abcdef';
+const config = { appid: APPID };
+const BASE = 'https://genscheme-1a2b3c.tcloudbaseapp.com/jump.html';
+
+function ok(result: JumpParams) {
+  if (!result.ok) throw new Error(`expected a link, got: ${result.en}`);
+  return result;
+}
+function err(result: JumpParams) {
+  if (result.ok) throw new Error(`expected an error, got ${JSON.stringify(result)}`);
+  return result;
+}
+
+describe('ticket links (?t=…)', () => {
+  it('rebuilds the encrypted scheme from t', () => {
+    const r = ok(parseJumpParams('?t=AbC_12-z', config));
+    expect(r).toMatchObject({ mode: 'ticket', scheme: 'weixin://dl/business/?t=AbC_12-z' });
+  });
+
+  it('appends cq url-encoded with & (never ?cq=)', () => {
+    const r = ok(parseJumpParams('t=TICKET&cq=' + encodeURIComponent('uid=42&from=sms'), config));
+    expect(r.scheme).toBe('weixin://dl/business/?t=TICKET&cq=uid%3D42%26from%3Dsms');
+  });
+
+  it('needs no config at all', () => {
+    expect(ok(parseJumpParams('?t=TICKET', {})).scheme).toBe('weixin://dl/business/?t=TICKET');
+  });
+
+  it.each([
+    ['a space', 't=AB%20CD'],
+    ['a dot', 't=AB.CD'],
+    ['a slash', 't=AB%2FCD'],
+    ['Chinese', 't=' + encodeURIComponent('票')],
+    ['an empty ticket', 't='],
+    ['129 characters', 't=' + 'a'.repeat(129)],
+  ])('rejects a ticket with %s', (_what, search) => {
+    expect(err(parseJumpParams(search, config))).toMatchObject({ field: 't', zh: expect.stringContaining('链接') });
+  });
+
+  it(`accepts cq of ${CQ_MAX_LENGTH} characters and rejects ${CQ_MAX_LENGTH + 1}`, () => {
+    expect(ok(parseJumpParams(`t=T&cq=${'a'.repeat(CQ_MAX_LENGTH)}`, config)).scheme).toBe(`weixin://dl/business/?t=T&cq=${'a'.repeat(256)}`);
+    const e = err(parseJumpParams(`t=T&cq=${'a'.repeat(CQ_MAX_LENGTH + 1)}`, config));
+    expect(e.field).toBe('cq');
+    expect(e.zh).toContain('257');
+  });
+
+  it.each([
+    ['a space', 'a b'],
+    ['a backtick (PR §1 ⚠️: the safer reading)', 'a`b'],
+    ['Chinese', '张三'],
+    ['a double quote', 'a"b'],
+  ])('rejects cq with %s, naming the character', (_what, cq) => {
+    const e = err(parseJumpParams(`t=T&cq=${encodeURIComponent(cq)}`, config));
+    expect(e.field).toBe('cq');
+    expect(e.zh).toContain('不允许的字符');
+  });
+
+  it('keeps an optional path/query for the open tag, normalised', () => {
+    const r = ok(parseJumpParams('t=T&path=/pages/order/list&query=id%3D7', config));
+    expect(r).toMatchObject({ mode: 'ticket', scheme: 'weixin://dl/business/?t=T', path: 'pages/order/list', query: 'id=7' });
+    expect(ok(parseJumpParams('t=T', config)).path).toBeUndefined();
+  });
+
+  it('rejects a parameter given twice', () => {
+    expect(err(parseJumpParams('t=A&t=B', config)).field).toBe('t');
+    expect(err(parseJumpParams('t=A&cq=1&cq=2', config)).field).toBe('cq');
+  });
+
+  it('ignores parameters it does not know (SMS platforms add their own)', () => {
+    expect(ok(parseJumpParams('t=T&utm_source=sms&from=singlemessage', config)).scheme).toBe('weixin://dl/business/?t=T');
+  });
+});
+
+describe('plaintext links (?path=…)', () => {
+  it('builds the plaintext scheme with the configured appid (the rules module does the encoding)', () => {
+    const r = ok(parseJumpParams('path=pages/product/detail&query=' + encodeURIComponent('id=9&ref=sms') + '&env_version=trial', config));
+    expect(r.mode).toBe('plaintext');
+    expect(r.scheme).toBe(buildPlaintextLink({ appid: APPID, path: 'pages/product/detail', query: 'id=9&ref=sms', envVersion: 'trial' }));
+    expect(r.scheme).toMatch(new RegExp(`^weixin://dl/business/\\?appid=${APPID}&path=pages(/|%2F)product(/|%2F)detail&query=id%3D9%26ref%3Dsms&env_version=trial$`));
+  });
+
+  it('defaults to release and an empty query; strips a leading /', () => {
+    expect(ok(parseJumpParams('path=/pages/index/index', config)).scheme).toBe(
+      buildPlaintextLink({ appid: APPID, path: 'pages/index/index', query: '', envVersion: 'release' }),
+    );
+    expect(ok(parseJumpParams('path=/pages/index/index', config)).scheme).toMatch(/&query=&env_version=release$/);
+  });
+
+  it(`accepts a query of ${PLAINTEXT_QUERY_MAX_LENGTH} characters once encoded and rejects ${PLAINTEXT_QUERY_MAX_LENGTH + 1}`, () => {
+    // "a=b&" is 4 characters raw and 8 encoded (= and & become %3D, %26).
+    const exact = 'a=b&'.repeat(64); // 512 encoded
+    expect(encodeURIComponent(exact)).toHaveLength(512);
+    expect(ok(parseJumpParams('path=pages/index/index&query=' + encodeURIComponent(exact), config)).mode).toBe('plaintext');
+    const over = exact + 'x'; // 513 encoded, only 257 raw
+    const e = err(parseJumpParams('path=pages/index/index&query=' + encodeURIComponent(over), config));
+    expect(e).toMatchObject({ field: 'query', zh: expect.stringContaining('513') });
+  });
+
+  it.each(['Release', 'prod', 'develop '])('rejects env_version=%p', (env) => {
+    const e = err(parseJumpParams(`path=pages/index/index&env_version=${encodeURIComponent(env)}`, config));
+    expect(e.field).toBe('env_version');
+    expect(e.zh).toContain('release');
+  });
+
+  it('rejects a path with a query string, or with characters no page path has', () => {
+    expect(err(parseJumpParams('path=' + encodeURIComponent('pages/a/b?x=1'), config)).zh).toContain('不能带 query');
+    expect(err(parseJumpParams('path=' + encodeURIComponent('pages/<b>/x'), config)).field).toBe('path');
+    expect(err(parseJumpParams('path=' + encodeURIComponent('javascript:alert(1)'), config)).field).toBe('path');
+    expect(err(parseJumpParams('path=', config)).zh).toContain('必须指定页面路径');
+  });
+
+  it('rejects a query the platform would refuse', () => {
+    expect(err(parseJumpParams('path=pages/a/b&query=' + encodeURIComponent('name=张三'), config)).field).toBe('query');
+  });
+
+  it('needs the page to be configured with an appid', () => {
+    expect(err(parseJumpParams('path=pages/index/index', {}))).toMatchObject({ field: 'appid', zh: expect.stringContaining('AppID') });
+    expect(err(parseJumpParams('path=pages/index/index', { appid: 'gh_0123456789ab' })).field).toBe('appid');
+  });
+
+  it('refuses cq without t: only an encrypted scheme carries it (PR §2)', () => {
+    expect(err(parseJumpParams('path=pages/index/index&cq=a', config)).field).toBe('cq');
+  });
+});
+
+describe('missing parameters and live generation', () => {
+  it.each(['', '?', '?cq=abc', '?query=a%3D1', '?env_version=release', '?utm_source=sms'])('%p is an error without a live target', (search) => {
+    expect(err(parseJumpParams(search, config)).zh).toMatch(/链接不完整|cq/);
+  });
+
+  it('uses the configured live target when the URL has neither t nor path, carrying cq', () => {
+    const live = { path: '/pages/index/index', query: 'from=sms', envVersion: 'release' as const };
+    const r = ok(parseJumpParams('?cq=uid%3D1', { ...config, live }));
+    expect(r).toMatchObject({
+      mode: 'live',
+      scheme: null,
+      path: 'pages/index/index',
+      query: 'from=sms',
+      request: { action: 'generate', jumpWxa: { path: '/pages/index/index', query: 'from=sms', envVersion: 'release' }, cq: 'uid=1' },
+    });
+  });
+
+  it('still prefers t and path over the live target (no quota spent)', () => {
+    const live = { path: 'pages/index/index' };
+    expect(ok(parseJumpParams('?t=T', { ...config, live })).mode).toBe('ticket');
+    expect(ok(parseJumpParams('?path=pages/order/list', { ...config, live })).mode).toBe('plaintext');
+  });
+
+  it('never throws, whatever the URL', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (search) => {
+      const r = parseJumpParams(search, config);
+      if (r.ok && r.scheme !== null) expect(r.scheme.startsWith('weixin://dl/business/?')).toBe(true);
+    }));
+  });
+});
+
+describe('h5UrlFromOpenlink (what genScheme puts in h5Url)', () => {
+  it('turns an encrypted link into ?t=…, with cq when there is one', () => {
+    expect(h5UrlFromOpenlink(BASE, 'weixin://dl/business/?t=AbC123')).toBe(`${BASE}?t=AbC123`);
+    expect(h5UrlFromOpenlink(BASE, 'weixin://dl/business/?t=AbC123&cq=uid%3D42')).toBe(`${BASE}?t=AbC123&cq=uid%3D42`);
+  });
+
+  it('turns a plaintext link into ?path=…&query=…&env_version=…', () => {
+    const link = buildPlaintextLink({ appid: APPID, path: 'pages/product/detail', query: 'id=9', envVersion: 'trial' });
+    expect(h5UrlFromOpenlink(BASE, link)).toBe(`${BASE}?path=pages/product/detail&query=id%3D9&env_version=trial`);
+  });
+
+  it('joins with & when the base already has a query', () => {
+    expect(h5UrlFromOpenlink(`${BASE}?src=sms`, 'weixin://dl/business/?t=T')).toBe(`${BASE}?src=sms&t=T`);
+  });
+
+  it.each([
+    ['not a scheme', BASE, 'https://example.com/'],
+    ['no t and no appid', BASE, 'weixin://dl/business/?x=1'],
+    ['a bad ticket', BASE, 'weixin://dl/business/?t=a.b'],
+    ['a base that is not http(s)', 'jump.html', 'weixin://dl/business/?t=T'],
+    ['a base with a fragment', `${BASE}#x`, 'weixin://dl/business/?t=T'],
+  ])('throws for %s', (_what, base, link) => {
+    expect(() => h5UrlFromOpenlink(base, link)).toThrow(TypeError);
+  });
+
+  const ticket = fc.stringMatching(/^[0-9A-Za-z_-]{1,128}$/);
+  const allowed = fc.stringMatching(/^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~]*$/);
+
+  it('round-trips: the page opens exactly the link genScheme issued (encrypted, with and without cq)', () => {
+    fc.assert(fc.property(ticket, fc.option(allowed.filter((s) => s.length <= 256)), (t, cq) => {
+      const link = `weixin://dl/business/?t=${t}${cq === null ? '' : `&cq=${encodeURIComponent(cq)}`}`;
+      const page = new URL(h5UrlFromOpenlink(BASE, link));
+      expect(ok(parseJumpParams(page.search, config)).scheme).toBe(link);
+    }));
+  });
+
+  it('round-trips plaintext links', () => {
+    const path = fc.stringMatching(/^[a-z]{1,8}(\/[a-z0-9_]{1,8}){0,3}$/);
+    const env = fc.constantFrom('release' as const, 'trial' as const, 'develop' as const);
+    fc.assert(fc.property(path, allowed.filter((q) => encodeURIComponent(q).length <= 512), env, (p, query, envVersion) => {
+      const link = buildPlaintextLink({ appid: APPID, path: p, query, envVersion });
+      const page = new URL(h5UrlFromOpenlink(BASE, link));
+      expect(ok(parseJumpParams(page.search, config)).scheme).toBe(link);
+    }));
+  });
+});

@@ -47,15 +47,17 @@ function generate(req: Record<string, unknown>, ctx: ApiContext): ApiResult {
 
 function query(req: Record<string, unknown>, ctx: ApiContext): ApiResult {
   const { scheme, query_type: queryType } = req;
-  if (scheme === undefined || scheme === null || scheme === '') return refuse(40097, 'scheme is missing');
-  if (typeof scheme !== 'string') return refuse(47001, `scheme is ${JSON.stringify(scheme)}; it must be a string`);
   if (queryType !== undefined && queryType !== null && typeof queryType !== 'number') {
     return refuse(47001, `query_type is ${JSON.stringify(queryType)}; it must be a JSON number`);
   }
   const type = queryType ?? 0; // §4: 0 = scheme info (default), 1 = visit quota
   if (type !== 0 && type !== 1) return refuse(40097, `query_type = ${type}; it must be 0 or 1`);
+  const quota = { remain_visit_quota: ctx.visitQuota };
+  // queryScheme doc: scheme is optional; the visit quota (query_type 1) is per mini program.
+  if (type === 1 && (scheme === undefined || scheme === null || scheme === '')) return { quota_info: quota };
+  if (scheme === undefined || scheme === null || scheme === '') return refuse(40097, 'scheme is missing');
+  if (typeof scheme !== 'string') return refuse(47001, `scheme is ${JSON.stringify(scheme)}; it must be a string`);
   const info = ctx.links.resolve(scheme, ctx.appid, ctx.pages());
   if (info instanceof Refusal) return info;
-  const quota = { remain_visit_quota: ctx.visitQuota };
   return type === 1 ? { quota_info: quota } : { scheme_info: info, quota_info: quota };
 }

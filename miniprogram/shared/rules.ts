@@ -286,6 +286,26 @@ export function appendCq(openlink: string, cq: string): string {
   return `${openlink}&cq=${encodeURIComponent(cq)}`;
 }
 
+/**
+ * For a link generated earlier: one generated scheme serves many recipients, each with its own
+ * `cq`, without another API call or any quota (GUIDE, PR §2). Only encrypted schemes take a cq.
+ */
+export function linkWithCq(openlink: string, cq: string): { openlink: string } | { problem: Problem } {
+  if (!ticketOf(openlink) || /[?&]cq=/.test(openlink)) {
+    return {
+      problem: problem(
+        40097, 'openlink', 'cq.link',
+        '只能给加密 Scheme(weixin://dl/business/?t=…,且还没有 cq)追加 cq。',
+        'A cq can be added only to an encrypted scheme (weixin://dl/business/?t=…) that has none yet.',
+        '传入 generate 返回的 openlink;明文 Scheme 请把参数放进 query。',
+        'Pass the openlink generate returned; for a plaintext scheme put parameters in its query.',
+      ),
+    };
+  }
+  const bad = checkCq(cq);
+  return bad ? { problem: bad } : { openlink: appendCq(openlink, cq) };
+}
+
 export interface PlaintextParts {
   appid: string;
   path: string;

@@ -12,6 +12,7 @@ import {
   checkPlaintext,
   checkQuery,
   encodeQueryValue,
+  linkWithCq,
   pagesOfAppJson,
   ticketOf,
 } from '../../miniprogram/shared/rules';
@@ -165,5 +166,16 @@ describe('links', () => {
     expect(buildPlaintextLink({ ...base, path: '/pages/index/index', query: 'a=1&b=张' })).toBe(
       'weixin://dl/business/?appid=wx1234567890abcdef&path=pages/index/index&query=a%3D1%26b%3D%E5%BC%A0&env_version=release',
     );
+  });
+});
+
+describe('linkWithCq: one generated link, many recipients', () => {
+  it('appends an encoded cq to an encrypted scheme, no call needed', () => {
+    expect(linkWithCq('weixin://dl/business/?t=Ab12', 'uid=1')).toEqual({ openlink: 'weixin://dl/business/?t=Ab12&cq=uid%3D1' });
+  });
+  it('refuses a plaintext scheme, a link that already has a cq, and a bad cq', () => {
+    expect(linkWithCq('weixin://dl/business/?appid=wx1234567890abcdef&path=a', 'x')).toHaveProperty('problem.rule', 'cq.link');
+    expect(linkWithCq('weixin://dl/business/?t=Ab12&cq=1', 'x')).toHaveProperty('problem.rule', 'cq.link');
+    expect(linkWithCq('weixin://dl/business/?t=Ab12', 'c'.repeat(257))).toHaveProperty('problem.rule', 'query.maxLength');
   });
 });

@@ -3,7 +3,7 @@
  * camera would: every version 1–40 of level M, UTF-8 text, both copies of the format info.
  */
 import jsQR from 'jsqr';
-import { encodeQr, type QrCode } from '../../web/src/qr';
+import { byteCapacity, encodeQr, type QrCode } from '../../web/src/qr';
 
 /** Renders the symbol as RGBA pixels with a 4-module quiet zone. */
 function pixels(code: QrCode, scale = 3) {
@@ -27,12 +27,10 @@ function read(code: QrCode): string | null {
   return jsQR(data, n, n, { inversionAttempts: 'dontInvert' })?.data ?? null;
 }
 
-/** The shortest text of ASCII URL characters that needs `version` (level M, byte mode). */
+/** The shortest URL-like text that needs `version` (level M, byte mode). */
 function textFor(version: number): string {
+  const length = version === 1 ? 1 : byteCapacity(version - 1) + 1;
   const url = 'https://genscheme-1a2b3c.tcloudbaseapp.com/jump.html?t=AbCdEf_123-xyz&cq=uid%3D42%26from%3Dsms';
-  let length = 1;
-  while (encodeQr('x'.repeat(length)).version < version) length += Math.max(1, Math.floor(length / 8));
-  while (length > 1 && encodeQr('x'.repeat(length - 1)).version >= version) length--;
   return url.repeat(Math.ceil(length / url.length)).slice(0, length);
 }
 
@@ -48,6 +46,10 @@ describe('QR encoder', () => {
   it('carries UTF-8 text (Chinese) byte for byte', () => {
     const text = 'https://例子.cn/跳转?名=值';
     expect(read(encodeQr(text))).toBe(text);
+  });
+
+  it('holds what ISO 18004 says level M holds in byte mode (27-M: 1128 data codewords)', () => {
+    expect([1, 2, 10, 27, 40].map(byteCapacity)).toEqual([14, 26, 213, 1125, 2331]);
   });
 
   it('uses the smallest version: 14 bytes fit version 1-M, 15 do not', () => {

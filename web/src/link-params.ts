@@ -229,7 +229,9 @@ export function h5UrlFromOpenlink(base: string, openlink: string): string {
   if (fields.has('appid') && path !== undefined) {
     const query = canonical(fields.get('query') ?? '', 'query');
     const env = fields.get('env_version') ?? 'release';
-    return `${base}${join}path=${canonical(path, 'path')}&query=${query}&env_version=${canonical(env, 'env_version')}`;
+    // Slashes are legal in a query string and keep the SMS link readable: path=pages/index/index.
+    const pagePath = canonical(path, 'path').replace(/%2F/g, '/');
+    return `${base}${join}path=${pagePath}&query=${query}&env_version=${canonical(env, 'env_version')}`;
   }
   throw new TypeError(`h5UrlFromOpenlink: neither t nor appid+path in ${openlink}`);
 }

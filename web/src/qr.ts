@@ -193,19 +193,24 @@ function freeModules(version: number): number {
   return reserved.reduce((n, row) => n + row.filter((r) => !r).length, 0);
 }
 
+/** Codewords of a version: all of them, and those left for data at level M. */
+function codewordsOf(version: number): { total: number; data: number } {
+  const total = Math.floor(freeModules(version) / 8);
+  return { total, data: total - EC_PER_BLOCK[version - 1] * BLOCKS[version - 1] };
+}
+
+/** How many bytes a version holds in byte mode at level M (4 mode bits + the count field). */
+export function byteCapacity(version: number): number {
+  return Math.floor((codewordsOf(version).data * 8 - 4 - (version < 10 ? 8 : 16)) / 8);
+}
+
 /** Encodes `text` as UTF-8 bytes. Throws a RangeError when it does not fit version 40-M. */
 export function encodeQr(text: string): QrCode {
   const bytes = Array.from(new TextEncoder().encode(text));
   let version = 1;
-  let total = 0;
-  let dataCodewords = 0;
-  for (; version <= 40; version++) {
-    total = Math.floor(freeModules(version) / 8);
-    dataCodewords = total - EC_PER_BLOCK[version - 1] * BLOCKS[version - 1];
-    const countBits = version < 10 ? 8 : 16;
-    if (4 + countBits + 8 * bytes.length <= dataCodewords * 8) break;
-  }
+  while (version <= 40 && byteCapacity(version) < bytes.length) version++;
   if (version > 40) throw new RangeError(`QR: ${bytes.length} bytes do not fit version 40-M`);
+  const { total, data: dataCodewords } = codewordsOf(version);
 
   // Bit stream: mode 0100 (byte), character count, data, terminator, padding.
   const bits: number[] = [];

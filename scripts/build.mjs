@@ -26,7 +26,8 @@ const result = await build({
   bundle: true,
   platform: 'node',
   format: 'cjs',
-  target: 'node16',
+  // CloudBase's oldest Node runtime that wx-server-sdk 4 supports is 16.13; newer ones run it as is.
+  target: 'node16.13',
   external: ['wx-server-sdk'],
   define: { __GENSCHEME_PAGES__: JSON.stringify(pages) },
   minify: true,

@@ -7,7 +7,7 @@
  *    every request with its own, independent implementation of the rules).
  */
 import fc from 'fast-check';
-import type { ErrorReply, GenSchemeReply } from '../../miniprogram/shared/contract';
+import type { ErrorReply, GenerateReply, GenSchemeReply, PlaintextReply } from '../../miniprogram/shared/contract';
 import { startEmulator, type Caller, type Emulator } from '../../emulator/src';
 import type { LoadedFunction } from '../../emulator/src/run-function';
 import { PAGES } from '../support/app-pages';
@@ -124,8 +124,8 @@ const eventArb = fc.oneof(
 function checkReply(reply: GenSchemeReply): void {
   expect(reply).toEqual(expect.objectContaining({ errcode: expect.any(Number) }));
   if (reply.errcode === 0) {
-    if (reply.action === 'generate') expect(reply.openlink).toMatch(/^weixin:\/\/dl\/business\/\?t=[0-9A-Za-z_-]+(&cq=[^&]*)?$/);
-    if (reply.action === 'plaintext') expect(reply.openlink).toMatch(/^weixin:\/\/dl\/business\/\?appid=wx[0-9a-f]{16}&path=/);
+    if (reply.action === 'generate') expect((reply as GenerateReply).openlink).toMatch(/^weixin:\/\/dl\/business\/\?t=[0-9A-Za-z_-]+(&cq=[^&]*)?$/);
+    if (reply.action === 'plaintext') expect((reply as PlaintextReply).openlink).toMatch(/^weixin:\/\/dl\/business\/\?appid=wx[0-9a-f]{16}&path=/);
     return;
   }
   const error = reply as ErrorReply;

@@ -155,8 +155,11 @@ describe('loading the policy', () => {
   });
 
   it.each([
-    [{ user: { maxDays: 31 } }, 'policy user.maxDays'],
-    [{ user: { envVersions: ['prod'] } }, 'policy user.envVersions.0'],
+    [{ user: { maxDays: 31 } }, 'policy user.maxDays: 31 must be a whole number from 1 to 30 (platform-rules §1: 30 days at most)'],
+    [{ user: { maxQueryLength: 2000 } }, 'policy user.maxQueryLength: 2000 must be a whole number from 0 to 1024'],
+    [{ user: { envVersions: ['prod'] } }, 'policy user.envVersions: prod not one of release, trial, develop'],
+    [{ public: { actions: ['delete'] } }, 'policy public.actions: delete not one of generate, query, quota, plaintext'],
+    [{ user: { perUserPerMinute: '20' } }, 'policy user.perUserPerMinute: invalid type'],
     [{ publik: {} }, 'unknown key publik'],
     [{ public: { pages: ['pages/nope'] } }, 'not pages of app.json: pages/nope'],
   ])('reports %j clearly', (file, message) => {

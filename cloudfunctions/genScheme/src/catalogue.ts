@@ -36,12 +36,16 @@ export const GS = {
   INTERNAL: -900099,
 } as const;
 
+const TOKEN_FIX_ZH = 'HTTPS 调用时刷新一次 access_token;云调用不需要 token。';
+const TOKEN_FIX_EN = 'In HTTPS mode refresh the access token once; cloud calls need no token.';
+const FN_FAILED: [string, string, string, string] = ['云函数执行失败。', 'The cloud function failed.', '查看云函数日志。', "See the function's logs."];
+
 const rows: Row[] = [
   // --- WeChat errcodes (platform-rules.md §1 error table, §4) ---
   [-1, 'wechat', 'backoff', '微信系统繁忙。', 'WeChat is busy.', '稍后重试(genScheme 已自动退避重试)。', 'Try again shortly (genScheme already retried with backoff).'],
-  [40001, 'wechat', 'token', 'access_token 无效。', 'The access token is invalid.', 'HTTPS 调用时刷新一次 access_token;云调用无需 token,请检查是否混用了两种方式。', 'In HTTPS mode refresh the access token once; cloud calls need no token — check the two modes are not mixed.'],
-  [40014, 'wechat', 'token', 'access_token 不合法。', 'The access token is not valid.', 'HTTPS 调用时刷新一次 access_token。', 'In HTTPS mode refresh the access token once.'],
-  [42001, 'wechat', 'token', 'access_token 已过期。', 'The access token has expired.', 'HTTPS 调用时刷新一次 access_token。', 'In HTTPS mode refresh the access token once.'],
+  [40001, 'wechat', 'token', 'access_token 无效。', 'The access token is invalid.', TOKEN_FIX_ZH, TOKEN_FIX_EN],
+  [40014, 'wechat', 'token', 'access_token 不合法。', 'The access token is not valid.', TOKEN_FIX_ZH, TOKEN_FIX_EN],
+  [42001, 'wechat', 'token', 'access_token 已过期。', 'The access token has expired.', TOKEN_FIX_ZH, TOKEN_FIX_EN],
   [40002, 'wechat', 'no', '暂无生成权限:只有已发布的非个人主体小程序可以生成 URL Scheme。', 'No permission to generate: only published mini programs of non-personal (company) entities may generate URL Schemes.', '确认小程序为企业等非个人主体且已发布。', 'Make sure the mini program belongs to a company (non-personal) entity and is published.'],
   [40013, 'wechat', 'no', '生成权限已被封禁。', 'The permission to generate has been banned.', '在小程序管理后台查看违规通知并申诉。', 'Check the violation notice in the MP admin and appeal.'],
   [40097, 'wechat', 'no', '参数错误(查询 Scheme)。', 'Invalid arguments (query scheme).', '检查 scheme 是否为完整的 weixin://dl/business/ 链接。', 'Check the scheme is a whole weixin://dl/business/ link.'],
@@ -67,8 +71,8 @@ const rows: Row[] = [
   [-604104, 'cloud', 'no', '非法的云调用来源。', 'Illegal cloud-call source.', '只能在云函数内调用 cloud.openapi。', 'cloud.openapi may be called only inside a cloud function.'],
   [-501007, 'cloud', 'no', '云开发参数无效(例如环境不存在)。', 'Invalid CloudBase parameters (e.g. the environment does not exist).', '检查 cloud.init 的 env;用 cloud.DYNAMIC_CURRENT_ENV。', 'Check the env given to cloud.init; use cloud.DYNAMIC_CURRENT_ENV.'],
   [-501001, 'cloud', 'no', '云开发系统错误,或环境因欠费被隔离。', 'CloudBase system error, or the environment is isolated for arrears.', '查看云开发控制台的环境状态与账单;网络类错误可稍后重试。', 'Check the environment status and billing in the CloudBase console; network errors may pass if retried later.'],
-  [-504002, 'cloud', 'no', '云函数执行失败。', 'The cloud function failed.', '查看云函数日志。', 'See the function\'s logs.'],
-  [-404011, 'cloud', 'no', '云函数执行失败。', 'The cloud function failed.', '查看云函数日志。', 'See the function\'s logs.'],
+  [-504002, 'cloud', 'no', ...FN_FAILED],
+  [-404011, 'cloud', 'no', ...FN_FAILED],
   // --- genScheme's own ---
   [GS.EVENT_NOT_OBJECT, 'genscheme', 'no', '事件必须是 JSON 对象。', 'The event must be a JSON object.', '例如 {"jumpWxa":{"path":"pages/index/index"}}。', 'For example {"jumpWxa":{"path":"pages/index/index"}}.'],
   [GS.UNKNOWN_FIELD, 'genscheme', 'no', '事件中有无法识别的字段。', 'The event has a field genScheme does not know.', '检查拼写,或删除该字段。', 'Check the spelling, or remove the field.'],

@@ -41,8 +41,8 @@ export interface Caller {
 /** What a user or public caller may do. Trusted callers get the platform's full range. */
 export interface ClassRules {
   actions: Action[];
-  /** `"*"` = every page of app.json. */
-  pages: string[] | '*';
+  /** Pages this class may link to; `["*"]` = every page of app.json. */
+  pages: string[];
   envVersions: EnvVersion[];
   /** Longest validity in days (platform: 30). */
   maxDays: number;
@@ -60,7 +60,7 @@ export interface Policy {
 export const DEFAULT_POLICY: Policy = {
   user: {
     actions: ['generate', 'plaintext', 'query', 'quota'],
-    pages: '*',
+    pages: ['*'],
     envVersions: ['release'],
     maxDays: EXPIRE_INTERVAL_MAX_DAYS,
     maxQueryLength: QUERY_MAX_LENGTH,
@@ -69,7 +69,7 @@ export const DEFAULT_POLICY: Policy = {
   public: {
     enabled: true,
     actions: ['generate', 'plaintext'],
-    pages: '*',
+    pages: ['*'],
     envVersions: ['release'],
     maxDays: EXPIRE_INTERVAL_MAX_DAYS,
     maxQueryLength: QUERY_MAX_LENGTH,
@@ -79,23 +79,43 @@ export const DEFAULT_POLICY: Policy = {
   adminOpenids: [],
 };
 
-const actionSchema = z.enum(['generate', 'query', 'quota', 'plaintext']);
-const classSchema = {
-  actions: z.optional(z.array(actionSchema)),
-  pages: z.optional(z.union([z.literal('*'), z.array(z.string())])),
-  envVersions: z.optional(z.array(z.enum(ENV_VERSIONS))),
-  // platform-rules §1: 1 … 30 days, query ≤ 1024 — a policy may only lower these.
-  maxDays: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(EXPIRE_INTERVAL_MAX_DAYS))),
-  maxQueryLength: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(QUERY_MAX_LENGTH))),
-};
-const rate = z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(100_000)));
+// zod checks the shape; values are checked below with messages that name the platform limit.
+// (Plain arrays and numbers keep the bundle small: zod's enum/union/checks cost ~5 KB.)
+const list = z.optional(z.array(z.string()));
+const num = z.optional(z.number());
+const classSchema = { actions: list, pages: list, envVersions: list, maxDays: num, maxQueryLength: num };
 const policySchema = z.strictObject({
-  user: z.optional(z.strictObject({ ...classSchema, perUserPerMinute: rate })),
-  public: z.optional(z.strictObject({ ...classSchema, enabled: z.optional(z.boolean()), perIpPerMinute: rate, sharedPerMinute: rate })),
-  adminOpenids: z.optional(z.array(z.string())),
+  user: z.optional(z.strictObject({ ...classSchema, perUserPerMinute: num })),
+  public: z.optional(z.strictObject({ ...classSchema, enabled: z.optional(z.boolean()), perIpPerMinute: num, sharedPerMinute: num })),
+  adminOpenids: list,
 });
 
-export type PolicyInput = z.infer<typeof policySchema>;
+const ACTIONS: readonly Action[] = ['generate', 'query', 'quota', 'plaintext'];
+
+/** Value checks a shape cannot express. A policy may only lower the platform's limits. */
+function valueErrors(cls: 'user' | 'public', rules: Record<string, unknown>, pages: readonly string[]): string[] {
+  const errors: string[] = [];
+  const at = (key: string) => `policy ${cls}.${key}`;
+  const outside = (key: string, allowed: readonly string[]) => {
+    const bad = ((rules[key] as string[] | undefined) ?? []).filter((v) => !allowed.includes(v));
+    if (bad.length) errors.push(`${at(key)}: ${bad.join(', ')} not one of ${allowed.join(', ')}`);
+  };
+  outside('actions', ACTIONS);
+  outside('envVersions', ENV_VERSIONS);
+  const listed = rules.pages as string[] | undefined;
+  if (listed && !(listed.length === 1 && listed[0] === '*')) {
+    const unknown = listed.filter((p) => !pages.includes(p.replace(/^\//, '')));
+    if (unknown.length) errors.push(`${at('pages')}: not pages of app.json: ${unknown.join(', ')} (["*"] = every page)`);
+  }
+  const range = (key: string, min: number, max: number, why: string) => {
+    const v = rules[key];
+    if (v !== undefined && !(Number.isInteger(v) && (v as number) >= min && (v as number) <= max)) errors.push(`${at(key)}: ${String(v)} must be a whole number from ${min} to ${max}${why}`);
+  };
+  range('maxDays', 1, EXPIRE_INTERVAL_MAX_DAYS, ' (platform-rules §1: 30 days at most)');
+  range('maxQueryLength', 0, QUERY_MAX_LENGTH, ' (platform-rules §1: 1024 characters at most)');
+  for (const key of ['perUserPerMinute', 'perIpPerMinute', 'sharedPerMinute']) range(key, 0, 100_000, '');
+  return errors;
+}
 
 /**
  * Builds the policy from the optional policy file and the environment (environment wins):
@@ -130,6 +150,11 @@ export function loadPolicy(fileJson: unknown, env: Record<string, string | undef
       continue;
     }
     const p = parsed.data;
+    const wrong = [...(p.user ? valueErrors('user', p.user, pages) : []), ...(p.public ? valueErrors('public', p.public, pages) : [])];
+    if (wrong.length) {
+      errors.push(...wrong);
+      continue;
+    }
     if (p.user) Object.assign(policy.user, stripUndefined(p.user));
     if (p.public) Object.assign(policy.public, stripUndefined(p.public));
     if (p.adminOpenids) policy.adminOpenids = p.adminOpenids;
@@ -140,13 +165,6 @@ export function loadPolicy(fileJson: unknown, env: Record<string, string | undef
     if (v === 'off' || v === 'false' || v === '0') policy.public.enabled = false;
     else if (v === 'on' || v === 'true' || v === '1') policy.public.enabled = true;
     else errors.push(`GENSCHEME_PUBLIC must be on or off, not "${env.GENSCHEME_PUBLIC}"`);
-  }
-  for (const cls of ['user', 'public'] as const) {
-    const list = policy[cls].pages;
-    if (list !== '*') {
-      const unknown = list.filter((p) => !pages.includes(p.replace(/^\//, '')));
-      if (unknown.length) errors.push(`policy ${cls}.pages: not pages of app.json: ${unknown.join(', ')}`);
-    }
   }
   return { policy, errors };
 }
@@ -254,7 +272,7 @@ export class Gate {
         hintEn: `Allowed: ${rules.actions.join(', ') || 'none'}. Add it to the policy's ${cls}.actions if needed.`,
       };
     }
-    if (ask.path !== undefined && rules.pages !== '*') {
+    if (ask.path !== undefined && !rules.pages.includes('*')) {
       const page = ask.path.replace(/^\//, '');
       const allowed = rules.pages.map((p) => p.replace(/^\//, ''));
       if (!allowed.includes(page)) {

@@ -3,7 +3,7 @@
  * Request and reply types come from shared/contract.ts, so a contract change breaks
  * the page's type check instead of the page at run time.
  */
-import type { ErrorReply, GenerateReply, GenerateRequest } from '../shared/contract';
+import type { ErrorReply, GenerateReply, GenerateRequest, GenSchemeRequest, QueryReply, QueryRequest } from '../shared/contract';
 
 export const FUNCTION_NAME = 'genScheme';
 
@@ -27,11 +27,28 @@ export class GenSchemeCallError extends Error {
 /** What `action: 'generate'` can answer (a subset of the contract's GenSchemeReply). */
 export type GenerateOutcome = GenerateReply | ErrorReply;
 
+/** What `action: 'query'` can answer. */
+export type QueryOutcome = QueryReply | ErrorReply;
+
 /**
  * Calls genScheme with `req` and resolves to its reply, success or ErrorReply alike.
  * Rejects only with GenSchemeCallError, whose texts are ready to show.
  */
-export async function generate(req: GenerateRequest): Promise<GenerateOutcome> {
+export function generate(req: GenerateRequest): Promise<GenerateOutcome> {
+  return call(req, isGenerateReply);
+}
+
+/**
+ * Asks genScheme what WeChat knows about a link (`action: 'query'`): encrypted (`?t=`, maybe
+ * with `&cq=`) or plaintext (`?appid=`). Same outcomes as generate(): the reply, or a
+ * GenSchemeCallError.
+ */
+export function query(scheme: string): Promise<QueryOutcome> {
+  const req: QueryRequest = { action: 'query', scheme };
+  return call(req, isQueryReply);
+}
+
+async function call<R extends GenSchemeRequest, T>(req: R, isReply: (value: unknown) => value is T): Promise<T> {
   if (!wx.cloud) {
     throw new GenSchemeCallError('当前微信版本不支持云开发(wx.cloud 不存在)。', '请升级微信,或在开发者工具中把基础库调到 2.2.3 以上。', 'wx.cloud is missing');
   }
@@ -57,14 +74,38 @@ export async function generate(req: GenerateRequest): Promise<GenerateOutcome> {
   return result;
 }
 
-/** Checks the fields the page reads; the rest is trusted to the contract. */
-function isReply(value: unknown): value is GenerateOutcome {
-  if (typeof value !== 'object' || value === null) return false;
-  const reply = value as Record<string, any>;
-  if (reply.errcode === 0) {
-    return reply.action === 'generate' && typeof reply.openlink === 'string' && typeof reply.expireTime === 'number';
-  }
+/* The guards check the fields the page reads; the rest is trusted to the contract. */
+
+function isGenerateReply(value: unknown): value is GenerateOutcome {
+  if (!isObject(value)) return false;
+  if (value.errcode !== 0) return isErrorReply(value);
+  return value.action === 'generate' && typeof value.openlink === 'string' && typeof value.expireTime === 'number';
+}
+
+function isQueryReply(value: unknown): value is QueryOutcome {
+  if (!isObject(value)) return false;
+  if (value.errcode !== 0) return isErrorReply(value);
+  return (
+    value.action === 'query' &&
+    typeof value.path === 'string' &&
+    typeof value.query === 'string' &&
+    typeof value.envVersion === 'string' &&
+    isFiniteNumber(value.createTime) &&
+    isFiniteNumber(value.expireTime) &&
+    typeof value.expired === 'boolean'
+  );
+}
+
+function isErrorReply(reply: Record<string, any>): boolean {
   return typeof reply.errcode === 'number' && typeof reply.message?.zh === 'string' && typeof reply.hint?.zh === 'string';
+}
+
+function isObject(value: unknown): value is Record<string, any> {
+  return typeof value === 'object' && value !== null;
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
 }
 
 function errMsgOf(err: unknown): string {

@@ -1,12 +1,12 @@
 /**
  * The sample page: pick a page, type a query, generate a URL Scheme link with genScheme,
- * copy it, and read why it failed when it does.
+ * copy it, and read why it failed when it does; paste any link to check what it opens.
  * Built with Component (WeChat accepts it for pages) so miniprogram-simulate can test it.
  */
 import { APP_PAGES } from '../../app-pages';
-import { generate, GenSchemeCallError } from '../../services/genscheme';
+import { generate, GenSchemeCallError, query as queryScheme } from '../../services/genscheme';
 import { isErrorReply } from '../../shared/contract';
-import type { ErrorReply, GenerateReply, GenerateRequest } from '../../shared/contract';
+import type { ErrorReply, GenerateReply, GenerateRequest, QueryReply } from '../../shared/contract';
 import {
   checkQuery,
   DEFAULT_ENV_VERSION,
@@ -15,6 +15,8 @@ import {
   EXPIRE_INTERVAL_MIN_DAYS,
   isEnvVersion,
   QUERY_MAX_LENGTH,
+  SCHEME_PREFIX,
+  ticketOf,
 } from '../../shared/rules';
 import type { EnvVersion } from '../../shared/rules';
 import { formatLocalTime } from '../../utils/time';
@@ -30,6 +32,19 @@ interface LinkView {
   openlink: string;
   expireText: string;
   h5Url: string;
+  warnings: string[];
+}
+
+/** What WeChat knows about a checked link, ready to show. */
+interface CheckedView {
+  /** 加密 Scheme / 明文 Scheme */
+  kind: string;
+  path: string;
+  query: string;
+  version: string;
+  createText: string;
+  expireText: string;
+  expired: boolean;
   warnings: string[];
 }
 
@@ -55,6 +70,12 @@ Component({
     busy: false,
     link: null as LinkView | null,
     failure: null as FailureView | null,
+    // The "check a link" box (action: 'query'), independent of the form above.
+    checkText: '',
+    checkProblem: null as QueryProblemView | null,
+    checking: false,
+    checked: null as CheckedView | null,
+    checkFailure: null as FailureView | null,
   },
 
   methods: {
@@ -109,8 +130,44 @@ Component({
       if (this.data.link?.h5Url) copy(this.data.link.h5Url);
     },
 
-    // Reserved for a later issue: a "check a link" box calling genScheme with
-    // `action: 'query'` (see the matching section in index.wxml).
+    onCheckInput(e: WechatMiniprogram.TextareaInput) {
+      // The hint is about the text that was there; it is checked again on the next tap.
+      this.setData({ checkText: e.detail.value, checkProblem: null });
+    },
+
+    onCheck() {
+      return this.checkLink(this.data.checkText);
+    },
+
+    /** "检查此链接" under a generated link: fills the box with it and checks it at once. */
+    onCheckGenerated() {
+      const link = this.data.link;
+      if (!link || this.data.checking) return;
+      this.setData({ checkText: link.openlink, checkProblem: null });
+      wx.pageScrollTo({ selector: '#check', duration: 300, fail: () => {} });
+      return this.checkLink(link.openlink);
+    },
+
+    async checkLink(text: string) {
+      // As for Generate: the button is disabled meanwhile, but a tap can still arrive.
+      if (this.data.checking) return;
+      const scheme = text.trim(); // a pasted link often comes with a line break
+      const problem = schemeProblemOf(scheme);
+      if (problem) {
+        this.setData({ checkProblem: problem, checked: null, checkFailure: null });
+        return;
+      }
+      this.setData({ checking: true, checkProblem: null, checked: null, checkFailure: null });
+      try {
+        const reply = await queryScheme(scheme);
+        if (isErrorReply(reply)) this.setData({ checkFailure: failureOf(reply) });
+        else this.setData({ checked: checkedOf(reply, scheme) });
+      } catch (err) {
+        this.setData({ checkFailure: callFailureOf(err, '检查失败') });
+      } finally {
+        this.setData({ checking: false });
+      }
+    },
   },
 });
 
@@ -137,10 +194,58 @@ function failureOf(reply: ErrorReply): FailureView {
   return { message: reply.message.zh, hint: reply.hint.zh, code: `错误码 ${reply.errcode}` };
 }
 
-function callFailureOf(err: unknown): FailureView {
+function callFailureOf(err: unknown, what = '生成失败'): FailureView {
   if (err instanceof GenSchemeCallError) return { message: err.zh, hint: err.hintZh, code: '' };
-  // Not expected (generate() rejects only with GenSchemeCallError); still say something readable.
-  return { message: `生成失败:${err instanceof Error ? err.message : String(err)}`, hint: '请稍后重试。', code: '' };
+  // Not expected (the client rejects only with GenSchemeCallError); still say something readable.
+  return { message: `${what}:${err instanceof Error ? err.message : String(err)}`, hint: '请稍后重试。', code: '' };
+}
+
+const LINK_EXAMPLE_HINT = '请粘贴完整链接,例如 weixin://dl/business/?t=XXXX(可带 &cq=…),或明文链接 weixin://dl/business/?appid=…&path=…。';
+
+/**
+ * The checks genScheme makes before asking WeChat (an encrypted link with a valid ticket, or a
+ * plaintext one with an appid), made here first so a typo costs no call. Null when it may be sent.
+ */
+function schemeProblemOf(scheme: string): QueryProblemView | null {
+  if (scheme === '') return { zh: '请先粘贴要检查的链接。', hintZh: LINK_EXAMPLE_HINT };
+  if (!scheme.startsWith(SCHEME_PREFIX)) {
+    return { zh: `这不是小程序的 URL Scheme 链接:应以 ${SCHEME_PREFIX} 开头。`, hintZh: LINK_EXAMPLE_HINT };
+  }
+  if (ticketOf(scheme) !== null || isPlaintextScheme(scheme)) return null;
+  if (/[?&]t=/.test(scheme)) {
+    return {
+      zh: '链接中 t= 之后的内容不完整或含有不允许的字符。',
+      hintZh: '重新复制完整链接:t= 之后只有英文字母、数字、_ 和 -,到 & 或链接末尾为止。',
+    };
+  }
+  return { zh: '链接不完整:既没有 t=(加密链接),也没有 appid=(明文链接)。', hintZh: LINK_EXAMPLE_HINT };
+}
+
+/** The same test genScheme applies to a plaintext link. */
+function isPlaintextScheme(scheme: string): boolean {
+  return scheme.startsWith(SCHEME_PREFIX) && /[?&]appid=/.test(scheme);
+}
+
+function versionLabel(envVersion: string): string {
+  if (isEnvVersion(envVersion)) return `${ENV_LABELS[envVersion]} ${envVersion}`;
+  return envVersion === '' ? '未知' : envVersion;
+}
+
+function checkedOf(reply: QueryReply, scheme: string): CheckedView {
+  return {
+    kind: ticketOf(scheme) !== null ? '加密 Scheme' : '明文 Scheme',
+    path: reply.path === '' ? '首页' : reply.path,
+    query: reply.query === '' ? '无' : reply.query,
+    version: versionLabel(reply.envVersion),
+    createText: reply.createTime > 0 ? formatLocalTime(reply.createTime) : '未知',
+    expireText: reply.expireTime === 0 ? '永久有效(明文 Scheme)' : formatLocalTime(reply.expireTime),
+    expired: reply.expired,
+    // The expired warning is shown as the 已过期 marker instead.
+    warnings: (reply.warnings ?? [])
+      .filter((w) => w.code !== 'query.expired')
+      .map((w) => w.zh)
+      .filter((zh) => typeof zh === 'string' && zh !== ''),
+  };
 }
 
 function copy(text: string) {

@@ -7,7 +7,7 @@ import * as simulate from 'miniprogram-simulate';
 
 export const MINIPROGRAM_ROOT = path.resolve(__dirname, '../../miniprogram');
 
-type Comp = ReturnType<typeof simulate.render>;
+export type Comp = ReturnType<typeof simulate.render>;
 
 /** Loads a page (app.json spelling, e.g. `pages/index/index`). Call once per path per test file. */
 export function loadPage(page: string): string {
@@ -29,3 +29,16 @@ export function attrOf(comp: Comp, selector: string, name: string): unknown {
 
 /** Mutable view of simulate's `wx` mock, for installing jest mocks. */
 export const mockWx = wx as unknown as Record<string, unknown>;
+
+/** Renders a loaded page into the document, as the mini program would show it. */
+export function openPage(pageId: string): Comp {
+  const comp = simulate.render(pageId);
+  comp.attach(document.createElement('parent-wrapper'));
+  return comp;
+}
+
+/** j-component delivers events in a microtask: wait for the event and the handler's setData. */
+export async function tap(comp: Comp, selector: string): Promise<void> {
+  comp.querySelector(selector)!.dispatchEvent('tap');
+  await simulate.sleep(0);
+}

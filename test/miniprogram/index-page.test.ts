@@ -4,7 +4,7 @@
  */
 import * as simulate from 'miniprogram-simulate';
 import type { ErrorReply, GenerateReply } from '../../miniprogram/shared/contract';
-import { attrOf, loadPage, mockWx, textOf } from './helpers';
+import { attrOf, loadPage, mockWx, openPage, tap, textOf, type Comp } from './helpers';
 
 const pageId = loadPage('pages/index/index');
 
@@ -51,23 +51,12 @@ afterEach(() => {
   jest.restoreAllMocks();
 });
 
-function open() {
-  const comp = simulate.render(pageId);
-  comp.attach(document.createElement('parent-wrapper'));
-  return comp;
-}
-
-type Comp = ReturnType<typeof open>;
+const open = () => openPage(pageId);
 
 function typeQuery(comp: Comp, value: string) {
   comp.querySelector('#query')!.dispatchEvent('input', { detail: { value, cursor: value.length } });
 }
 
-/** j-component delivers events in a microtask: wait for the event and the handler's setData. */
-async function tap(comp: Comp, selector: string) {
-  comp.querySelector(selector)!.dispatchEvent('tap');
-  await simulate.sleep(0);
-}
 
 const tapGenerate = (comp: Comp) => tap(comp, '#generate');
 

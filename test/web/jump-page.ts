@@ -76,6 +76,10 @@ export interface Visit {
   context: BrowserContext;
   /** Every URL the page requested, in order (weixin:// attempts included). */
   requests: string[];
+  /** Navigations the page asked for (CDP Page.frameRequestedNavigation): url and reason (scriptInitiated, anchorClick, …). */
+  navigations: Array<{ url: string; reason: string }>;
+  /** Requests that failed: a weixin:// attempt ends here (net::ERR_ABORTED) once Chromium gives up on it. */
+  failed: string[];
   /** Resolves with the first weixin:// URL the page tries to open. */
   schemeAttempt: Promise<string>;
   /** The view the page settled on (body[data-view]), waiting for it to leave "loading". */
@@ -93,6 +97,12 @@ export async function visit(browser: Browser, url: string, userAgent: string, se
   const requests: string[] = [];
   let found: (url: string) => void = () => undefined;
   const schemeAttempt = new Promise<string>((resolve) => (found = resolve));
+  const navigations: Visit['navigations'] = [];
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Page.enable');
+  cdp.on('Page.frameRequestedNavigation', (event) => navigations.push({ url: event.url, reason: event.reason }));
+  const failed: string[] = [];
+  page.on('requestfailed', (request) => failed.push(request.url()));
   page.on('request', (request) => {
     requests.push(request.url());
     if (request.url().startsWith('weixin://')) found(request.url());
@@ -103,12 +113,22 @@ export async function visit(browser: Browser, url: string, userAgent: string, se
     await page.waitForSelector('body:not([data-view="loading"])', { state: 'attached', timeout: 10_000 });
     return (await page.getAttribute('body', 'data-view')) ?? '';
   };
-  return { page, context, requests, schemeAttempt, view };
+  return { page, context, requests, navigations, failed, schemeAttempt, view };
 }
 
 /** Waits up to `ms` for a promise; null when it did not settle. */
 export function within<T>(promise: Promise<T>, ms: number): Promise<T | null> {
   return Promise.race([promise, new Promise<null>((resolve) => setTimeout(() => resolve(null), ms))]);
+}
+
+/** Polls `condition` every 20 ms for up to `ms`; returns whether it came true. */
+export async function until(condition: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > end) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
 }
 
 /**

@@ -118,7 +118,9 @@ export async function visit(browser: Browser, url: string, userAgent: string, se
 
 /** Waits up to `ms` for a promise; null when it did not settle. */
 export function within<T>(promise: Promise<T>, ms: number): Promise<T | null> {
-  return Promise.race([promise, new Promise<null>((resolve) => setTimeout(() => resolve(null), ms))]);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Polls `condition` every 20 ms for up to `ms`; returns whether it came true. */

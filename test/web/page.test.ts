@@ -149,7 +149,8 @@ describe('WeChat in-app browser', () => {
     const { page, context, requests, view } = await visit(browser, url(`?t=${TICKET}`), UA.wechatAndroid);
     try {
       expect(await view()).toBe('wechat');
-      expect(await text(page, '#launch-status')).toContain('在浏览器中打开');
+      expect(await text(page, '#launch-status')).toContain('无法直接打开');
+      expect(await text(page, '#fallback-lead')).toContain('请在浏览器中打开');
       expect(await text(page, '#wechat-fallback')).toContain('在浏览器打开');
       await page.waitForTimeout(200);
       expect(offOrigin(requests)).toEqual([]);
@@ -198,6 +199,7 @@ describe('bad links get the error view and no weixin:// attempt', () => {
         expect(await page.isVisible('#error-message')).toBe(true);
         expect(await text(page, '#error-message')).toContain(words);
         expect(await text(page, '#error-hint')).not.toBe('');
+        expect(await page.textContent('#error-detail')).not.toBe('');
         await page.waitForTimeout(100);
         expect(weixinRequests(requests)).toEqual([]);
         expect(offOrigin(requests)).toEqual([]);

@@ -64,8 +64,10 @@ export interface JumpError {
   zh: string;
   /** … and for whoever maintains the campaign (English). */
   en: string;
-  /** What to do about it, when the rules module knows. */
+  /** What the visitor can do, when there is something. */
   hintZh?: string;
+  /** What whoever sent the link should fix (the rules module's hint), for the page's technical details. */
+  fixZh?: string;
   /** The URL parameter at fault. */
   field?: string;
 }
@@ -81,7 +83,7 @@ function fail(zh: string, en: string, field?: string, hintZh?: string): JumpErro
 }
 
 function fromProblem(p: Problem, field: string): JumpError {
-  return fail(p.zh, p.en, field, p.hintZh);
+  return { ...fail(p.zh, p.en, field), fixZh: p.hintZh };
 }
 
 /** Checks the optional path/query that tell the open tag (and a plaintext link) where to go. */

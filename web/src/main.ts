@@ -41,10 +41,11 @@ function loadScript(src: string): Promise<void> {
   });
 }
 
-function showError(error: { zh: string; en: string; hintZh?: string }): void {
+function showError(error: { zh: string; en: string; hintZh?: string; fixZh?: string }): void {
   byId('error-message').textContent = error.zh;
   byId('error-hint').textContent = error.hintZh || '请联系发送链接的商家获取新的链接。';
-  byId('error-detail').textContent = error.en;
+  // For whoever sends the link and tests it: the rule's own advice and the English detail.
+  byId('error-detail').textContent = [error.fixZh, error.en].filter(Boolean).join(' ');
   show('error');
 }
 
@@ -102,7 +103,8 @@ function wechat(jump: Ok, config: WebConfig): void {
   const lead = byId('fallback-lead');
   const unavailable = (reason: string) => {
     console.warn('[genScheme] open tag unavailable:', reason);
-    status.textContent = '当前页面无法直接打开小程序，请按下面的步骤在浏览器中打开。';
+    byId('launch-slot').hidden = true;
+    status.textContent = '当前页面无法直接打开小程序。';
     lead.textContent = '请在浏览器中打开：';
   };
   // A ticket link does not tell the page which mini-program page it opens; without a path
@@ -134,8 +136,11 @@ function qr(kind: 'wecom' | 'desktop'): void {
   }
   const quiet = 4;
   const cells = code.size + 2 * quiet;
-  const scale = Math.max(1, Math.floor((220 * (window.devicePixelRatio || 1)) / cells));
+  const ratio = window.devicePixelRatio || 1;
+  const scale = Math.max(1, Math.floor((220 * ratio) / cells));
   canvas.width = canvas.height = cells * scale;
+  // Whole device pixels per module keep the edges sharp for the camera.
+  canvas.style.width = canvas.style.height = `${(cells * scale) / ratio}px`;
   const ctx = canvas.getContext('2d')!;
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, canvas.width, canvas.height);

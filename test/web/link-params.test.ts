@@ -172,6 +172,11 @@ describe('h5UrlFromOpenlink (what genScheme puts in h5Url)', () => {
     expect(h5UrlFromOpenlink(BASE, link)).toBe(`${BASE}?path=pages/product/detail&query=id%3D9&env_version=trial`);
   });
 
+  it('the page also reads every value fully percent-encoded (path=pages%2F…), as other writers may send it', () => {
+    const r = ok(parseJumpParams('path=pages%2Fproduct%2Fdetail&query=id%3D9&env_version=release', config));
+    expect(r.scheme).toBe(buildPlaintextLink({ appid: APPID, path: 'pages/product/detail', query: 'id=9', envVersion: 'release' }));
+  });
+
   it('joins with & when the base already has a query', () => {
     expect(h5UrlFromOpenlink(`${BASE}?src=sms`, 'weixin://dl/business/?t=T')).toBe(`${BASE}?src=sms&t=T`);
   });

@@ -87,7 +87,7 @@ export interface Visit {
 }
 
 /** Opens `url` as a visitor with user agent `userAgent` (phone-sized unless it is a desktop UA). */
-export async function visit(browser: Browser, url: string, userAgent: string, setup?: (context: BrowserContext) => Promise<void>): Promise<Visit> {
+export async function visit(browser: Browser, url: string, userAgent: string, setup?: (context: BrowserContext) => Promise<unknown>): Promise<Visit> {
   const desktop = userAgent === UA.desktop || userAgent === UA.windowsWechat;
   const context = await browser.newContext({ userAgent, locale: 'zh-CN', ...(desktop ? DESKTOP : PHONE) });
   // Nothing may leave 127.0.0.1 unless a test routes it on purpose.

@@ -1,0 +1,427 @@
+#!/usr/bin/env node
+// `npm run bench`: cold start, per-call cost, end-to-end latency, memory and upload size of
+// genScheme, each beside the same figure for a BASELINE (bench/baseline: classic zod, tsc, no
+// bundler) where that makes sense. Prints a table, writes bench/results/latest.json.
+// What each figure means and how it is taken: bench/README.md.
+//
+//   npm run bench [-- --runs N] [-- --build] [-- --no-write]
+//     --runs N    cold starts per kind (default 15; the median is quoted)
+//     --build     run `npm run build` first (otherwise a stale index.js is only reported)
+//     --no-write  print only, leave bench/results/latest.json alone
+// Exit code 0 even when a goal is missed (FAIL is printed beside it); 1 only when the bench
+// itself could not run.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { loadEmulator } from '../emulator/load.mjs';
+
+const started = performance.now();
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const benchDir = join(root, 'bench');
+const fnDir = join(root, 'cloudfunctions/genScheme');
+const indexJs = join(fnDir, 'index.js');
+const baselineSrc = join(benchDir, 'baseline/src');
+const baselineDist = join(benchDir, 'baseline/dist');
+const cacheDir = join(benchDir, '.cache');
+const resultsFile = join(benchDir, 'results/latest.json');
+
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '15' },
+    build: { type: 'boolean', default: false },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+const RUNS = Math.max(1, Number.parseInt(args.runs, 10) || 15);
+
+const GOALS = {
+  ownLoadMs: 5,
+  perCallP99Us: 200,
+  bundleBytes: 61_440,
+  // heapUsed after forced GCs, from 10,000 to 40,000 calls: < 18 bytes a call. Run-to-run noise
+  // of one step is ±250 KiB (JIT code and feedback, GC timing) in genScheme and the baseline alike.
+  heapGrowthBytes: 512 * 1024,
+  totalSeconds: 60,
+};
+
+const log = (line) => process.stderr.write(`${line}\n`); // progress; the table goes to stdout
+
+// ---- helpers ----------------------------------------------------------------------------------
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const n = s.length;
+  return n ? (n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2) : NaN;
+}
+function pct(sorted, p) {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] : NaN;
+}
+function fmt(n, digits = 1) {
+  return Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : String(n);
+}
+const kib = (bytes) => `${fmt(bytes / 1024, 1)} KiB`;
+const mib = (bytes) => `${fmt(bytes / 2 ** 20, 1)} MiB`;
+
+/** Runs a child script with `node`, returns its last stdout line parsed as JSON. */
+function child(script, argv, { env, execArgv = [] } = {}) {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, [...execArgv, script, ...argv], { cwd: root, env, encoding: 'utf8', timeout: 60_000, maxBuffer: 16 * 2 ** 20 });
+  const wallMs = performance.now() - t;
+  const lines = (r.stdout ?? '').trim().split('\n');
+  if (r.status !== 0 || !lines.length) throw new Error(`${relative(root, script)} ${argv.join(' ').slice(0, 80)} exited ${r.status ?? r.signal}: ${(r.stderr ?? '').slice(-2000)}`);
+  return { ...JSON.parse(lines[lines.length - 1]), wallMs };
+}
+
+function pagesOfAppJson() {
+  const app = JSON.parse(readFileSync(join(root, 'miniprogram/app.json'), 'utf8'));
+  const pages = [...(app.pages ?? [])];
+  for (const sub of app.subPackages ?? app.subpackages ?? []) for (const p of sub.pages ?? []) pages.push(`${sub.root.replace(/\/+$/, '')}/${p}`);
+  return pages;
+}
+
+function filesUnder(dir, skip = () => false) {
+  const out = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (skip(entry.name)) continue;
+    if (entry.isDirectory()) out.push(...filesUnder(full, skip));
+    else if (entry.isFile()) out.push(full);
+  }
+  return out;
+}
+
+// ---- 0. the function build --------------------------------------------------------------------
+if (args.build) execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
+if (!existsSync(indexJs)) {
+  console.error('bench: cloudfunctions/genScheme/index.js is missing; run `npm run build` (or `npm run bench -- --build`).');
+  process.exit(1);
+}
+const sourcesOfIndex = [
+  join(root, 'miniprogram/app.json'),
+  ...filesUnder(join(fnDir, 'src')),
+  ...filesUnder(join(root, 'miniprogram/shared')),
+];
+const staleIndex = sourcesOfIndex.some((f) => statSync(f).mtimeMs > statSync(indexJs).mtimeMs);
+if (staleIndex) log('bench: WARNING cloudfunctions/genScheme/index.js is older than its sources; measuring it as it is (run `npm run bench -- --build` to rebuild first).');
+
+const machine = {
+  node: process.version,
+  cpu: os.cpus()[0]?.model?.trim() ?? 'unknown',
+  cores: os.cpus().length,
+  loadavgAtStart: os.loadavg().map((n) => Number(n.toFixed(2))),
+  platform: `${os.platform()} ${os.release()}`,
+};
+
+// ---- 1. build what is measured ----------------------------------------------------------------
+log('bench: compiling the baseline with tsc (TypeScript API) …');
+let t = performance.now();
+{
+  const ts = require('typescript');
+  rmSync(baselineDist, { recursive: true, force: true });
+  const options = {
+    module: ts.ModuleKind.CommonJS,
+    moduleResolution: ts.ModuleResolutionKind.Node10,
+    target: ts.ScriptTarget.ES2020,
+    strict: true,
+    esModuleInterop: true,
+    skipLibCheck: true,
+    types: ['node'],
+    rootDir: baselineSrc,
+    outDir: baselineDist,
+    noEmitOnError: true,
+  };
+  const program = ts.createProgram([join(baselineSrc, 'index.ts')], options);
+  const emitted = program.emit();
+  const diagnostics = [...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics];
+  if (diagnostics.length || emitted.emitSkipped) {
+    console.error(ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' }));
+    process.exit(1);
+  }
+}
+const baselineCompileMs = performance.now() - t;
+const baselineIndexJs = join(baselineDist, 'index.js');
+const baselineHandlerJs = join(baselineDist, 'handler.js');
+
+log('bench: bundling genScheme’s handler with esbuild (as scripts/build.mjs does) …');
+t = performance.now();
+const pages = pagesOfAppJson();
+mkdirSync(cacheDir, { recursive: true });
+const handlerBundle = join(cacheDir, 'genscheme-handler.cjs');
+require('esbuild').buildSync({
+  stdin: {
+    contents: "export { createHandler } from './handler'; export { Gate, loadPolicy } from './policy';",
+    resolveDir: join(fnDir, 'src'),
+    sourcefile: 'bench-entry.ts',
+    loader: 'ts',
+  },
+  outfile: handlerBundle,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node16',
+  define: { __GENSCHEME_PAGES__: JSON.stringify(pages) },
+  minify: true,
+  legalComments: 'none',
+  charset: 'utf8',
+  logLevel: 'warning',
+});
+const handlerBundleMs = performance.now() - t;
+log(`bench:   … tsc ${fmt(baselineCompileMs / 1000)} s, esbuild ${fmt(handlerBundleMs / 1000, 2)} s`);
+
+log('bench: starting the emulator …');
+const { startEmulator, loadFunction } = loadEmulator();
+const emulator = await startEmulator({ appJsonPath: join(root, 'miniprogram/app.json'), functionConfigPath: join(fnDir, 'config.json') });
+
+// ---- 2. cold starts ---------------------------------------------------------------------------
+// Four kinds of fresh process, round-robin so drift on a shared machine hits them alike:
+//   split: require('wx-server-sdk') alone (timed), then the function with the SDK cached (timed)
+//   whole: require the function with nothing preloaded (timed)
+// One round first, discarded (disk cache).
+const coldScript = join(benchDir, 'child/cold.cjs');
+const coldEnv = { ...process.env, ...emulator.functionEnv() };
+for (const k of Object.keys(coldEnv)) if (k.startsWith('NODE_OPTIONS')) delete coldEnv[k];
+const coldKinds = [
+  { key: 'gsSplit', argv: ['split', indexJs] },
+  { key: 'gsWhole', argv: ['whole', indexJs] },
+  { key: 'blSplit', argv: ['split', baselineIndexJs] },
+  { key: 'blWhole', argv: ['whole', baselineIndexJs] },
+];
+const coldSamples = Object.fromEntries(coldKinds.map((k) => [k.key, []]));
+log(`bench: cold starts, ${RUNS} fresh processes of each of ${coldKinds.length} kinds (+1 discarded round) …`);
+t = performance.now();
+for (let round = 0; round <= RUNS; round++) {
+  for (const kind of coldKinds) {
+    const sample = child(coldScript, kind.argv, { env: coldEnv });
+    if (round > 0) coldSamples[kind.key].push(sample);
+  }
+}
+const coldSeconds = (performance.now() - t) / 1000;
+log(`bench:   … ${fmt(coldSeconds)} s`);
+const pick = (key, field) => coldSamples[key].map((s) => s[field]);
+const cold = {
+  runs: RUNS,
+  sdkAloneMs: median([...pick('gsSplit', 'sdkMs'), ...pick('blSplit', 'sdkMs')]),
+  genScheme: {
+    wholeMs: median(pick('gsWhole', 'wholeMs')),
+    ownDirectMs: median(pick('gsSplit', 'ownMs')),
+    processWallMs: median(pick('gsWhole', 'wallMs')),
+    rssAfterLoadMB: median(pick('gsWhole', 'rssMB')),
+    ownDirectMinMs: Math.min(...pick('gsSplit', 'ownMs')),
+  },
+  baseline: {
+    wholeMs: median(pick('blWhole', 'wholeMs')),
+    ownDirectMs: median(pick('blSplit', 'ownMs')),
+    processWallMs: median(pick('blWhole', 'wallMs')),
+    rssAfterLoadMB: median(pick('blWhole', 'rssMB')),
+    ownDirectMinMs: Math.min(...pick('blSplit', 'ownMs')),
+  },
+  samples: coldSamples,
+};
+for (const who of [cold.genScheme, cold.baseline]) who.ownByDifferenceMs = who.wholeMs - cold.sdkAloneMs;
+cold.ownRatio = cold.baseline.ownDirectMs / cold.genScheme.ownDirectMs;
+
+// ---- 3. per-call cost, in-process openapi -----------------------------------------------------
+const callsScript = join(benchDir, 'child/calls.cjs');
+const WARMUP = 2_000;
+const CALLS = 20_000;
+log(`bench: per-call cost, ${WARMUP.toLocaleString('en-US')} warm-up + ${CALLS.toLocaleString('en-US')} timed calls each …`);
+const targets = {
+  genScheme: { target: 'genscheme', module: handlerBundle, pages },
+  baseline: { target: 'baseline', module: baselineHandlerJs, pages },
+};
+const perCall = {};
+t = performance.now();
+for (const [name, spec] of Object.entries(targets)) {
+  perCall[name] = child(callsScript, [JSON.stringify({ ...spec, mode: 'latency', warmup: WARMUP, calls: CALLS })]);
+  if (perCall[name].wrong) log(`bench: WARNING ${name}: ${perCall[name].wrong} replies did not match the event's expected validity`);
+}
+perCall.genSchemeUser = child(callsScript, [JSON.stringify({ ...targets.genScheme, caller: 'user', mode: 'latency', warmup: WARMUP, calls: CALLS })]);
+if (perCall.genSchemeUser.wrong) log(`bench: WARNING genScheme (user caller): ${perCall.genSchemeUser.wrong} replies did not match the event's expected validity`);
+perCall.ratioP50 = perCall.baseline.all.p50 / perCall.genScheme.all.p50;
+log(`bench:   … ${fmt((performance.now() - t) / 1000)} s`);
+
+// ---- 4. memory, in a child with --expose-gc ---------------------------------------------------
+const MEM_CALLS = 10_000;
+log(`bench: memory, 4 × ${MEM_CALLS.toLocaleString('en-US')} calls with forced GCs …`);
+const memory = {};
+t = performance.now();
+for (const [name, spec] of Object.entries(targets)) {
+  const m = child(callsScript, [JSON.stringify({ ...spec, mode: 'memory', calls: MEM_CALLS, sdk: true })], { execArgv: ['--expose-gc'] });
+  const [at10k, at20k, at30k, at40k] = m.steps;
+  memory[name] = {
+    ...m,
+    at10k,
+    at20k,
+    at40k,
+    heapGrowthLoadTo10k: at10k.heapUsed - m.afterLoad.heapUsed,
+    heapGrowth10kTo20k: at20k.heapUsed - at10k.heapUsed,
+    heapGrowth20kTo40k: at40k.heapUsed - at20k.heapUsed,
+    heapGrowth10kTo40k: at40k.heapUsed - at10k.heapUsed,
+    rssGrowth10kTo20k: at20k.rss - at10k.rss,
+    rssGrowth30kTo40k: at40k.rss - at30k.rss,
+  };
+}
+log(`bench:   … ${fmt((performance.now() - t) / 1000)} s`);
+
+// ---- 5. end to end: the built index.js, the real SDK, the emulator -----------------------------
+log('bench: end to end through wx-server-sdk and the emulator …');
+const fn = loadFunction(indexJs, emulator);
+const TRUSTED_CALLER = { source: 'wx_client,scf' };
+const generateEvent = { action: 'generate', jumpWxa: { path: 'pages/product/detail', query: 'id=42&from=sms' }, expireInterval: 7 };
+const quotaEvent = { action: 'quota' };
+const consoleLog = console.log;
+let fnLogLines = 0;
+console.log = () => {
+  fnLogLines++; // the function's one log line per call; counted, not printed
+};
+async function e2e(event, total, concurrency) {
+  const latencies = [];
+  const doneAt = [];
+  let sent = 0;
+  let failed = 0;
+  const t0 = performance.now();
+  async function worker() {
+    while (sent < total) {
+      sent++;
+      const t1 = performance.now();
+      const reply = await fn.invoke(event, TRUSTED_CALLER);
+      latencies.push(performance.now() - t1);
+      doneAt.push(performance.now());
+      if (reply?.errcode !== 0) failed++;
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - t0) / 1000;
+  const s = latencies.sort((a, b) => a - b);
+  // Sustained: after the first 100 answers (a fresh pacer window lets 100 generate calls through at once).
+  const sustainedPerSec = total > 200 ? (total - 100) / ((doneAt[total - 1] - doneAt[99]) / 1000) : NaN;
+  return { action: event.action, calls: total, concurrency, p50Ms: pct(s, 0.5), p99Ms: pct(s, 0.99), maxMs: s[s.length - 1], callsPerSec: total / seconds, sustainedPerSec, failed };
+}
+const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+let e2eRuns;
+t = performance.now();
+try {
+  await e2e(quotaEvent, 50, 4); // warm-up: JIT, sockets (query is not paced and spends no quota)
+  e2eRuns = [await e2e(quotaEvent, 300, 1), await e2e(quotaEvent, 1_600, 16)];
+  await pause(1_050); // an empty pacer window for each generate run
+  e2eRuns.push(await e2e(generateEvent, 300, 1));
+  await pause(1_050);
+  e2eRuns.push(await e2e(generateEvent, 400, 16));
+} finally {
+  console.log = consoleLog;
+}
+const e2eSeconds = (performance.now() - t) / 1000;
+log(`bench:   … ${fmt(e2eSeconds)} s`);
+const gatewayCalls = emulator.calls;
+const refusedByGateway = gatewayCalls.filter((c) => c.errcode !== 0).length;
+const generateAtGateway = gatewayCalls.filter((c) => c.apiName === 'urlscheme.generate').length;
+await emulator.close();
+
+// ---- 6. what is uploaded ----------------------------------------------------------------------
+const uploadFiles = filesUnder(fnDir, (name) => name === 'node_modules').map((f) => ({ file: relative(fnDir, f), bytes: statSync(f).size }));
+const indexBuf = readFileSync(indexJs);
+const size = {
+  folderFiles: uploadFiles,
+  folderBytes: uploadFiles.reduce((n, f) => n + f.bytes, 0),
+  deployBytes: uploadFiles.filter((f) => !f.file.startsWith('src')).reduce((n, f) => n + f.bytes, 0),
+  bundleBytes: indexBuf.length,
+  bundleGzipBytes: gzipSync(indexBuf, { level: 9 }).length,
+  baselineDistBytes: filesUnder(baselineDist).reduce((n, f) => n + statSync(f).size, 0),
+  baselineZodBytes: filesUnder(dirname(require.resolve('zod/package.json'))).reduce((n, f) => n + statSync(f).size, 0),
+};
+
+// ---- 7. the table -----------------------------------------------------------------------------
+const totalSeconds = (performance.now() - started) / 1000;
+machine.loadavgAtEnd = os.loadavg().map((n) => Number(n.toFixed(2)));
+const rows = [];
+const goals = [];
+function row(section, what, genScheme, baseline = '', goal = '', pass = undefined) {
+  const status = pass === undefined ? '' : pass ? 'PASS' : 'FAIL';
+  rows.push([section, what, genScheme, baseline, goal, status]);
+  if (pass !== undefined) goals.push({ goal: `${what} ${goal}`.trim(), value: genScheme, pass });
+}
+const gs = cold.genScheme;
+const bl = cold.baseline;
+row('cold start', `require('wx-server-sdk') alone (a)`, `${fmt(cold.sdkAloneMs)} ms`, '(same SDK)');
+row('', 'function, fresh process (b)', `${fmt(gs.wholeMs)} ms`, `${fmt(bl.wholeMs)} ms`);
+row('', 'own load (b) − (a)', `${fmt(gs.ownByDifferenceMs)} ms`, `${fmt(bl.ownByDifferenceMs)} ms`);
+row('', 'own load, SDK already cached (direct)', `${fmt(gs.ownDirectMs, 2)} ms`, `${fmt(bl.ownDirectMs, 2)} ms`, `≤ ${GOALS.ownLoadMs} ms`, gs.ownDirectMs <= GOALS.ownLoadMs);
+row('', 'own load, direct: fastest of the runs', `${fmt(gs.ownDirectMinMs, 2)} ms`, `${fmt(bl.ownDirectMinMs, 2)} ms`);
+row('', 'own load ratio baseline / genScheme', `${fmt(cold.ownRatio, 1)}×`);
+row('', 'process wall: start + load + exit', `${fmt(gs.processWallMs, 0)} ms`, `${fmt(bl.processWallMs, 0)} ms`);
+const pg = perCall.genScheme;
+const pb = perCall.baseline;
+const us = (n) => `${fmt(n, 1)} µs`;
+row('per call', 'mix p50 (90 % valid generate, 10 % invalid)', us(pg.all.p50), us(pb.all.p50));
+row('', 'mix p99', us(pg.all.p99), us(pb.all.p99), `≤ ${GOALS.perCallP99Us} µs`, pg.all.p99 <= GOALS.perCallP99Us);
+row('', 'valid generate p50 / p99', `${us(pg.valid.p50)} / ${us(pg.valid.p99)}`, `${us(pb.valid.p50)} / ${us(pb.valid.p99)}`);
+row('', 'invalid event p50 / p99', `${us(pg.invalid.p50)} / ${us(pg.invalid.p99)}`, `${us(pb.invalid.p50)} / ${us(pb.invalid.p99)}`);
+row('', 'calls per second, one core', fmt(pg.callsPerSec, 0), fmt(pb.callsPerSec, 0));
+row('', 'p50 ratio baseline / genScheme', `${fmt(perCall.ratioP50, 2)}×`);
+const pu = perCall.genSchemeUser;
+row('', 'mix p50 / p99, caller = mini-program user', `${us(pu.all.p50)} / ${us(pu.all.p99)}`, '(no policy)');
+for (const r of e2eRuns) {
+  const first = r === e2eRuns[0];
+  row(first ? 'end to end' : '', `${r.action} c=${r.concurrency}, ${r.calls} calls: p50 / p99 / max`, `${fmt(r.p50Ms, 2)} / ${fmt(r.p99Ms, 2)} / ${fmt(r.maxMs, 0)} ms`);
+  const sustained = r.action === 'generate' ? ` (sustained ${fmt(r.sustainedPerSec, 0)})` : '';
+  row('', `${r.action} c=${r.concurrency} calls/s${r.action === 'generate' ? ', paced < 100/s' : ''}`, `${fmt(r.callsPerSec, 0)}${sustained}${r.failed ? `, ${r.failed} failed` : ''}`);
+}
+const mg = memory.genScheme;
+const mb = memory.baseline;
+const heapRow = (m) => `${mib(m.afterLoad.heapUsed)} / ${mib(m.at10k.heapUsed)} / ${mib(m.at20k.heapUsed)} / ${mib(m.at40k.heapUsed)}`;
+const rssRow = (m) => `${mib(m.afterLoad.rss)} / ${mib(m.at10k.rss)} / ${mib(m.at20k.rss)} / ${mib(m.at40k.rss)}`;
+row('memory', 'heapUsed after GC: load / 10k / 20k / 40k', heapRow(mg), heapRow(mb));
+row('', 'RSS: load / 10k / 20k / 40k calls', rssRow(mg), rssRow(mb));
+row('', 'heap growth 10k → 20k / 20k → 40k calls', `${kib(mg.heapGrowth10kTo20k)} / ${kib(mg.heapGrowth20kTo40k)}`, `${kib(mb.heapGrowth10kTo20k)} / ${kib(mb.heapGrowth20kTo40k)}`);
+row('', 'heap growth 10k → 40k calls (no leak)', kib(mg.heapGrowth10kTo40k), kib(mb.heapGrowth10kTo40k), `≤ ${kib(GOALS.heapGrowthBytes)}`, mg.heapGrowth10kTo40k <= GOALS.heapGrowthBytes);
+row('size', 'function folder without node_modules', `${size.folderBytes.toLocaleString('en-US')} B`, `${size.baselineDistBytes.toLocaleString('en-US')} B + zod ${mib(size.baselineZodBytes)}`);
+row('', '… of which deployed code (index.js, json)', `${size.deployBytes.toLocaleString('en-US')} B`);
+row('', 'bundle index.js', `${size.bundleBytes.toLocaleString('en-US')} B`, '', `≤ ${GOALS.bundleBytes.toLocaleString('en-US')} B`, size.bundleBytes <= GOALS.bundleBytes);
+row('', 'bundle index.js, gzip -9', `${size.bundleGzipBytes.toLocaleString('en-US')} B`);
+row('bench', 'total time of this run', `${fmt(totalSeconds, 1)} s`, '', `< ${GOALS.totalSeconds} s`, totalSeconds < GOALS.totalSeconds);
+
+const header = ['', 'measurement', 'genScheme', 'baseline', 'goal', ''];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+const table = [
+  `genScheme bench — ${new Date().toISOString()}`,
+  `node ${machine.node} · ${machine.cpu} · ${machine.cores} cores · load average (1/5/15 min) at start ${machine.loadavgAtStart.join(' ')}, at end ${machine.loadavgAtEnd.join(' ')}`,
+  `cold starts: median of ${RUNS} fresh processes per kind · per call: median/p99 of ${CALLS.toLocaleString('en-US')} calls after ${WARMUP.toLocaleString('en-US')} warm-up, instant in-process openapi`,
+  ...(staleIndex ? ['WARNING: cloudfunctions/genScheme/index.js is older than its sources (npm run build)'] : []),
+  '',
+  line(header),
+  line(widths.map((w) => '-'.repeat(w))),
+  ...rows.map(line),
+  '',
+  `goals: ${goals.filter((g) => g.pass).length} of ${goals.length} met${goals.some((g) => !g.pass) ? ` — FAIL: ${goals.filter((g) => !g.pass).map((g) => g.goal).join('; ')}` : ''}`,
+  `gateway: ${gatewayCalls.length} calls recorded, ${generateAtGateway} generate, ${refusedByGateway} refused (44990 etc.) · function log lines: ${fnLogLines}`,
+].join('\n');
+process.stdout.write(`${table}\n`);
+
+const result = {
+  date: new Date().toISOString(),
+  machine,
+  indexJsStale: staleIndex,
+  totalSeconds,
+  phases: { baselineCompileMs, handlerBundleMs, coldSeconds, e2eSeconds },
+  goals,
+  cold,
+  perCall: { warmup: WARMUP, calls: CALLS, mix: '18 valid generate events for every 2 invalid ones (unknown page, number as string, bad query char, misspelt field); trusted caller {SOURCE:"scf"}; clock Date.now + 10.5 ms per call', ...perCall },
+  memory,
+  e2e: { caller: TRUSTED_CALLER, runs: e2eRuns, gatewayCalls: gatewayCalls.length, generateAtGateway, refusedByGateway, functionLogLines: fnLogLines },
+  size,
+  table,
+};
+if (!args['no-write']) {
+  mkdirSync(dirname(resultsFile), { recursive: true });
+  const tmp = `${resultsFile}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(result, null, 2)}\n`);
+  renameSync(tmp, resultsFile);
+  log(`bench: wrote ${relative(root, resultsFile)}`);
+}
+process.exit(0);

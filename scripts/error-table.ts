@@ -1,6 +1,6 @@
 /**
  * The README's error table, printed from the catalogue so the two cannot drift
- * (test/unit/readme.test.ts compares them). `npm run error-table -- --write` updates README.md.
+ * (test/e2e/readme.e2e.test.ts compares them). `npm run error-table -- --write` updates README.md.
  */
 import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';

@@ -24,6 +24,12 @@ const clock = {
     offset += ms;
     return Promise.resolve();
   },
+  // genScheme's per-call time-out guard (handler.ts) arms and cancels one timer per call: real ones.
+  setTimer: (ms, fn) => {
+    const timer = setTimeout(fn, ms);
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
   random: Math.random,
 };
 

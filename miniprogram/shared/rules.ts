@@ -47,6 +47,11 @@ export const CLOCK_SKEW_MARGIN_SECONDS = 60;
 export const EXPIRE_MAX_DAYS = 30;
 export const SECONDS_PER_DAY = 86_400;
 export const EXPIRE_MAX_SECONDS = EXPIRE_MAX_DAYS * SECONDS_PER_DAY;
+/**
+ * PR §1 "known traps": days written into expire_time give 85401. A value this small cannot be a
+ * timestamp anyone means (it is in January 1970), so it is read as a count of days.
+ */
+export const EXPIRE_TIME_DAYS_LIKE_MAX = 366;
 /** GEN: expire_interval in whole days, 1 … 30 (PR §1). */
 export const EXPIRE_INTERVAL_MIN_DAYS = 1;
 export const EXPIRE_INTERVAL_MAX_DAYS = 30;
@@ -203,6 +208,16 @@ export function checkExpireTime(expireTime: number, nowSeconds: number, field = 
       `${field} must be a whole number of Unix seconds; got ${expireTime}.`,
       `使用 Math.floor(Date.now() / 1000) + 秒数。`,
       'Use Math.floor(Date.now() / 1000) + seconds.',
+    );
+  }
+  if (expireTime >= 1 && expireTime <= EXPIRE_TIME_DAYS_LIKE_MAX) {
+    const days = Math.min(expireTime, EXPIRE_INTERVAL_MAX_DAYS);
+    return problem(
+      85401, field, 'expireTime.days',
+      `${field} = ${expireTime} 看起来是天数;${field} 是秒级 Unix 时间戳。`,
+      `${field} = ${expireTime} looks like a number of days; ${field} is a Unix timestamp in seconds.`,
+      `按天数请用 expireType: 1 与 expireInterval: ${days}(1–${EXPIRE_INTERVAL_MAX_DAYS} 天);按时间请用 Math.floor(Date.now() / 1000) + 秒数。`,
+      `For days use expireType: 1 with expireInterval: ${days} (1–${EXPIRE_INTERVAL_MAX_DAYS} days); for a moment use Math.floor(Date.now() / 1000) + seconds.`,
     );
   }
   if (expireTime >= 1e12 && expireTime < 1e13 + 1e12) {

@@ -96,6 +96,18 @@ describe('generate through the real SDK', () => {
     expect(reply.attempts).toBeGreaterThanOrEqual(2);
   });
 
+  it('replies before the function times out when the gateway is slower than the time limit', async () => {
+    emulator.setFaults({ latencyMs: 2500 });
+    const started = Date.now();
+    const reply = (await fn.invoke({}, TRUSTED, { time_limit_in_ms: 1000 })) as ErrorReply;
+    const took = Date.now() - started;
+    expect(took).toBeLessThan(1000);
+    expect(took).toBeGreaterThanOrEqual(800);
+    expect(reply).toMatchObject({ errcode: -900021, source: 'genscheme', retryable: true, attempts: 1 });
+    expect(reply.message.zh).toContain('超时');
+    emulator.clearFaults();
+  });
+
   it('does not retry a WeChat rejection (40002) and explains it', async () => {
     emulator.setFaults({ faults: [{ kind: 'errcode', errcode: 40002, errmsg: 'no permission' }] });
     const reply = (await fn.invoke({}, TRUSTED)) as ErrorReply;

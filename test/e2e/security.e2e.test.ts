@@ -66,6 +66,20 @@ describe('caller classes with the default policy', () => {
     expect((await f.invoke(develop, { source: 'scf,wx_client', openid: 'oUserA' })).errcode).toBe(-900010);
   });
 
+  it('a user may query only links it could create itself: a release link yes, a develop link no', async () => {
+    const f = fn();
+    const release = (await f.invoke({ jumpWxa: { path: 'pages/index/index', query: 'order=1' } }, { source: 'wx_client,scf' })) as GenerateReply;
+    const dev = (await f.invoke(develop, { source: 'wx_client,scf' })) as GenerateReply;
+    expect([release.errcode, dev.errcode]).toEqual([0, 0]);
+    const seen = await f.invoke({ action: 'query', scheme: release.openlink }, user('oUserA'));
+    expect(seen).toMatchObject({ errcode: 0, path: 'pages/index/index', query: 'order=1', envVersion: 'release' });
+    const hidden = (await f.invoke({ action: 'query', scheme: dev.openlink }, user('oUserA'))) as ErrorReply;
+    expect(hidden).toMatchObject({ errcode: -900010, source: 'policy', rule: 'policy.scope', field: 'scheme' });
+    expect(JSON.stringify(hidden)).not.toContain('pages/index/index');
+    // The same link is readable for a trusted caller.
+    expect((await f.invoke({ action: 'query', scheme: dev.openlink }, { source: 'wx_trigger' })).errcode).toBe(0);
+  });
+
   it('an OPENID on the admin list is trusted', async () => {
     const f = loadWithEnv(emulator, { GENSCHEME_ADMIN_OPENIDS: 'oBoss,oOther' });
     expect((await f.invoke(develop, user('oBoss'))).errcode).toBe(0);

@@ -92,6 +92,19 @@ describe('generate', () => {
     expect(sent).toHaveLength(1);
   });
 
+  it('says which field does not fit expireType when only the other style is given', async () => {
+    const { handle, sent } = setup();
+    const days = (await handle({ expireType: 0, expireInterval: 7 }, undefined, TRUSTED)) as ErrorReply;
+    expect(days).toMatchObject({ field: 'expireInterval', rule: 'expiry.typeMismatch' });
+    expect(days.message.en).toBe('expireType is 0 (a moment: it uses expireTime), but expireInterval was given.');
+    expect(days.hint.en).toContain('Set expireType to 1');
+    const moment = (await handle({ expire_type: 1, expire_time: NOW_S + 3600 }, undefined, TRUSTED)) as ErrorReply;
+    expect(moment).toMatchObject({ field: 'expire_time', rule: 'expiry.typeMismatch' });
+    expect(moment.message.en).toBe('expire_type is 1 (days: it uses expireInterval), but expire_time was given.');
+    expect(moment.message.zh).toContain('expire_type 为 1');
+    expect(sent).toHaveLength(0);
+  });
+
   it.each([
     [{ jumpWxa: { path: 'pages/nope/nope' } }, 40165, 'jumpWxa.path'],
     [{ jumpWxa: { path: 'pages/index/index?a=1' } }, 40165, 'jumpWxa.path'],
@@ -153,6 +166,32 @@ describe('calling WeChat', () => {
     const reply = (await handle({}, { time_limit_in_ms: 650 }, TRUSTED)) as ErrorReply;
     expect(reply).toMatchObject({ errcode: -1, retryable: true, attempts: 1 });
     expect(sent).toHaveLength(1);
+  });
+
+  it('answers before the function times out when WeChat does not answer, and spends no retry on it', async () => {
+    const { clock, sent, lines } = setup();
+    let calls = 0;
+    const hanging: OpenApi = { urlscheme: { generate: () => (calls++, new Promise(() => undefined)), query: () => new Promise(() => undefined) } };
+    const handle = createHandler({ openapi: hanging, clock, settings: { pages: PAGES, gate: new Gate(DEFAULT_POLICY) }, log: (l) => lines.push(l) });
+    const pending = handle({}, { time_limit_in_ms: 3000 }, TRUSTED);
+    let settled = false;
+    void pending.then(() => (settled = true));
+    clock.advance(2849);
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    clock.advance(1); // 150 ms before the deadline: the time kept to reply
+    const reply = (await pending) as ErrorReply;
+    expect(reply).toMatchObject({ errcode: GS.TIME_BUDGET, source: 'genscheme', retryable: true, attempts: 1, action: 'generate' });
+    expect(reply.hint.en).toContain('timeout');
+    expect(calls).toBe(1);
+    expect(sent).toHaveLength(0);
+  });
+
+  it('cancels the time-out timer once WeChat answers', async () => {
+    const { handle, clock } = setup();
+    const reply = await handle({}, { time_limit_in_ms: 3000 }, TRUSTED);
+    expect(reply.errcode).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
   });
 
   it('paces itself under 100 generate calls per second on one instance', async () => {

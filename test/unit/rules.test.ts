@@ -126,6 +126,17 @@ describe('expireTime (GEN: Unix seconds, more than 1 minute and at most 30 days 
   it('rejects a fraction of a second', () => {
     expect(checkExpireTime(NOW + 3600.5, NOW)?.rule).toBe('expireTime.integer');
   });
+
+  it('recognises days written into expireTime (PR §1 known trap) and points to expireInterval', () => {
+    const p = checkExpireTime(7, NOW);
+    expect(p).toMatchObject({ errcode: 85401, rule: 'expireTime.days' });
+    expect(p?.hintEn).toContain('expireInterval: 7');
+    expect(checkExpireTime(90, NOW)?.hintEn).toContain('expireInterval: 30');
+    expect(checkExpireTime(366, NOW)?.rule).toBe('expireTime.days');
+    // 0 and 367 are not read as days: plainly in the past.
+    expect(checkExpireTime(0, NOW)?.rule).toBe('expireTime.past');
+    expect(checkExpireTime(367, NOW)?.rule).toBe('expireTime.past');
+  });
 });
 
 describe('expireInterval (GEN: whole days 1 … 30)', () => {

@@ -82,7 +82,7 @@ const rows: Row[] = [
   [GS.RATE_LIMITED, 'genscheme', 'pause', '调用太频繁。', 'Too many calls.', '稍后再试。', 'Try again later.'],
   [GS.PUBLIC_DISABLED, 'genscheme', 'no', '未登录的调用方已被禁止。', 'Public (not signed-in) callers are switched off.', '从小程序内调用,或由管理员开启 public 调用。', 'Call from the mini program, or have an admin switch public callers on.'],
   [GS.NO_OPENLINK, 'genscheme', 'backoff', '微信返回成功,但没有链接。', 'WeChat answered without a link.', '稍后重试;若持续出现,查看云函数日志。', 'Try again shortly; if it persists, see the function\'s logs.'],
-  [GS.TIME_BUDGET, 'genscheme', 'backoff', '在云函数的超时时间内没有完成。', 'Could not finish within the function\'s time limit.', '稍后重试,或调大云函数超时时间。', 'Try again shortly, or raise the function\'s timeout.'],
+  [GS.TIME_BUDGET, 'genscheme', 'backoff', '微信在云函数的超时时间内没有回复。', 'WeChat did not answer within the function\'s time limit.', '稍后重试(微信可能已生成链接但未能返回,重试会生成新链接),或把云函数超时时间调大(建议 10 秒)。', 'Try again shortly (WeChat may have made a link it could not return; a retry makes a new one), or raise the function\'s timeout (10 s is advised).'],
   [GS.INTERNAL, 'genscheme', 'no', 'genScheme 内部错误。', 'genScheme internal error.', '查看云函数日志并报告问题。', 'See the function\'s logs and report the problem.'],
 ];
 

@@ -1,8 +1,10 @@
-/** The outside world's time and chance, injected so tests can drive retries and limits. */
+/** The outside world's time and chance, injected so tests can drive retries, limits and time-outs. */
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;
   sleep(ms: number): Promise<void>;
+  /** Calls `fn` once after `ms`; returns a function that cancels it. Never keeps the process alive. */
+  setTimer(ms: number, fn: () => void): () => void;
   /** A number in [0, 1), for jitter. */
   random(): number;
 }
@@ -10,5 +12,10 @@ export interface Clock {
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  setTimer: (ms, fn) => {
+    const timer = setTimeout(fn, ms);
+    timer.unref?.();
+    return () => clearTimeout(timer);
+  },
   random: () => Math.random(),
 };

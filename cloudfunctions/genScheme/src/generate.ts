@@ -41,6 +41,19 @@ export interface GeneratePlan {
   warnings: Warning[];
 }
 
+/** expireType names one way to expire, but the event gave the field of the other way. */
+function typeMismatch(typeField: string, type: 0 | 1, given: string): Problem {
+  const uses = type === 0 ? 'expireTime' : 'expireInterval';
+  const other = type === 0 ? 1 : 0;
+  return {
+    errcode: GS.INVALID_FIELD, field: given, rule: 'expiry.typeMismatch',
+    zh: `${typeField} 为 ${type}(${type === 0 ? '按时间到期,用 expireTime' : '按天数到期,用 expireInterval'}),却给了 ${given}。`,
+    en: `${typeField} is ${type} (${type === 0 ? 'a moment: it uses expireTime' : 'days: it uses expireInterval'}), but ${given} was given.`,
+    hintZh: `把 ${typeField} 改为 ${other},或去掉 ${typeField}(genScheme 按给出的字段推断),或改用 ${uses}。`,
+    hintEn: `Set ${typeField} to ${other}, or leave ${typeField} out (genScheme infers it from the field given), or use ${uses}.`,
+  };
+}
+
 function conflict(field: string, other: string, zh: string, en: string): Problem {
   return {
     errcode: GS.INVALID_FIELD, field, rule: 'expiry.conflict',
@@ -91,7 +104,13 @@ export function planGenerate(
   let days: number;
   const type = expireType ?? (expireTime !== undefined ? 0 : 1);
   if (type === 0) {
-    if (expireInterval !== undefined) return { problem: conflict(name('expireInterval'), name('expireTime'), '按时间到期时不用天数。', 'a moment-based expiry takes no days.') };
+    if (expireInterval !== undefined) {
+      return {
+        problem: expireTime === undefined
+          ? typeMismatch(name('expireType'), 0, name('expireInterval'))
+          : conflict(name('expireInterval'), name('expireTime'), '按时间到期时不用天数。', 'a moment-based expiry takes no days.'),
+      };
+    }
     if (expireTime === undefined) {
       return {
         problem: {
@@ -109,7 +128,13 @@ export function planGenerate(
     expiresAt = expireTime;
     days = Math.ceil((expireTime - nowSeconds) / SECONDS_PER_DAY);
   } else {
-    if (expireTime !== undefined) return { problem: conflict(name('expireTime'), name('expireType'), 'expireType 为 1 时按天数到期。', 'expireType 1 counts days.') };
+    if (expireTime !== undefined) {
+      return {
+        problem: expireInterval === undefined
+          ? typeMismatch(name('expireType'), 1, name('expireTime'))
+          : conflict(name('expireTime'), name('expireInterval'), '按天数到期时不用时间戳。', 'a days-based expiry takes no timestamp.'),
+      };
+    }
     const interval = expireInterval ?? EXPIRE_INTERVAL_MAX_DAYS;
     const intervalProblem = checkExpireInterval(interval, name('expireInterval'));
     if (intervalProblem) return { problem: intervalProblem };

@@ -62,6 +62,11 @@ export interface Deps {
 }
 
 export const DEFAULT_TIME_LIMIT_MS = 3000;
+/**
+ * Time kept after giving up on an unanswered call, to build and return the reply before the
+ * runtime kills the function (the caller would then get a bare time-out instead of a reply).
+ */
+export const REPLY_RESERVE_MS = 150;
 
 /** One structured log line per call (never the token, OPENID only hashed). */
 interface CallLog {
@@ -106,10 +111,26 @@ export function createHandler(deps: Deps) {
     });
   }
 
+  /**
+   * Settles with `call`, or rejects with TIME_BUDGET when it has not answered `REPLY_RESERVE_MS`
+   * before the deadline. The call itself cannot be cancelled; a late answer is ignored.
+   */
+  function beforeDeadline<T>(call: Promise<T>, deadline: number): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const cancel = clock.setTimer(Math.max(0, deadline - REPLY_RESERVE_MS - clock.now()), () =>
+        reject(Object.assign(new Error('time budget'), { errCode: GS.TIME_BUDGET, errMsg: `no answer from WeChat within the function's time limit (${REPLY_RESERVE_MS} ms kept to reply)` })),
+      );
+      call.then(
+        (value) => (cancel(), resolve(value)),
+        (error) => (cancel(), reject(error)),
+      );
+    });
+  }
+
   /** Calls WeChat with pacing and retries inside the time budget. */
   async function callWeChat<T>(fn: () => Promise<T>, deadline: number, paced: boolean) {
     const attempt = async () => {
-      if (!paced) return fn();
+      if (!paced) return beforeDeadline(fn(), deadline);
       for (;;) {
         const slot = pace.acquire(clock.now());
         if (slot.ok) break;
@@ -119,7 +140,7 @@ export function createHandler(deps: Deps) {
         await clock.sleep(slot.retryAfterMs);
       }
       try {
-        return await fn();
+        return await beforeDeadline(fn(), deadline);
       } finally {
         pace.release(clock.now());
       }
@@ -204,6 +225,11 @@ export function createHandler(deps: Deps) {
       return thrownReply(outcome.error, 'query', outcome.attempts);
     }
     const info = ((outcome.value as { schemeInfo?: Record<string, unknown> } | undefined)?.schemeInfo ?? {}) as Record<string, unknown>;
+    const scope = settings.gate.mayRead(caller, { path: String(info.path ?? ''), envVersion: String(info.envVersion ?? '') });
+    if (scope) {
+      record.outcome = 'denied';
+      return denialReply(scope, 'query');
+    }
     const expireTime = toNumber(info.expireTime);
     const createTime = toNumber(info.createTime);
     const nowSeconds = Math.floor(clock.now() / 1000);
@@ -321,7 +347,7 @@ export function createHandler(deps: Deps) {
     } catch (error) {
       // A bug of ours: still a reply, and the log says what happened.
       record.outcome = 'failed';
-      reply = thrownReply(Object.assign(new Error(String((error as Error)?.message ?? error)), { errCode: GS.INTERNAL }), 'generate', record.attempts);
+      reply = thrownReply(Object.assign(new Error(String((error as Error)?.message ?? error)), { errCode: GS.INTERNAL }), record.action === 'invalid' ? 'generate' : record.action, record.attempts);
     }
     record.errcode = reply.errcode;
     if (reply.errcode !== 0) record.rule = (reply as ErrorReply).rule;

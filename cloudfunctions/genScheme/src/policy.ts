@@ -214,7 +214,7 @@ export interface Ask {
 }
 
 export interface Denial {
-  code: 'public-disabled' | 'action' | 'page' | 'envVersion' | 'days' | 'queryLength' | 'rate-user' | 'rate-ip' | 'rate-shared' | 'policy-invalid';
+  code: 'public-disabled' | 'action' | 'page' | 'envVersion' | 'days' | 'queryLength' | 'scope' | 'rate-user' | 'rate-ip' | 'rate-shared' | 'policy-invalid';
   zh: string;
   en: string;
   hintZh: string;
@@ -310,6 +310,25 @@ export class Gate {
       };
     }
     return null;
+  }
+
+  /**
+   * Whether a caller may read what WeChat answered about a link (action "query"): only links it
+   * could have created itself — its allowed pages and versions. Otherwise any user could read the
+   * page and parameters of any link of the mini program, e.g. another recipient's or a develop one.
+   */
+  mayRead(caller: Caller, link: { path: string; envVersion: string }): Denial | null {
+    if (caller.class === 'trusted') return null;
+    const outside = this.authorize(caller, { action: 'query', path: link.path, envVersion: link.envVersion || undefined });
+    if (!outside) return null;
+    const cls = caller.class;
+    return {
+      code: 'scope', field: 'scheme',
+      zh: `${CLASS_ZH[cls]}只能查询自己也能生成的链接(允许的页面与版本);这个链接不在其内,详情不予显示。`,
+      en: `A ${cls} caller may query only links it could create itself (its allowed pages and versions); this link is outside them, so its details are withheld.`,
+      hintZh: '由管理员查询(adminToken 或管理员 OPENID),或在策略中放宽 pages / envVersions。',
+      hintEn: "Have an admin query it (adminToken or an admin OPENID), or widen the policy's pages / envVersions.",
+    };
   }
 
   /** Takes a slot from the caller's rate limits (per instance). Trusted callers are not limited here. */

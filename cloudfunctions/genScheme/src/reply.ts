@@ -7,12 +7,6 @@ import type { Problem } from '../../../miniprogram/shared/rules';
 import { GS, lookup } from './catalogue';
 import { codeOf } from './retry';
 
-function sourceOf(code: number, fallback: FailureSource): FailureSource {
-  const entry = lookup(code);
-  if (entry.source === 'genscheme') return fallback;
-  return entry.source;
-}
-
 /** A rule broken by the request itself (found before any call): nothing was spent. */
 export function problemReply(problem: Problem, action: Action, source: FailureSource = 'input'): ErrorReply {
   const entry = lookup(problem.errcode);
@@ -51,7 +45,7 @@ export function thrownReply(error: unknown, action: Action, attempts: number, wa
     message: { zh: `${entry.zh}${retriedZh}`, en: `${entry.en}${retried}` },
     hint: { zh: entry.fixZh, en: entry.fixEn },
     retryable: entry.retry === 'backoff' || entry.retry === 'pause',
-    source: code === GS.INTERNAL ? 'genscheme' : sourceOf(code, 'wechat'),
+    source: entry.source,
     action,
     attempts,
     ...(warnings.length ? { warnings } : {}),

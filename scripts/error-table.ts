@@ -4,14 +4,22 @@
  */
 import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { CATALOGUE, type RetryKind } from '../cloudfunctions/genScheme/src/catalogue';
+import { CATALOGUE, type CatalogueEntry } from '../cloudfunctions/genScheme/src/catalogue';
+import { RETRIED_CODES } from '../cloudfunctions/genScheme/src/retry';
 
-const RETRY: Record<RetryKind, string> = { backoff: 'yes, backoff', pause: 'yes, after a pause', token: 'HTTPS mode: refresh the token once', no: 'no' };
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 
+/** Who retries: genScheme itself (only RETRIED_CODES), the caller later, or nobody. */
+function retry(e: CatalogueEntry): string {
+  if (e.retry === 'token') return 'HTTPS mode only: refresh the token once';
+  if (e.retry === 'no') return 'no';
+  if (RETRIED_CODES.includes(e.code)) return e.retry === 'pause' ? 'genScheme retries after a pause' : 'genScheme retries with backoff';
+  return 'not by genScheme; the caller may try again later';
+}
+
 export function renderErrorTable(): string {
-  const rows = [...CATALOGUE.values()].map((e) => `| ${e.code} | ${e.source} | ${RETRY[e.retry]} | ${cell(e.en)} ${cell(e.zh)} | ${cell(e.fixEn)} |`);
-  return ['| code | from | retried | meaning | what to do |', '|---|---|---|---|---|', ...rows].join('\n');
+  const rows = [...CATALOGUE.values()].map((e) => `| ${e.code} | ${e.source} | ${retry(e)} | ${cell(e.en)} ${cell(e.zh)} | ${cell(e.fixEn)} |`);
+  return ['| code | from | retry | meaning | what to do |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
 export const README = join(__dirname, '..', 'README.md');

@@ -39,7 +39,7 @@ describe('retry policy', () => {
     expect(clock.sleeps).toEqual([1000]);
   });
 
-  it.each([40165, 40212, 85401, 40002, 44993, -604101, -501001, 40001])('does not retry %d', async (code) => {
+  it.each([40165, 40212, 85401, 40002, 44993, -604101, -604102, -501001, 40001, -900020, -900021])('does not retry %d', async (code) => {
     const clock = new FakeClock(0);
     const call = failingThen([code]);
     const out = await withRetry(call, clock, 3000);

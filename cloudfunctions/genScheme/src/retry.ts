@@ -28,10 +28,17 @@ export function codeOf(error: unknown): number | undefined {
   return typeof code === 'number' && Number.isFinite(code) ? code : undefined;
 }
 
+/**
+ * The only codes genScheme retries itself (platform-rules §1 error table: -1 "system busy",
+ * 44990 "more than 100 calls per second"). Other transient failures (a cloud-call time-out, an
+ * empty answer) are marked retryable for the caller, but not retried here: WeChat may already
+ * have made the link, and a second call would spend quota on a duplicate.
+ */
+export const RETRIED_CODES: readonly number[] = [-1, 44990];
+
 export function retryKindOf(error: unknown): RetryKind {
   const code = codeOf(error);
-  if (code === -1 || code === 44990) return lookup(code).retry;
-  return 'no';
+  return code !== undefined && RETRIED_CODES.includes(code) ? lookup(code).retry : 'no';
 }
 
 export interface RetryOutcome<T> {

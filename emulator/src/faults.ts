@@ -2,6 +2,8 @@
 import type { Fault, FaultAction, FaultPlan } from './types';
 
 const DEFAULT_API = 'urlscheme.generate';
+/** The apis a fault may name: the two the emulator answers, or `*` for every call. */
+const FAULT_APIS = new Set(['urlscheme.generate', 'urlscheme.query', '*']);
 
 export class FaultInjector {
   private plan: FaultPlan = {};
@@ -57,7 +59,8 @@ export function validatePlan(plan: FaultPlan): void {
   if (plan.faults !== undefined && !Array.isArray(plan.faults)) throw new Error('faults must be an array');
   for (const f of plan.faults ?? ([] as Fault[])) {
     if (!f || !KINDS.has(f.kind)) throw new Error(`unknown fault kind ${JSON.stringify(f?.kind)}; use one of ${[...KINDS].join(', ')}`);
-    if (f.on !== undefined && !(Array.isArray(f.on) && f.on.every((n) => Number.isInteger(n) && n >= 1))) throw new Error('on must list 1-based call indices');
+    if (f.api !== undefined && !FAULT_APIS.has(f.api)) throw new Error(`unknown api ${JSON.stringify(f.api)}; use one of ${[...FAULT_APIS].join(', ')}`);
+    if (f.on !== undefined && !(Array.isArray(f.on) && f.on.length > 0 && f.on.every((n) => Number.isInteger(n) && n >= 1))) throw new Error('on must list 1-based call indices (at least one)');
     if (f.rate !== undefined && !(typeof f.rate === 'number' && f.rate >= 0 && f.rate <= 1)) throw new Error('rate must be within 0…1');
     if (f.kind === 'errcode' && !Number.isInteger(f.errcode)) throw new Error('errcode fault needs an integer errcode');
     if (f.kind === 'platformError' && !(Number.isInteger(f.errorCode) && f.errorCode !== 0)) throw new Error('platformError fault needs a non-zero errorCode');

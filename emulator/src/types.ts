@@ -44,9 +44,9 @@ export interface EmulatorOptions {
 
 /** Which calls a fault applies to. Calls are counted per api (1-based) from the last setFaults(). */
 export interface CallSelector {
-  /** Api the fault applies to: default `urlscheme.generate`; `*` = every wx.openApi call (counted together). */
+  /** Api the fault applies to: `urlscheme.generate` (default), `urlscheme.query`, or `*` = every wx.openApi call (counted together). */
   api?: string;
-  /** 1-based indices of calls. */
+  /** 1-based indices of calls (at least one). */
   on?: number[];
   /** Probability 0..1 per call, drawn from the seeded RNG (ignored when `on` is given). */
   rate?: number;

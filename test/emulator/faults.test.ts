@@ -111,4 +111,8 @@ it('rejects a plan with a typo instead of injecting nothing', () => {
   expect(() => h.emu.setFaults({ faults: [{ kind: 'bussy' } as never] })).toThrow(/unknown fault kind "bussy"/);
   expect(() => h.emu.setFaults({ faults: [{ kind: 'busy', on: [0] }] })).toThrow(/1-based/);
   expect(() => h.emu.setFaults({ faults: [{ kind: 'busy', rate: 2 }] })).toThrow(/rate/);
+  // A misspelt api, or an empty `on`, would match no call at all.
+  expect(() => h.emu.setFaults({ faults: [{ kind: 'busy', api: 'urlscheme.generat' }] })).toThrow(/unknown api "urlscheme.generat"/);
+  expect(() => h.emu.setFaults({ faults: [{ kind: 'busy', on: [] }] })).toThrow(/at least one/);
+  expect(() => h.emu.setFaults({ faults: [{ kind: 'busy', api: '*' }, { kind: 'busy', api: 'urlscheme.query' }] })).not.toThrow();
 });

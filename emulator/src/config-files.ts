@@ -39,17 +39,25 @@ export function pagesReader(appJsonPath: string): () => Set<string> {
   };
 }
 
-/** permissions.openapi of the function's config.json; an absent file declares nothing. */
-export function permissionsReader(configPath: string): () => Set<string> {
+/** What the function's config.json declares, and why it declares nothing when it cannot be read. */
+export interface Permissions {
+  declared: Set<string>;
+  /** Set when config.json is missing or not valid JSON: everything is then undeclared (-604101). */
+  problem?: string;
+}
+
+/** permissions.openapi of the function's config.json; a missing or broken file declares nothing. */
+export function permissionsReader(configPath: string): () => Permissions {
   const read = cachedJsonReader(configPath);
   return () => {
     let config: { permissions?: { openapi?: unknown } };
     try {
       config = read() as typeof config;
-    } catch {
-      return new Set();
+    } catch (e) {
+      const problem = e instanceof SyntaxError ? `${configPath} is not valid JSON (${e.message})` : (e as Error).message;
+      return { declared: new Set(), problem };
     }
-    return new Set(asArray(config?.permissions?.openapi).filter((x): x is string => typeof x === 'string'));
+    return { declared: new Set(asArray(config?.permissions?.openapi).filter((x): x is string => typeof x === 'string')) };
   };
 }
 

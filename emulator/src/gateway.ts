@@ -6,10 +6,9 @@
  */
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import { randomBytes } from 'crypto';
-import { existsSync } from 'fs';
 import type { AddressInfo, Socket } from 'net';
 import { resolve } from 'path';
-import { pagesReader, permissionsReader } from './config-files';
+import { pagesReader, permissionsReader, type Permissions } from './config-files';
 import { handleControl } from './control';
 import { FaultInjector } from './faults';
 import { buildFunctionEnv } from './function-env';
@@ -45,7 +44,7 @@ export class Gateway implements Emulator {
   private readonly now: () => number;
   private readonly rng: () => number;
   private readonly pages: () => Set<string>;
-  private readonly permissions: () => Set<string>;
+  private readonly permissions: () => Permissions;
   private readonly faults: FaultInjector;
   private readonly links = new LinkStore();
   private readonly rate: SlidingWindow;
@@ -61,10 +60,10 @@ export class Gateway implements Emulator {
     this.log = options.log ?? (() => undefined);
     this.pages = pagesReader(resolve(options.appJsonPath ?? DEFAULTS.appJsonPath));
     this.pages(); // fail at start, not at the first call, when app.json is missing or broken
-    const declared = options.permissions ? new Set(options.permissions) : null;
-    const configPath = resolve(options.functionConfigPath ?? DEFAULTS.functionConfigPath);
-    this.permissions = declared ? () => declared : permissionsReader(configPath);
-    if (!declared && !existsSync(configPath)) this.log(`warning: ${configPath} not found; every openapi call will answer -604101`);
+    const declared = options.permissions ? { declared: new Set(options.permissions) } : null;
+    this.permissions = declared ? () => declared : permissionsReader(resolve(options.functionConfigPath ?? DEFAULTS.functionConfigPath));
+    const { problem } = this.permissions();
+    if (problem) this.log(`warning: ${problem}; every openapi call will answer -604101`);
     this.faults = new FaultInjector(this.rng);
     this.rate = new SlidingWindow(options.ratePerSecond ?? DEFAULTS.ratePerSecond);
     this.daily = new DailyCounter(options.dailyCap ?? DEFAULTS.dailyCap);
@@ -186,8 +185,9 @@ export class Gateway implements Emulator {
   }
 
   private answer(call: RecordedCall, res: ServerResponse): void {
-    if (!this.permissions().has(call.apiName)) {
-      call.reason = `${call.apiName} is not declared under permissions.openapi of the function's config.json`;
+    const { declared, problem } = this.permissions();
+    if (!declared.has(call.apiName)) {
+      call.reason = problem ? `${problem}, so ${call.apiName} is not declared` : `${call.apiName} is not declared under permissions.openapi of the function's config.json`;
       return this.platformError(call, res, PERMISSION_DENIED);
     }
     const handler = API_HANDLERS[call.apiName];

@@ -37,6 +37,19 @@ describe('permissions.openapi of config.json', () => {
     const emu = await withConfig(undefined);
     const fn = loadFunction<Record<string, unknown>, SdkResult>(PASSTHROUGH, emu);
     await expect(fn.invoke({})).rejects.toMatchObject({ errCode: -604101 });
+    expect(emu.calls[0].reason).toMatch(/config-\d+\.json not found, so urlscheme\.generate is not declared$/);
+  });
+
+  it('says so when config.json is not valid JSON, at start and in the call record', async () => {
+    const file = join(dir, 'broken-config.json');
+    writeFileSync(file, '{ "permissions": { "openapi": ["urlscheme.generate",] } }'); // a trailing comma
+    const lines: string[] = [];
+    const emu = await startEmulator({ appJsonPath: APP_JSON, functionConfigPath: file, log: (line) => lines.push(line) });
+    emulators.push(emu);
+    expect(lines[0]).toMatch(/^warning: .*broken-config\.json is not valid JSON \(.+\); every openapi call will answer -604101$/);
+    const fn = loadFunction<Record<string, unknown>, SdkResult>(PASSTHROUGH, emu);
+    await expect(fn.invoke({})).rejects.toMatchObject({ errCode: -604101 });
+    expect(emu.calls[0].reason).toMatch(/broken-config\.json is not valid JSON .*, so urlscheme\.generate is not declared$/);
   });
 
   it('follows edits of config.json while running', async () => {

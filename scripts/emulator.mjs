@@ -19,7 +19,8 @@ const USAGE = `usage: npm run emulator -- [options]
   --openid ID           print the env of a mini-program caller with this OPENID
   --source S            … with this SOURCE (e.g. wx_client)
   --client-ip IP        … with this CLIENTIP
-  --quiet               do not log each call`;
+  --quiet               do not log each call
+  -h, --help            this text`;
 
 let args;
 try {
@@ -61,7 +62,7 @@ function number(name, { min = 0, max = Infinity } = {}) {
   return n;
 }
 
-const { startEmulator } = loadEmulator();
+const { startEmulator, SHELL_KEYS } = loadEmulator();
 let emulator;
 try {
   emulator = await startEmulator({
@@ -92,6 +93,7 @@ const ms = Number(process.hrtime.bigint() - started) / 1e6;
 
 console.log(`CloudBase gateway emulator on ${emulator.url} (ready in ${ms.toFixed(0)} ms)
 # Environment for a cloud function process (${wantsCaller ? 'this caller' : 'no caller: getWXContext() returns {} like a console call'}):
+unset ${SHELL_KEYS.join(' ')}
 ${Object.entries(env).map(([k, v]) => `export ${k}=${quote(v)}`).join('\n')}
 # Control: GET ${base}/__emulator/calls · POST ${base}/__emulator/faults '{"faults":[{"kind":"busy","on":[1]}]}' · POST ${base}/__emulator/reset
 # Ctrl-C stops it.`);

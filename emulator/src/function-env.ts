@@ -14,6 +14,14 @@ import type { Caller } from './types';
 /** Variables functionEnv() may set for a caller; cleared before each invoke so callers don't leak into each other. */
 export const CALLER_KEYS = ['WX_CONTEXT_KEYS', 'WX_OPENID', 'WX_APPID', 'WX_UNIONID', 'WX_CLIENTIP', 'WX_CLIENTIPV6', 'TCB_SOURCE'] as const;
 
+/**
+ * Variables a developer's shell may carry (CloudBase CLI, WeChat devtools' local debugging,
+ * real credentials) that change what the SDK does: TCB_ENV overrides getWXContext().ENV,
+ * TENCENTCLOUD_RUNENV=WX_LOCAL_SCF switches the SDK to devtools mode, =SCF makes it demand a
+ * region, TCB_CONTEXT_KEYS makes it read more context. Removed before each invoke.
+ */
+export const SHELL_KEYS = ['TCB_ENV', 'TCB_CONTEXT_KEYS', 'TENCENTCLOUD_RUNENV', 'TENCENTCLOUD_SESSIONTOKEN'] as const;
+
 /** Listed whenever there is a caller, like production; unset ones are skipped by getWXContext. */
 const CONTEXT_KEYS = 'WX_OPENID,WX_APPID,WX_UNIONID,WX_CLIENTIP,WX_CLIENTIPV6';
 

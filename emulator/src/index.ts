@@ -8,7 +8,7 @@ import type { Emulator, EmulatorOptions } from './types';
 
 export type { Caller, CallSelector, Emulator, EmulatorOptions, Fault, FaultAction, FaultPlan, RecordedCall } from './types';
 export { DEFAULTS } from './gateway';
-export { CALLER_KEYS } from './function-env';
+export { CALLER_KEYS, SHELL_KEYS } from './function-env';
 
 /** Starts the emulator on 127.0.0.1 (a free port unless `port` is given). */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {

@@ -6,7 +6,7 @@
  * invoke calls one at a time when callers differ; concurrent calls of one caller are fine.
  */
 import { basename, dirname, resolve } from 'path';
-import { CALLER_KEYS } from './function-env';
+import { CALLER_KEYS, SHELL_KEYS } from './function-env';
 import type { Caller, Emulator } from './types';
 
 /** What SCF hands `main` as its second argument (the fields a function may read). */
@@ -28,9 +28,9 @@ export interface LoadedFunction<E = unknown, R = unknown> {
   invoke(event: E, caller?: Caller, context?: Partial<FunctionContext>): Promise<R>;
 }
 
-/** Replaces process.env's emulator and caller variables with `vars`. */
+/** Replaces process.env's emulator and caller variables with `vars` (and drops SHELL_KEYS that would mislead the SDK). */
 export function applyFunctionEnv(vars: Record<string, string>): void {
-  for (const key of CALLER_KEYS) delete process.env[key];
+  for (const key of [...CALLER_KEYS, ...SHELL_KEYS]) delete process.env[key];
   Object.assign(process.env, vars);
 }
 

@@ -55,6 +55,7 @@ it('prints the URL and `export K=V` lines a shell can eval', () => {
   expect(output).toMatch(/^CloudBase gateway emulator on http:\/\/127\.0\.0\.1:\d+\/admin \(ready in \d+ ms\)$/m);
   expect(output).toMatch(/^export TENCENTCLOUD='true'$/m);
   expect(output).toMatch(/^export WX_OPENID='oCli'$/m);
+  expect(output).toMatch(/^unset TCB_ENV TCB_CONTEXT_KEYS TENCENTCLOUD_RUNENV TENCENTCLOUD_SESSIONTOKEN$/m);
 });
 
 it('serves a function in another process, with the printed environment', async () => {

@@ -111,6 +111,20 @@ describe('cloud.getWXContext() in the function', () => {
     expect(h.emu.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/admin$/);
   });
 
+  it('ignores CloudBase variables of the developer’s shell that would mislead the SDK', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { TCB_ENV: 'prod-env', TENCENTCLOUD_RUNENV: 'SCF', TCB_CONTEXT_KEYS: 'TCB_ENV' });
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      await expect(context({ openid: 'oUser1' })).resolves.toMatchObject({ OPENID: 'oUser1', ENV: 'genscheme-local' });
+      await expect(h.fn.invoke({})).resolves.toMatchObject({ errCode: 0 });
+      expect(errors).not.toHaveBeenCalled(); // e.g. "[TCB][ERROR] missing `TENCENTCLOUD_REGION` environment"
+    } finally {
+      errors.mockRestore();
+      process.env = saved;
+    }
+  });
+
   it('applyFunctionEnv() removes the previous caller’s variables', () => {
     applyFunctionEnv(h.emu.functionEnv({ openid: 'o1', source: 'wx_client' }));
     expect(process.env.WX_OPENID).toBe('o1');

@@ -2,7 +2,9 @@
 // started by scripts/bench.mjs. argv[2] is a JSON job:
 //   { target: 'genscheme' | 'baseline', module, pages, mode: 'latency' | 'memory',
 //     warmup, calls, sdk?: true (memory: load wx-server-sdk first, as every instance has it),
-//     caller?: 'trusted' | 'user' (genScheme only; default trusted) }
+//     caller?: 'trusted' | 'user' (genScheme only; default trusted),
+//     leakBytesPerCall?: N, leakKind?: 'heap' | 'buffer' (memory mode, self-test of the leak
+//       check only: keeps N bytes a call, as a JS array on the heap or as a Buffer outside it) }
 // memory mode: `calls` per step, four steps, figures after a forced GC after each.
 // Prints one JSON line with the figures.
 'use strict';
@@ -101,6 +103,8 @@ function load() {
 }
 
 let wrong = 0;
+const leaked = [];
+const LEAK = job.leakBytesPerCall | 0;
 async function run(n, from, sink) {
   for (let i = 0; i < n; i++) {
     const { event, valid } = eventAt(from + i);
@@ -109,6 +113,7 @@ async function run(n, from, sink) {
     const reply = await call(event);
     const dt = process.hrtime.bigint() - t;
     if ((reply.errcode === 0) !== valid) wrong++;
+    if (LEAK) leaked.push(job.leakKind === 'buffer' ? Buffer.alloc(LEAK) : new Array(LEAK / 8).fill(i)); // kept: LEAK bytes a call
     if (sink) sink(i, Number(dt) / 1000, valid);
   }
 }

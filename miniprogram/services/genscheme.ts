@@ -3,7 +3,8 @@
  * Request and reply types come from shared/contract.ts, so a contract change breaks
  * the page's type check instead of the page at run time.
  */
-import type { ErrorReply, GenerateReply, GenerateRequest, GenSchemeRequest, QueryReply, QueryRequest } from '../shared/contract';
+import type { Bilingual, ErrorReply, GenerateReply, GenerateRequest, GenSchemeRequest, QueryReply, QueryRequest, Warning } from '../shared/contract';
+import { SCHEME_PREFIX } from '../shared/rules';
 
 export const FUNCTION_NAME = 'genScheme';
 
@@ -16,6 +17,8 @@ export class GenSchemeCallError extends Error {
     readonly hintZh: string,
     /** The platform's errMsg or our own English summary, for logs. */
     message: string,
+    /** callFunction's errCode, when it gave one. */
+    readonly errCode?: number,
   ) {
     super(message);
     this.name = 'GenSchemeCallError';
@@ -31,11 +34,12 @@ export type GenerateOutcome = GenerateReply | ErrorReply;
 export type QueryOutcome = QueryReply | ErrorReply;
 
 /**
- * Calls genScheme with `req` and resolves to its reply, success or ErrorReply alike.
- * Rejects only with GenSchemeCallError, whose texts are ready to show.
+ * Calls genScheme with `req` and resolves to its reply, success or ErrorReply alike, with every
+ * text the page shows present and non-empty. Rejects only with GenSchemeCallError, whose texts are
+ * ready to show.
  */
 export function generate(req: GenerateRequest): Promise<GenerateOutcome> {
-  return call(req, isGenerateReply);
+  return call(req, readGenerate);
 }
 
 /**
@@ -45,67 +49,141 @@ export function generate(req: GenerateRequest): Promise<GenerateOutcome> {
  */
 export function query(scheme: string): Promise<QueryOutcome> {
   const req: QueryRequest = { action: 'query', scheme };
-  return call(req, isQueryReply);
+  return call(req, readQuery);
 }
 
-async function call<R extends GenSchemeRequest, T>(req: R, isReply: (value: unknown) => value is T): Promise<T> {
+async function call<R extends GenSchemeRequest, T>(req: R, readSuccess: (value: Record<string, unknown>) => T | null): Promise<T | ErrorReply> {
   if (!wx.cloud) {
     throw new GenSchemeCallError('当前微信版本不支持云开发(wx.cloud 不存在)。', '请升级微信,或在开发者工具中把基础库调到 2.2.3 以上。', 'wx.cloud is missing');
   }
   let result: unknown;
   try {
-    ({ result } = await wx.cloud.callFunction({ name: FUNCTION_NAME, data: req }));
+    // `?.`: a stub or an old base library may resolve with nothing at all.
+    result = (await wx.cloud.callFunction({ name: FUNCTION_NAME, data: req }))?.result;
   } catch (err) {
-    // callFunction rejects with { errMsg } when the network fails or the function is missing / throws.
-    const errMsg = errMsgOf(err);
-    throw new GenSchemeCallError(
-      `调用云函数 ${FUNCTION_NAME} 失败:${errMsg}`,
-      `请检查网络;确认已在云开发控制台部署 ${FUNCTION_NAME},且 config.ts 中的环境 ID 正确。`,
-      errMsg,
-    );
+    // callFunction rejects with { errCode?, errMsg } when the network fails or the function is missing / throws.
+    throw callErrorOf(err);
   }
-  if (!isReply(result)) {
+  const reply = isObject(result) ? (result.errcode !== 0 ? readError(result) : readSuccess(result)) : null;
+  if (reply === null) {
     throw new GenSchemeCallError(
       `云函数 ${FUNCTION_NAME} 返回了无法识别的结果。`,
       '请确认云端部署的 genScheme 与本小程序是同一版本(shared/contract.ts)。',
       `malformed result: ${shortJson(result)}`,
     );
   }
-  return result;
+  return reply;
 }
 
-/* The guards check the fields the page reads; the rest is trusted to the contract. */
+/*
+ * The readers check the fields the page reads and hand the page a reply it can trust: a reply that
+ * breaks the contract in a field the page only decorates with (warnings, h5Url) still shows its link.
+ * Fields are named through field<Reply>(), so renaming one in contract.ts breaks this file's type check.
+ */
 
-function isGenerateReply(value: unknown): value is GenerateOutcome {
-  if (!isObject(value)) return false;
-  if (value.errcode !== 0) return isErrorReply(value);
-  return value.action === 'generate' && typeof value.openlink === 'string' && typeof value.expireTime === 'number';
+function readGenerate(value: Record<string, unknown>): GenerateReply | null {
+  const openlink = field<GenerateReply>(value, 'openlink');
+  const expireTime = field<GenerateReply>(value, 'expireTime');
+  const h5Url = field<GenerateReply>(value, 'h5Url');
+  if (field<GenerateReply>(value, 'action') !== 'generate') return null;
+  if (typeof openlink !== 'string' || !openlink.startsWith(SCHEME_PREFIX) || !isFiniteNumber(expireTime)) return null;
+  const reply = { ...value, warnings: warningsOf(field<GenerateReply>(value, 'warnings')) } as unknown as GenerateReply;
+  if (typeof h5Url !== 'string' || h5Url === '') delete reply.h5Url;
+  return reply;
 }
 
-function isQueryReply(value: unknown): value is QueryOutcome {
-  if (!isObject(value)) return false;
-  if (value.errcode !== 0) return isErrorReply(value);
-  return (
-    value.action === 'query' &&
-    typeof value.path === 'string' &&
-    typeof value.query === 'string' &&
-    typeof value.envVersion === 'string' &&
-    isFiniteNumber(value.createTime) &&
-    isFiniteNumber(value.expireTime) &&
-    typeof value.expired === 'boolean'
-  );
+function readQuery(value: Record<string, unknown>): QueryReply | null {
+  const ok =
+    field<QueryReply>(value, 'action') === 'query' &&
+    typeof field<QueryReply>(value, 'path') === 'string' &&
+    typeof field<QueryReply>(value, 'query') === 'string' &&
+    typeof field<QueryReply>(value, 'envVersion') === 'string' &&
+    isFiniteNumber(field<QueryReply>(value, 'createTime')) &&
+    isFiniteNumber(field<QueryReply>(value, 'expireTime')) &&
+    typeof field<QueryReply>(value, 'expired') === 'boolean';
+  return ok ? ({ ...value, warnings: warningsOf(field<QueryReply>(value, 'warnings')) } as unknown as QueryReply) : null;
 }
 
-function isErrorReply(reply: Record<string, any>): boolean {
-  return typeof reply.errcode === 'number' && typeof reply.message?.zh === 'string' && typeof reply.hint?.zh === 'string';
+/**
+ * An error reply with a number errcode is shown even when its texts are missing or empty (an older or
+ * hand-written function, a proxy): what it has, with Chinese fallbacks, and never "undefined".
+ */
+function readError(value: Record<string, unknown>): ErrorReply | null {
+  const errcode = field<ErrorReply>(value, 'errcode');
+  if (typeof errcode !== 'number' || !Number.isFinite(errcode)) return null;
+  const rawErrmsg = field<ErrorReply>(value, 'errmsg');
+  const errmsg = typeof rawErrmsg === 'string' ? rawErrmsg.trim() : '';
+  const message = field<ErrorReply>(value, 'message') as Partial<Bilingual> | undefined;
+  const hint = field<ErrorReply>(value, 'hint') as Partial<Bilingual> | undefined;
+  const fallbackZh = `云函数 ${FUNCTION_NAME} 返回错误(错误码 ${errcode})${errmsg ? `:${errmsg}` : ''}。`;
+  return {
+    ...value,
+    errcode,
+    errmsg,
+    message: { zh: textOf(message?.zh) ?? fallbackZh, en: textOf(message?.en) ?? (errmsg || `errcode ${errcode}`) },
+    hint: { zh: textOf(hint?.zh) ?? FALLBACK_HINT_ZH, en: textOf(hint?.en) ?? 'Try again later; if it keeps failing, read the function log.' },
+    warnings: warningsOf(field<ErrorReply>(value, 'warnings')),
+  } as ErrorReply;
+}
+
+const FALLBACK_HINT_ZH = `请稍后重试;若一直失败,请在云开发控制台 → 云函数 → ${FUNCTION_NAME} → 日志中查看原因。`;
+
+/** Keeps the warnings the page can show: objects with a non-empty Chinese text. */
+function warningsOf(value: unknown): Warning[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((w): w is Warning => isObject(w) && textOf(w.zh) !== undefined);
+}
+
+function field<T>(value: Record<string, unknown>, key: keyof T & string): unknown {
+  return value[key];
+}
+
+function textOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
 
 function isObject(value: unknown): value is Record<string, any> {
-  return typeof value === 'object' && value !== null;
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
+}
+
+/**
+ * What to tell the user about a rejected callFunction. The errCode (also inside errMsg as
+ * `errCode: -504002`) tells a missing function from one that crashed or a wrong environment.
+ */
+function callErrorOf(err: unknown): GenSchemeCallError {
+  const errMsg = errMsgOf(err);
+  const errCode = errCodeOf(err, errMsg);
+  return new GenSchemeCallError(`调用云函数 ${FUNCTION_NAME} 失败:${errMsg}`, callHintOf(errCode, errMsg), errMsg, errCode);
+}
+
+function callHintOf(errCode: number | undefined, errMsg: string): string {
+  // Codes: WeChat's cloud error-code list (-504002 / -40401x function failed, -501002 timeout,
+  // -501005 environment) and what the platform answers for a function not deployed (-501000);
+  // "env not exists" comes with -501007, which also covers other invalid parameters.
+  if (errCode === -501000 || /FunctionName parameter could not be found|function not found/i.test(errMsg)) {
+    return `找不到云函数 ${FUNCTION_NAME}:请在开发者工具中右键 cloudfunctions/${FUNCTION_NAME} →「上传并部署:云端安装依赖」,并确认 config.ts 中的环境 ID 就是部署的环境。`;
+  }
+  if (errCode === -504002 || errCode === -404010 || errCode === -404011 || /functions execute fail/i.test(errMsg)) {
+    return `云函数 ${FUNCTION_NAME} 运行出错:请在云开发控制台 → 云函数 → ${FUNCTION_NAME} → 日志中查看原因;部署时须选「云端安装依赖」。`;
+  }
+  if (errCode === -501005 || /env(ironment)? not exist|INVALID_ENV/i.test(errMsg)) {
+    return '云开发环境不存在或不可用:请核对 config.ts 中的环境 ID(云开发控制台 → 设置 → 环境 ID),并确认环境未欠费。';
+  }
+  if (errCode === -501002 || /time ?out/i.test(errMsg)) {
+    return `调用超时:请稍后重试;若一直超时,请把云函数 ${FUNCTION_NAME} 的超时时间设为 10 秒。`;
+  }
+  return `请检查网络;确认已在云开发控制台部署 ${FUNCTION_NAME},且 config.ts 中的环境 ID 正确。`;
+}
+
+function errCodeOf(err: unknown, errMsg: string): number | undefined {
+  const direct = typeof err === 'object' && err !== null ? (err as { errCode?: unknown }).errCode : undefined;
+  if (typeof direct === 'number' && Number.isFinite(direct) && direct !== 0) return direct;
+  const inText = /errCode:\s*(-?\d+)/.exec(errMsg);
+  return inText ? Number(inText[1]) : undefined;
 }
 
 function errMsgOf(err: unknown): string {

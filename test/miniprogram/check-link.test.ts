@@ -232,7 +232,7 @@ describe('failure', () => {
 
     expect(textOf(comp, '#check-failure-message')).toBe(`调用云函数 genScheme 失败:${errMsg}`);
     expect(textOf(comp, '#check-failure-hint')).toContain('部署');
-    expect(comp.querySelector('#check-failure-code')).toBeUndefined();
+    expect(textOf(comp, '#check-failure-code')).toBe('错误码 -501000');
     expect(textOf(comp, '#check-failure')).not.toMatch(NO_GARBAGE);
   });
 
@@ -247,7 +247,7 @@ describe('failure', () => {
   test.each([
     ['nothing', undefined],
     ['a string', 'Internal error'],
-    ['an error without message', { errcode: 85403, errmsg: 'scheme not exist' }],
+    ['an error whose errcode is not a number', { errcode: '85403', errmsg: 'scheme not exist' }],
     ['a generate reply', { errcode: 0, errmsg: 'ok', action: 'generate', openlink: ENCRYPTED, expireTime: EXPIRE_TIME, warnings: [] }],
     ['a query reply without expireTime', { ...queryReply(), expireTime: undefined }],
     ['a query reply without expired', { ...queryReply(), expired: undefined }],
@@ -260,6 +260,25 @@ describe('failure', () => {
     expect(textOf(comp, '#check-failure-message')).toBe('云函数 genScheme 返回了无法识别的结果。');
     expect(textOf(comp, '#check-failure')).not.toMatch(NO_GARBAGE);
     expect(comp.querySelector('#check-result')).toBeUndefined();
+  });
+
+  test('an error reply without texts still shows its code and Chinese fallbacks', async () => {
+    replyWith({ errcode: 85403, errmsg: 'scheme not exist' });
+    const comp = open();
+    await pasteAndCheck(comp, ENCRYPTED);
+    expect(textOf(comp, '#check-failure-message')).toBe('云函数 genScheme 返回错误(错误码 85403):scheme not exist。');
+    expect(textOf(comp, '#check-failure-hint')).toContain('日志');
+    expect(textOf(comp, '#check-failure-code')).toBe('错误码 85403');
+    expect(textOf(comp, '#check-failure')).not.toMatch(NO_GARBAGE);
+  });
+
+  test('broken warnings do not hide what the link opens', async () => {
+    replyWith({ ...queryReply(), warnings: [null, { code: 'x', zh: '提示。', en: '' }] });
+    const comp = open();
+    await pasteAndCheck(comp, ENCRYPTED);
+    expect(textOf(comp, '#check-path')).toBe('pages/product/detail');
+    expect(textOf(comp, '#check-warnings')).toBe('提示。');
+    expect(comp.querySelector('#check-failure')).toBeUndefined();
   });
 
   test('a new check clears the old failure, and a failure clears the old result', async () => {

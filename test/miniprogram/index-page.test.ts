@@ -60,6 +60,9 @@ function typeQuery(comp: Comp, value: string) {
 
 const tapGenerate = (comp: Comp) => tap(comp, '#generate');
 
+const NO_GARBAGE = /undefined|null|\[object Object\]|NaN/;
+const FALLBACK_HINT = '请稍后重试;若一直失败,请在云开发控制台 → 云函数 → genScheme → 日志中查看原因。';
+
 function replyWith(result: unknown) {
   callFunction.mockResolvedValue({ errMsg: 'cloud.callFunction:ok', result });
 }
@@ -163,6 +166,26 @@ describe('success', () => {
     expect(setClipboardData).toHaveBeenCalledWith(expect.objectContaining({ data: h5Url }));
   });
 
+  test('broken warnings or h5Url do not cost the user the link', async () => {
+    replyWith({ ...success(), warnings: [null, { code: 'a' }, { code: 'b', zh: '', en: '' }, { code: 'c', zh: '保留这一条。', en: 'kept' }], h5Url: 5 });
+    const comp = open();
+    await tapGenerate(comp);
+    expect(textOf(comp, '#openlink')).toBe(OPENLINK);
+    expect(textOf(comp, '#warnings')).toBe('保留这一条。');
+    expect(comp.querySelector('#h5url')).toBeUndefined();
+    expect(comp.querySelector('#failure')).toBeUndefined();
+    expect(textOf(comp, '#result')).not.toMatch(NO_GARBAGE);
+  });
+
+  test('warnings that are not a list are ignored', async () => {
+    replyWith({ ...success(), warnings: { zh: 'x' } });
+    const comp = open();
+    await tapGenerate(comp);
+    expect(textOf(comp, '#openlink')).toBe(OPENLINK);
+    expect(comp.querySelector('#warnings')).toBeUndefined();
+    expect(comp.querySelector('#failure')).toBeUndefined();
+  });
+
   test('no H5 section when the reply has no h5Url', async () => {
     replyWith(success());
     const comp = open();
@@ -217,8 +240,10 @@ describe('failure', () => {
   test.each([
     ['nothing', undefined],
     ['a string', 'Internal error'],
-    ['an error without message', { errcode: 40165, errmsg: 'invalid page path' }],
+    ['an error whose errcode is not a number', { errcode: '40165', errmsg: 'invalid page path' }],
     ['a success without openlink', { errcode: 0, errmsg: 'ok', action: 'generate', warnings: [] }],
+    ['a success whose openlink is empty', success({ openlink: '' })],
+    ['a success whose openlink is not a weixin:// link', success({ openlink: 'hello' })],
   ])('a malformed result (%s) says so in Chinese', async (_name, result) => {
     replyWith(result);
     const comp = open();
@@ -228,6 +253,53 @@ describe('failure', () => {
     expect(textOf(comp, '#failure-message')).toBe('云函数 genScheme 返回了无法识别的结果。');
     expect(textOf(comp, '#failure')).not.toMatch(/undefined|\[object Object\]/);
     expect(comp.querySelector('#result')).toBeUndefined();
+  });
+
+  test('callFunction resolving with nothing at all says the result is unreadable, in Chinese', async () => {
+    callFunction.mockResolvedValue(undefined);
+    const comp = open();
+    await tapGenerate(comp);
+    expect(textOf(comp, '#failure-message')).toBe('云函数 genScheme 返回了无法识别的结果。');
+    expect(textOf(comp, '#failure')).not.toMatch(NO_GARBAGE);
+    expect(textOf(comp, '#failure')).not.toMatch(/Cannot|destructure/);
+  });
+
+  test.each([
+    ['only errcode and errmsg', { errcode: 40165, errmsg: 'invalid page path' }, '云函数 genScheme 返回错误(错误码 40165):invalid page path。', FALLBACK_HINT],
+    ['only errcode', { errcode: -1 }, '云函数 genScheme 返回错误(错误码 -1)。', FALLBACK_HINT],
+    ['a message but no hint', { errcode: 40165, errmsg: 'x', message: { zh: '页面不存在。', en: 'x' } }, '页面不存在。', FALLBACK_HINT],
+    ['empty texts', { errcode: 40165, errmsg: '', message: { zh: '', en: '' }, hint: { zh: '  ', en: '' } }, '云函数 genScheme 返回错误(错误码 40165)。', FALLBACK_HINT],
+    ['texts that are not strings', { errcode: 40165, errmsg: 'x', message: 'bad', hint: { zh: 7 } }, '云函数 genScheme 返回错误(错误码 40165):x。', FALLBACK_HINT],
+  ])('an error reply with %s still shows its code, a Chinese message and a hint', async (_name, result, message, hint) => {
+    replyWith(result);
+    const comp = open();
+
+    await tapGenerate(comp);
+
+    expect(textOf(comp, '#failure-message')).toBe(message);
+    expect(textOf(comp, '#failure-hint')).toBe(hint);
+    expect(textOf(comp, '#failure-code')).toBe(`错误码 ${(result as { errcode: number }).errcode}`);
+    expect(textOf(comp, '#failure')).not.toMatch(NO_GARBAGE);
+  });
+
+  test.each([
+    ['not deployed (-501000)', { errCode: -501000, errMsg: 'cloud.callFunction:fail Error: errCode: -501000 | errMsg: [ResourceNotFound.FunctionName] FunctionName parameter could not be found.' }, '-501000', '上传并部署'],
+    ['crashed (-504002, in errMsg only)', { errMsg: 'cloud.callFunction:fail Error: errCode: -504002 functions execute fail | errMsg: Error: Cannot find module \'wx-server-sdk\'' }, '-504002', '日志'],
+    ['a wrong environment', { errMsg: 'cloud.callFunction:fail Error: errCode: -501007 invalid parameters | errMsg: env not exists' }, '-501007', '设置 → 环境 ID'],
+    ['a timeout', { errMsg: 'cloud.callFunction:fail timeout' }, '', '超时'],
+    ['no network', { errMsg: 'cloud.callFunction:fail request:fail' }, '', '请检查网络'],
+  ])('a rejection (%s) gets the hint that fits it', async (_name, err, code, hint) => {
+    callFunction.mockRejectedValue(err);
+    const comp = open();
+
+    await tapGenerate(comp);
+
+    expect(textOf(comp, '#failure-message')).toBe(`调用云函数 genScheme 失败:${err.errMsg}`);
+    expect(textOf(comp, '#failure-hint')).toContain(hint);
+    if (code) expect(textOf(comp, '#failure-code')).toBe(`错误码 ${code}`);
+    else expect(comp.querySelector('#failure-code')).toBeUndefined();
+    // The generic advice is for the case nothing more is known.
+    if (hint !== '请检查网络') expect(textOf(comp, '#failure-hint')).not.toContain('请检查网络');
   });
 
   test('a new attempt clears the old failure, and a failure clears the old link', async () => {

@@ -195,7 +195,7 @@ function failureOf(reply: ErrorReply): FailureView {
 }
 
 function callFailureOf(err: unknown, what = '生成失败'): FailureView {
-  if (err instanceof GenSchemeCallError) return { message: err.zh, hint: err.hintZh, code: '' };
+  if (err instanceof GenSchemeCallError) return { message: err.zh, hint: err.hintZh, code: err.errCode !== undefined ? `错误码 ${err.errCode}` : '' };
   // Not expected (the client rejects only with GenSchemeCallError); still say something readable.
   return { message: `${what}:${err instanceof Error ? err.message : String(err)}`, hint: '请稍后重试。', code: '' };
 }

@@ -93,6 +93,13 @@ describe('the request', () => {
     });
   });
 
+  test('the days label follows the slider while it is dragged (bindchanging)', async () => {
+    const comp = open();
+    comp.querySelector('#days-slider')!.dispatchEvent('changing', { detail: { value: 12 } });
+    await simulate.sleep(0);
+    expect(textOf(comp, '#days')).toBe('12');
+  });
+
   test('defaults: home page, release, 30 days, and no query key when the query is empty', async () => {
     replyWith(success());
     const comp = open();
@@ -184,6 +191,20 @@ describe('success', () => {
     expect(textOf(comp, '#openlink')).toBe(OPENLINK);
     expect(comp.querySelector('#warnings')).toBeUndefined();
     expect(comp.querySelector('#failure')).toBeUndefined();
+  });
+
+  test('when copying fails the user is told to long-press the link instead', async () => {
+    const showToast = jest.fn();
+    mockWx.showToast = showToast;
+    setClipboardData.mockImplementation((options: { fail?: (res: { errMsg: string }) => void }) => options.fail?.({ errMsg: 'setClipboardData:fail' }));
+    replyWith(success());
+    const comp = open();
+    await tapGenerate(comp);
+
+    await tap(comp, '#copy');
+
+    expect(showToast).toHaveBeenCalledTimes(1);
+    expect(showToast.mock.calls[0][0].title).toContain('长按');
   });
 
   test('no H5 section when the reply has no h5Url', async () => {

@@ -68,6 +68,7 @@ test.each(['trial', 'develop'] as const)('a %s link from an ordinary user is ref
   const reply = await generate(pageRequest('pages/index/index', '', envVersion, 30));
   expect(isErrorReply(reply)).toBe(true);
   const error = reply as ErrorReply;
+  expect(error.errcode).toBe(-900010); // the code README's sample-mini-program section names
   expect(error.message.zh).toMatch(/[\u4e00-\u9fff]/);
   expect(error.hint.zh).toMatch(/[\u4e00-\u9fff]/);
   expect(`${error.message.zh}${error.hint.zh}`).not.toMatch(/undefined|\[object Object\]/);

@@ -68,6 +68,11 @@ describe('ticket links (?t=…)', () => {
     expect(ok(parseJumpParams('t=T', config)).path).toBeUndefined();
   });
 
+  it('rejects a bad env_version on a ticket link too (every URL input is checked)', () => {
+    expect(err(parseJumpParams('t=T&env_version=bogus', config))).toMatchObject({ field: 'env_version', zh: expect.stringContaining('release') });
+    expect(ok(parseJumpParams('t=T&env_version=trial', config)).scheme).toBe('weixin://dl/business/?t=T');
+  });
+
   it('rejects a parameter given twice', () => {
     expect(err(parseJumpParams('t=A&t=B', config)).field).toBe('t');
     expect(err(parseJumpParams('t=A&cq=1&cq=2', config)).field).toBe('cq');
@@ -114,6 +119,19 @@ describe('plaintext links (?path=…)', () => {
     expect(err(parseJumpParams('path=' + encodeURIComponent('pages/<b>/x'), config)).field).toBe('path');
     expect(err(parseJumpParams('path=' + encodeURIComponent('javascript:alert(1)'), config)).field).toBe('path');
     expect(err(parseJumpParams('path=', config)).zh).toContain('必须指定页面路径');
+  });
+
+  it.each(['../../etc/passwd', 'pages/../../x', 'pages/./index', './.', '...', '/../pages/index'])(
+    'rejects the path traversal %p: "." and ".." segments are never a page',
+    (path) => {
+      const e = err(parseJumpParams('path=' + encodeURIComponent(path), config));
+      expect(e).toMatchObject({ field: 'path', zh: expect.stringContaining('..') });
+      expect(err(parseJumpParams(`t=T&path=${encodeURIComponent(path)}`, config)).field).toBe('path');
+    },
+  );
+
+  it('still accepts dots inside a segment (pages/v1.2/index)', () => {
+    expect(ok(parseJumpParams('path=pages/v1.2/index', config)).mode).toBe('plaintext');
   });
 
   it('rejects a query the platform would refuse', () => {

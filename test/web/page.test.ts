@@ -191,6 +191,8 @@ describe('bad links get the error view and no weixin:// attempt', () => {
     ['a bad env_version', '?path=pages/index/index&env_version=prod', 'release'],
     ['no parameters at all', '', '链接不完整'],
     ['a path with a query string', `?path=${encodeURIComponent('pages/a/b?x=1')}`, '不能带 query'],
+    ['a path traversal', `?path=${encodeURIComponent('pages/../../etc/passwd')}`, '..'],
+    ['a ticket link with a bad env_version', `?t=${TICKET}&env_version=prod`, 'release'],
   ])('%s', async (_what, search, words) => {
     for (const ua of [UA.android, UA.iphone, UA.wechatAndroid, UA.desktop]) {
       const { page, context, requests, view } = await visit(browser, url(search), ua);

@@ -1,8 +1,9 @@
 /**
  * What the jump page reads from its own URL, and how genScheme writes that URL.
  *
- * Pure: no DOM, no `wx`, no Node. The cloud function imports `h5UrlFromOpenlink` from here
- * (esbuild bundles it), so the page and the function cannot disagree on the URL forms:
+ * Pure: no DOM, no `wx`, no Node. `h5UrlFromOpenlink` writes the page URLs for a link; the cloud
+ * function does NOT import it (it has its own `h5UrlFor` in cloudfunctions/genScheme/src/handler.ts),
+ * so test/web/e2e.test.ts checks that the function's h5Url opens exactly its openlink on the page:
  *
  *   encrypted link  weixin://dl/business/?t=TICKET[&cq=CQ]
  *                   ⇄ jump.html?t=TICKET[&cq=CQ]                 (+ optional path/query for the open tag)
@@ -23,7 +24,6 @@ import {
   checkPath,
   checkPlaintext,
   checkQuery,
-  isEnvVersion,
   normalisePath,
   type EnvVersion,
   type Problem,
@@ -98,6 +98,14 @@ function checkTarget(path: string | null, query: string | null): JumpError | nul
         'path',
       );
     }
+    // "." and ".." are directory moves, never a page (pages/../../x would be passed on as is).
+    if (path.split('/').some((segment) => /^\.+$/.test(segment))) {
+      return fail(
+        `path "${path}" 不是小程序页面路径(不能含 . 或 .. 这样的目录跳转)。`,
+        `path "${path}" is not a mini-program page path (no "." or ".." segments).`,
+        'path',
+      );
+    }
   }
   if (query !== null) {
     const bad = checkQuery(query, 'query');
@@ -128,6 +136,11 @@ export function parseJumpParams(search: string, config: LinkConfig): JumpParams 
 
   const targetProblem = checkTarget(path, query);
   if (targetProblem) return targetProblem;
+  // Checked whatever the mode: a ticket link ignores it, but a wrong value means a mangled link.
+  if (env !== null) {
+    const bad = checkEnvVersion(env, 'env_version');
+    if (bad) return fromProblem(bad, 'env_version');
+  }
   const target: OpenTagTarget = path === null ? {} : { path: normalisePath(path), query: query ?? '' };
 
   if (cq !== null) {
@@ -152,10 +165,6 @@ export function parseJumpParams(search: string, config: LinkConfig): JumpParams 
     // PR §2: cq exists only on an encrypted scheme.
     if (cq !== null) {
       return fail('cq 参数只能和 t 参数一起使用。', 'cq can only be used together with t (an encrypted scheme).', 'cq');
-    }
-    if (env !== null && !isEnvVersion(env)) {
-      const bad = checkEnvVersion(env, 'env_version');
-      if (bad) return fromProblem(bad, 'env_version');
     }
     const appid = config.appid ?? '';
     const parts = { appid, path, query: query ?? '', envVersion: (env ?? undefined) as EnvVersion | undefined };

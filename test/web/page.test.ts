@@ -145,6 +145,28 @@ describe('WeChat in-app browser', () => {
     }
   });
 
+  it.each([
+    ['an empty path (the home page)', `?t=${TICKET}&path=`, null],
+    ['a live target on the home page', '', { path: '', query: '' }],
+  ])('opens the home page for %s: the open tag gets no path, never ".html" (stand-in JS-SDK)', async (_what, search, live: object | null) => {
+    const standIn = 'window.wx={config:function(c){setTimeout(function(){window.__ready&&window.__ready()},10)},ready:function(f){window.__ready=f},error:function(){}};';
+    const site = live ? await serveDist({ ...TEST_CONFIG, live }) : served;
+    const { page, context, view } = await visit(browser, `${site.origin}/jump.html${search}`, UA.wechatAndroid, (ctx) =>
+      ctx.route(JSSDK, (route) => route.fulfill({ contentType: 'text/javascript', body: standIn })),
+    );
+    try {
+      expect(await view()).toBe('wechat');
+      await page.waitForSelector('#launch-status', { state: 'hidden' });
+      const tag = await page.$('#launch-slot wx-open-launch-weapp');
+      expect(tag).not.toBeNull();
+      expect(await tag!.getAttribute('username')).toBe(TEST_CONFIG.username);
+      expect(await tag!.getAttribute('path')).toBeNull();
+    } finally {
+      await context.close();
+      if (site !== served) await site.close();
+    }
+  });
+
   it('without a path (a bare ticket link) says to open the page in the browser, and loads no SDK', async () => {
     const { page, context, requests, view } = await visit(browser, url(`?t=${TICKET}`), UA.wechatAndroid);
     try {

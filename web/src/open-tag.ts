@@ -14,9 +14,11 @@ const READY_TIMEOUT_MS = 8000;
 /**
  * The open tag's `path`: the page path with `.html` appended (WeChat's open-tag guide and
  * static-hosting example; without it the tag reports the page as missing), then `?query`.
+ * An empty path means the home page: '' (the tag then gets no `path` attribute), never ".html".
  */
 export function openTagPath(path: string, query = ''): string {
-  return `${path.replace(/^\//, '')}.html${query ? `?${query}` : ''}`;
+  const page = path.replace(/^\//, '');
+  return page ? `${page}.html${query ? `?${query}` : ''}` : '';
 }
 
 interface WxSdk {
@@ -76,7 +78,9 @@ export function startOpenTag(slot: HTMLElement, options: OpenTagOptions, onReady
 
   const tag = document.createElement(TAG);
   tag.setAttribute('username', options.username);
-  tag.setAttribute('path', openTagPath(options.path, options.query));
+  const path = openTagPath(options.path, options.query);
+  if (path) tag.setAttribute('path', path);
+  else if (options.query) console.warn('[genScheme] open tag: no page path, so the home page opens without the query', options.query);
   const template = document.createElement('script');
   template.type = 'text/wxtag-template';
   template.textContent = BUTTON_TEMPLATE;

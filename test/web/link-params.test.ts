@@ -134,8 +134,16 @@ describe('plaintext links (?path=…)', () => {
     expect(ok(parseJumpParams('path=pages/v1.2/index', config)).mode).toBe('plaintext');
   });
 
-  it('rejects a query the platform would refuse', () => {
-    expect(err(parseJumpParams('path=pages/a/b&query=' + encodeURIComponent('name=张三'), config)).field).toBe('query');
+  it("url-encodes any text in a plaintext link's query, as genScheme's plaintext action does (PR §3: ≤ 512 once encoded)", () => {
+    // genScheme issues h5Url ?path=…&query=id%3D7%26from%3D%E7%9F%AD%E4%BF%A1 for query 'id=7&from=短信' (test/e2e/toolbox);
+    // the page must open that link, not refuse it (test/web/e2e.test.ts runs the whole chain).
+    const r = ok(parseJumpParams('path=pages/a/b&query=' + encodeURIComponent('name=张三'), config));
+    expect(r.scheme).toBe(`weixin://dl/business/?appid=${APPID}&path=pages/a/b&query=name%3D%E5%BC%A0%E4%B8%89&env_version=release`);
+    expect(err(parseJumpParams('path=pages/a/b&query=' + encodeURIComponent('张'.repeat(58)), config))).toMatchObject({ field: 'query', zh: expect.stringContaining('522') });
+  });
+
+  it("still refuses, on a ticket link, a query the open tag's generate rules refuse", () => {
+    expect(err(parseJumpParams('t=T&path=pages/a/b&query=' + encodeURIComponent('name=张三'), config)).field).toBe('query');
   });
 
   it('needs the page to be configured with an appid', () => {

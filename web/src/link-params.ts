@@ -86,8 +86,13 @@ function fromProblem(p: Problem, field: string): JumpError {
   return { ...fail(p.zh, p.en, field), fixZh: p.hintZh };
 }
 
-/** Checks the optional path/query that tell the open tag (and a plaintext link) where to go. */
-function checkTarget(path: string | null, query: string | null): JumpError | null {
+/**
+ * Checks the optional path/query that tell the open tag (and a plaintext link) where to go.
+ * A plaintext link's query is checked by `checkPlaintext` instead (≤ 512 characters once
+ * url-encoded, PR §3): it is url-encoded into the link, so any text fits — genScheme's
+ * `plaintext` action issues `query=id=7&from=短信` and the page must open what it issues.
+ */
+function checkTarget(path: string | null, query: string | null, plaintext: boolean): JumpError | null {
   if (path !== null) {
     const noQuery = checkPath(path, null, 'path');
     if (noQuery) return fromProblem(noQuery, 'path');
@@ -107,7 +112,7 @@ function checkTarget(path: string | null, query: string | null): JumpError | nul
       );
     }
   }
-  if (query !== null) {
+  if (query !== null && !plaintext) {
     const bad = checkQuery(query, 'query');
     if (bad) return fromProblem(bad, 'query');
   }
@@ -134,7 +139,7 @@ export function parseJumpParams(search: string, config: LinkConfig): JumpParams 
   const query = params.get('query');
   const env = params.get('env_version');
 
-  const targetProblem = checkTarget(path, query);
+  const targetProblem = checkTarget(path, query, t === null && path !== null);
   if (targetProblem) return targetProblem;
   // Checked whatever the mode: a ticket link ignores it, but a wrong value means a mangled link.
   if (env !== null) {

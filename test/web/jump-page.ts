@@ -34,13 +34,18 @@ export interface Served {
 
 const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8' };
 
-/** Serves web/dist; `config` replaces config.js the way a team edits it on the hosting. */
-export async function serveDist(config: Partial<TestConfig> | null = TEST_CONFIG): Promise<Served> {
+/**
+ * Serves web/dist; `config` replaces config.js the way a team edits it on the hosting: an
+ * object becomes a one-line config.js, a string is served as config.js as it is, null serves
+ * the committed web/dist/config.js.
+ */
+export async function serveDist(config: Partial<TestConfig> | string | null = TEST_CONFIG): Promise<Served> {
   const log: Served['log'] = [];
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/+/, '') || 'jump.html';
     let body: Buffer;
-    if (path === 'config.js' && config) body = Buffer.from(`window.GENSCHEME_CONFIG = ${JSON.stringify(config)};\n`);
+    if (path === 'config.js' && typeof config === 'string') body = Buffer.from(config);
+    else if (path === 'config.js' && config) body = Buffer.from(`window.GENSCHEME_CONFIG = ${JSON.stringify(config)};\n`);
     else if (/^[\w.-]+$/.test(path)) {
       try {
         body = readFileSync(join(DIST, path));

@@ -40,7 +40,8 @@ describe('generate → query round trip', () => {
   it('with cq: the link carries &cq=<encoded> and still resolves to the same scheme', async () => {
     const made = (await fn.invoke({ jumpWxa: { path: 'pages/product/detail', query: 'id=9' }, cq: 'uid=42&src=sms' }, USER)) as GenerateReply;
     expect(made.openlink).toMatch(/^weixin:\/\/dl\/business\/\?t=[0-9A-Za-z]+&cq=uid%3D42%26src%3Dsms$/);
-    expect(made.h5Url).toBe(`${H5}?t=${made.openlink.split('t=')[1].split('&')[0]}&cq=uid%3D42%26src%3Dsms`);
+    // The page and query ride along for the open tag in WeChat's browser; slashes stay readable.
+    expect(made.h5Url).toBe(`${H5}?t=${made.openlink.split('t=')[1].split('&')[0]}&cq=uid%3D42%26src%3Dsms&path=pages/product/detail&query=id%3D9`);
     // The gateway never saw the cq: it is ours to append, no API field carries it.
     expect(JSON.stringify(emulator.calls[0].request)).not.toContain('uid');
     const info = (await fn.invoke({ action: 'query', scheme: made.openlink }, USER)) as QueryReply;
@@ -122,7 +123,7 @@ describe('plaintext', () => {
     expect(reply).toMatchObject({ errcode: 0, action: 'plaintext' });
     expect(reply.openlink).toBe(`weixin://dl/business/?appid=${emulator.appid}&path=pages/product/detail&query=id%3D7%26from%3D%E7%9F%AD%E4%BF%A1&env_version=release`);
     expect(reply.warnings[0].zh).toContain('明文 Scheme');
-    expect(reply.h5Url).toBe(`${H5}?path=pages%2Fproduct%2Fdetail&query=id%3D7%26from%3D%E7%9F%AD%E4%BF%A1&env_version=release`);
+    expect(reply.h5Url).toBe(`${H5}?path=pages/product/detail&query=id%3D7%26from%3D%E7%9F%AD%E4%BF%A1&env_version=release`);
     expect(emulator.calls).toHaveLength(0);
     // WeChat knows a plaintext link without having issued it: it never expires.
     const info = (await fn.invoke({ action: 'query', scheme: reply.openlink }, USER)) as QueryReply;

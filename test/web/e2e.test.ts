@@ -70,3 +70,22 @@ describe.each([
     expect(seen).toEqual({ scheme: reply.openlink, view: 'phone', href: reply.openlink });
   });
 });
+
+it("genScheme → h5Url → WeChat's in-app browser: the open tag opens the generated link's page with its query (stand-in JS-SDK)", async () => {
+  const reply = (await fn.invoke({ jumpWxa: { path: 'pages/product/detail', query: 'id=9' }, cq: 'uid=42' }, USER)) as GenerateReply;
+  expect(reply.errcode).toBe(0);
+  const { search } = new URL(reply.h5Url!);
+  // STAND-IN for jweixin-1.6.0.js (it cannot be loaded here): records wx.config and answers ready.
+  const standIn = 'window.wx={config:function(c){window.__wxConfig=c;setTimeout(function(){window.__ready&&window.__ready()},10)},ready:function(f){window.__ready=f},error:function(){}};';
+  const v = await visit(browser, `${served.origin}/jump.html${search}`, UA.wechatIphone, (ctx) =>
+    ctx.route('https://res.wx.qq.com/open/js/jweixin-1.6.0.js', (route) => route.fulfill({ contentType: 'text/javascript', body: standIn })),
+  );
+  try {
+    expect(await v.view()).toBe('wechat');
+    await v.page.waitForSelector('#launch-status', { state: 'hidden' });
+    const tag = await v.page.$('#launch-slot wx-open-launch-weapp');
+    expect(await tag?.getAttribute('path')).toBe('pages/product/detail.html?id=9');
+  } finally {
+    await v.context.close();
+  }
+});

@@ -92,7 +92,8 @@ function toNumber(value: unknown): number {
 
 function h5UrlFor(base: string | undefined, params: Record<string, string>): string | undefined {
   if (!base) return undefined;
-  const qs = Object.entries(params).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+  // Slashes are legal in a URL's query and keep `path=pages/index/index` readable in an SMS.
+  const qs = Object.entries(params).map(([k, v]) => `${k}=${k === 'path' ? encodeURIComponent(v).replace(/%2F/g, '/') : encodeURIComponent(v)}`).join('&');
   return `${base}${base.includes('?') ? '&' : '?'}${qs}`;
 }
 
@@ -196,7 +197,14 @@ export function createHandler(deps: Deps) {
       warnings: plan.warnings,
       attempts: outcome.attempts,
     };
-    const h5Url = h5UrlFor(settings.h5BaseUrl, plan.cq ? { t: ticket, cq: plan.cq } : { t: ticket });
+    // The page and query ride along for the open tag inside WeChat's browser, which cannot open
+    // a ticket and needs the page path (web/README.md); the home page needs none.
+    const { path, query } = plan.call.jumpWxa;
+    const h5Url = h5UrlFor(settings.h5BaseUrl, {
+      t: ticket,
+      ...(plan.cq ? { cq: plan.cq } : {}),
+      ...(path ? { path, ...(query ? { query } : {}) } : {}),
+    });
     if (h5Url) reply.h5Url = h5Url;
     return reply;
   }

@@ -218,6 +218,13 @@ describe('never throws', () => {
     },
   );
 
+  it('a refused event names a real action in the reply: the one asked for, or generate for an unknown one', async () => {
+    const { handle } = setup();
+    expect((await handle({ action: 'genrate' }, undefined, TRUSTED)).action).toBe('generate');
+    expect((await handle({ action: 'query' }, undefined, TRUSTED)).action).toBe('query');
+    expect((await handle({ action: 'quota', extra: 1 }, undefined, TRUSTED)).action).toBe('quota');
+  });
+
   it('turns an unexpected exception from the SDK into a reply', async () => {
     const { handle } = setup([new TypeError('Cannot read properties of undefined')]);
     const reply = (await handle({}, undefined, TRUSTED)) as ErrorReply;

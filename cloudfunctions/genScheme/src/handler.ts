@@ -18,7 +18,7 @@ import {
 } from '../../../miniprogram/shared/rules';
 import { GS } from './catalogue';
 import type { Clock } from './clock';
-import { parseEvent, shownName, type GenerateInput, type PlaintextInput } from './event';
+import { ACTIONS, parseEvent, shownName, type GenerateInput, type PlaintextInput } from './event';
 import { planGenerate } from './generate';
 import { Pacer } from './limiter';
 import { classify, Gate, type Caller, type Denial, type WxContext } from './policy';
@@ -328,8 +328,9 @@ export function createHandler(deps: Deps) {
       const parsed = parseEvent(event);
       if ('problem' in parsed) {
         record.outcome = 'rejected';
-        const action = typeof (event as { action?: unknown } | null)?.action === 'string' ? ((event as { action: Action }).action) : 'generate';
-        reply = problemReply(parsed.problem, action);
+        // The reply names a real action: the one asked for when it exists, else the default.
+        const asked = (event as { action?: unknown } | null)?.action;
+        reply = problemReply(parsed.problem, ACTIONS.includes(asked as Action) ? (asked as Action) : 'generate');
       } else {
         const { input, adminToken, names } = parsed.parsed;
         const caller = classify(wxContext ?? {}, adminToken, settings.adminToken, settings.gate.policy);

@@ -11,9 +11,9 @@ export interface AppPage {
 }
 
 export const APP_PAGES: readonly AppPage[] = [
-  { path: 'pages/index/index', title: '首页(生成链接)' },
+  { path: 'pages/index/index', title: '首页（生成链接）' },
   { path: 'pages/publishHomework/publishHomework', title: '发布作业' },
   { path: 'pages/product/detail', title: '商品详情' },
   { path: 'pages/order/list', title: '订单列表' },
-  { path: 'packageA/pages/promo/index', title: '活动页(分包)' },
+  { path: 'packageA/pages/promo/index', title: '活动页（分包）' },
 ];

@@ -54,7 +54,7 @@ export function query(scheme: string): Promise<QueryOutcome> {
 
 async function call<R extends GenSchemeRequest, T>(req: R, readSuccess: (value: Record<string, unknown>) => T | null): Promise<T | ErrorReply> {
   if (!wx.cloud) {
-    throw new GenSchemeCallError('当前微信版本不支持云开发(wx.cloud 不存在)。', '请升级微信,或在开发者工具中把基础库调到 2.2.3 以上。', 'wx.cloud is missing');
+    throw new GenSchemeCallError('当前微信版本不支持云开发（wx.cloud 不存在）。', '请升级微信，或在开发者工具中把基础库调到 2.2.3 以上。', 'wx.cloud is missing');
   }
   let result: unknown;
   try {
@@ -115,7 +115,7 @@ function readError(value: Record<string, unknown>): ErrorReply | null {
   const errmsg = typeof rawErrmsg === 'string' ? rawErrmsg.trim() : '';
   const message = field<ErrorReply>(value, 'message') as Partial<Bilingual> | undefined;
   const hint = field<ErrorReply>(value, 'hint') as Partial<Bilingual> | undefined;
-  const fallbackZh = `云函数 ${FUNCTION_NAME} 返回错误(错误码 ${errcode})${errmsg ? `:${errmsg}` : ''}。`;
+  const fallbackZh = `云函数 ${FUNCTION_NAME} 返回错误（错误码 ${errcode}）${errmsg ? `：${errmsg}` : ''}。`;
   return {
     ...value,
     errcode,
@@ -126,7 +126,7 @@ function readError(value: Record<string, unknown>): ErrorReply | null {
   } as ErrorReply;
 }
 
-const FALLBACK_HINT_ZH = `请稍后重试;若一直失败,请在云开发控制台 → 云函数 → ${FUNCTION_NAME} → 日志中查看原因。`;
+const FALLBACK_HINT_ZH = `请稍后重试；若一直失败，请在云开发控制台 → 云函数 → ${FUNCTION_NAME} → 日志中查看原因。`;
 
 /** Keeps the warnings the page can show: objects with a non-empty Chinese text. */
 function warningsOf(value: unknown): Warning[] {
@@ -157,7 +157,7 @@ function isFiniteNumber(value: unknown): value is number {
 function callErrorOf(err: unknown): GenSchemeCallError {
   const errMsg = errMsgOf(err);
   const errCode = errCodeOf(err, errMsg);
-  return new GenSchemeCallError(`调用云函数 ${FUNCTION_NAME} 失败:${errMsg}`, callHintOf(errCode, errMsg), errMsg, errCode);
+  return new GenSchemeCallError(`调用云函数 ${FUNCTION_NAME} 失败：${errMsg}`, callHintOf(errCode, errMsg), errMsg, errCode);
 }
 
 function callHintOf(errCode: number | undefined, errMsg: string): string {
@@ -165,18 +165,18 @@ function callHintOf(errCode: number | undefined, errMsg: string): string {
   // -501005 environment) and what the platform answers for a function not deployed (-501000);
   // "env not exists" comes with -501007, which also covers other invalid parameters.
   if (errCode === -501000 || /FunctionName parameter could not be found|function not found/i.test(errMsg)) {
-    return `找不到云函数 ${FUNCTION_NAME}:请在开发者工具中右键 cloudfunctions/${FUNCTION_NAME} →「上传并部署:云端安装依赖」,并确认 config.ts 中的环境 ID 就是部署的环境。`;
+    return `找不到云函数 ${FUNCTION_NAME}：请在开发者工具中右键 cloudfunctions/${FUNCTION_NAME} →「上传并部署：云端安装依赖」，并确认 config.ts 中的环境 ID 就是部署的环境。`;
   }
   if (errCode === -504002 || errCode === -404010 || errCode === -404011 || /functions execute fail/i.test(errMsg)) {
-    return `云函数 ${FUNCTION_NAME} 运行出错:请在云开发控制台 → 云函数 → ${FUNCTION_NAME} → 日志中查看原因;部署时须选「云端安装依赖」。`;
+    return `云函数 ${FUNCTION_NAME} 运行出错：请在云开发控制台 → 云函数 → ${FUNCTION_NAME} → 日志中查看原因；部署时须选「云端安装依赖」。`;
   }
   if (errCode === -501005 || /env(ironment)? not exist|INVALID_ENV/i.test(errMsg)) {
-    return '云开发环境不存在或不可用:请核对 config.ts 中的环境 ID(云开发控制台 → 设置 → 环境 ID),并确认环境未欠费。';
+    return '云开发环境不存在或不可用：请核对 config.ts 中的环境 ID（云开发控制台 → 设置 → 环境 ID），并确认环境未欠费。';
   }
   if (errCode === -501002 || /time ?out/i.test(errMsg)) {
-    return `调用超时:请稍后重试;若一直超时,请把云函数 ${FUNCTION_NAME} 的超时时间设为 10 秒。`;
+    return `调用超时：请稍后重试；若一直超时，请把云函数 ${FUNCTION_NAME} 的超时时间设为 10 秒。`;
   }
-  return `请检查网络;确认已在云开发控制台部署 ${FUNCTION_NAME},且 config.ts 中的环境 ID 正确。`;
+  return `请检查网络；确认已在云开发控制台部署 ${FUNCTION_NAME}，且 config.ts 中的环境 ID 正确。`;
 }
 
 function errCodeOf(err: unknown, errMsg: string): number | undefined {

@@ -14,7 +14,7 @@ export function describeEntry(options: Record<string, string | undefined> | unde
   const pairs = Object.keys(options ?? {}).map((key) => `${key}=${options?.[key] ?? ''}`);
   return {
     sceneText: describeScene(),
-    queryText: pairs.length > 0 ? pairs.join('\n') : '(无参数)',
+    queryText: pairs.length > 0 ? pairs.join('\n') : '（无参数）',
   };
 }
 

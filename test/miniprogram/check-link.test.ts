@@ -39,8 +39,8 @@ function queryReply(extra: Partial<QueryReply> = {}): QueryReply {
 const NOT_FOUND: ErrorReply = {
   errcode: 85403,
   errmsg: 'scheme not exist',
-  message: { zh: '找不到这个 Scheme:不是本小程序生成的,或链接不完整。', en: 'Scheme not found.' },
-  hint: { zh: '检查链接是否完整(含 t= 后的全部字符)以及是否属于本小程序。', en: 'Check the link is whole.' },
+  message: { zh: '找不到这个 Scheme：不是本小程序生成的，或链接不完整。', en: 'Scheme not found.' },
+  hint: { zh: '检查链接是否完整（含 t= 后的全部字符）以及是否属于本小程序。', en: 'Check the link is whole.' },
   retryable: false,
   source: 'wechat',
   action: 'query',
@@ -230,7 +230,7 @@ describe('failure', () => {
 
     await pasteAndCheck(comp, ENCRYPTED);
 
-    expect(textOf(comp, '#check-failure-message')).toBe(`调用云函数 genScheme 失败:${errMsg}`);
+    expect(textOf(comp, '#check-failure-message')).toBe(`调用云函数 genScheme 失败：${errMsg}`);
     expect(textOf(comp, '#check-failure-hint')).toContain('部署');
     expect(textOf(comp, '#check-failure-code')).toBe('错误码 -501000');
     expect(textOf(comp, '#check-failure')).not.toMatch(NO_GARBAGE);
@@ -240,7 +240,7 @@ describe('failure', () => {
     mockWx.cloud = undefined;
     const comp = open();
     await pasteAndCheck(comp, ENCRYPTED);
-    expect(textOf(comp, '#check-failure-message')).toBe('当前微信版本不支持云开发(wx.cloud 不存在)。');
+    expect(textOf(comp, '#check-failure-message')).toBe('当前微信版本不支持云开发（wx.cloud 不存在）。');
     expect(attrOf(comp, '#check-button', 'disabled')).toBe(false);
   });
 
@@ -266,7 +266,7 @@ describe('failure', () => {
     replyWith({ errcode: 85403, errmsg: 'scheme not exist' });
     const comp = open();
     await pasteAndCheck(comp, ENCRYPTED);
-    expect(textOf(comp, '#check-failure-message')).toBe('云函数 genScheme 返回错误(错误码 85403):scheme not exist。');
+    expect(textOf(comp, '#check-failure-message')).toBe('云函数 genScheme 返回错误（错误码 85403）：scheme not exist。');
     expect(textOf(comp, '#check-failure-hint')).toContain('日志');
     expect(textOf(comp, '#check-failure-code')).toBe('错误码 85403');
     expect(textOf(comp, '#check-failure')).not.toMatch(NO_GARBAGE);

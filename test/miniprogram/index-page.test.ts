@@ -30,7 +30,7 @@ const FAILURE: ErrorReply = {
   errcode: 40165,
   errmsg: 'invalid page path',
   message: { zh: '页面 pages/product/detail 不在已发布的版本中。', en: 'The page is not in the published version.' },
-  hint: { zh: '先发布包含该页面的版本,或选择 trial / develop。', en: 'Publish a version with the page first.' },
+  hint: { zh: '先发布包含该页面的版本，或选择 trial / develop。', en: 'Publish a version with the page first.' },
   field: 'jumpWxa.path',
   retryable: false,
   source: 'wechat',
@@ -61,7 +61,7 @@ function typeQuery(comp: Comp, value: string) {
 const tapGenerate = (comp: Comp) => tap(comp, '#generate');
 
 const NO_GARBAGE = /undefined|null|\[object Object\]|NaN/;
-const FALLBACK_HINT = '请稍后重试;若一直失败,请在云开发控制台 → 云函数 → genScheme → 日志中查看原因。';
+const FALLBACK_HINT = '请稍后重试；若一直失败，请在云开发控制台 → 云函数 → genScheme → 日志中查看原因。';
 
 function replyWith(result: unknown) {
   callFunction.mockResolvedValue({ errMsg: 'cloud.callFunction:ok', result });
@@ -125,7 +125,7 @@ describe('the request', () => {
 describe('success', () => {
   test('shows the link, its expiry in local time, the warnings and the Android note', async () => {
     jest.spyOn(Date.prototype, 'getTimezoneOffset').mockReturnValue(-480); // the phone is in UTC+8
-    replyWith(success({ warnings: [{ code: 'isExpire.ignored', zh: 'isExpire 已被忽略:链接最长有效 30 天。', en: 'isExpire ignored.' }] }));
+    replyWith(success({ warnings: [{ code: 'isExpire.ignored', zh: 'isExpire 已被忽略：链接最长有效 30 天。', en: 'isExpire ignored.' }] }));
     const comp = open();
     expect(comp.querySelector('#result')).toBeUndefined();
 
@@ -133,7 +133,7 @@ describe('success', () => {
 
     expect(textOf(comp, '#openlink')).toBe(OPENLINK);
     expect(textOf(comp, '#expire')).toBe('2026-12-01 20:00');
-    expect(textOf(comp, '#warnings')).toBe('isExpire 已被忽略:链接最长有效 30 天。');
+    expect(textOf(comp, '#warnings')).toBe('isExpire 已被忽略：链接最长有效 30 天。');
     expect(textOf(comp, '#android-note')).toContain('H5');
     expect(comp.querySelector('#failure')).toBeUndefined();
     expect(textOf(comp, '#result')).not.toMatch(/undefined|\[object Object\]|NaN/);
@@ -238,7 +238,7 @@ describe('failure', () => {
 
     await tapGenerate(comp);
 
-    expect(textOf(comp, '#failure-message')).toBe(`调用云函数 genScheme 失败:${errMsg}`);
+    expect(textOf(comp, '#failure-message')).toBe(`调用云函数 genScheme 失败：${errMsg}`);
     expect(textOf(comp, '#failure-hint')).toContain('部署');
     expect(textOf(comp, '#failure')).not.toMatch(/undefined|\[object Object\]/);
   });
@@ -247,14 +247,14 @@ describe('failure', () => {
     callFunction.mockRejectedValue(new Error('network down'));
     const comp = open();
     await tapGenerate(comp);
-    expect(textOf(comp, '#failure-message')).toBe('调用云函数 genScheme 失败:network down');
+    expect(textOf(comp, '#failure-message')).toBe('调用云函数 genScheme 失败：network down');
   });
 
   test('no wx.cloud (base library too old) is explained, not thrown', async () => {
     mockWx.cloud = undefined;
     const comp = open();
     await tapGenerate(comp);
-    expect(textOf(comp, '#failure-message')).toBe('当前微信版本不支持云开发(wx.cloud 不存在)。');
+    expect(textOf(comp, '#failure-message')).toBe('当前微信版本不支持云开发（wx.cloud 不存在）。');
     expect(attrOf(comp, '#generate', 'disabled')).toBe(false);
   });
 
@@ -286,11 +286,11 @@ describe('failure', () => {
   });
 
   test.each([
-    ['only errcode and errmsg', { errcode: 40165, errmsg: 'invalid page path' }, '云函数 genScheme 返回错误(错误码 40165):invalid page path。', FALLBACK_HINT],
-    ['only errcode', { errcode: -1 }, '云函数 genScheme 返回错误(错误码 -1)。', FALLBACK_HINT],
+    ['only errcode and errmsg', { errcode: 40165, errmsg: 'invalid page path' }, '云函数 genScheme 返回错误（错误码 40165）：invalid page path。', FALLBACK_HINT],
+    ['only errcode', { errcode: -1 }, '云函数 genScheme 返回错误（错误码 -1）。', FALLBACK_HINT],
     ['a message but no hint', { errcode: 40165, errmsg: 'x', message: { zh: '页面不存在。', en: 'x' } }, '页面不存在。', FALLBACK_HINT],
-    ['empty texts', { errcode: 40165, errmsg: '', message: { zh: '', en: '' }, hint: { zh: '  ', en: '' } }, '云函数 genScheme 返回错误(错误码 40165)。', FALLBACK_HINT],
-    ['texts that are not strings', { errcode: 40165, errmsg: 'x', message: 'bad', hint: { zh: 7 } }, '云函数 genScheme 返回错误(错误码 40165):x。', FALLBACK_HINT],
+    ['empty texts', { errcode: 40165, errmsg: '', message: { zh: '', en: '' }, hint: { zh: '  ', en: '' } }, '云函数 genScheme 返回错误（错误码 40165）。', FALLBACK_HINT],
+    ['texts that are not strings', { errcode: 40165, errmsg: 'x', message: 'bad', hint: { zh: 7 } }, '云函数 genScheme 返回错误（错误码 40165）：x。', FALLBACK_HINT],
   ])('an error reply with %s still shows its code, a Chinese message and a hint', async (_name, result, message, hint) => {
     replyWith(result);
     const comp = open();
@@ -315,7 +315,7 @@ describe('failure', () => {
 
     await tapGenerate(comp);
 
-    expect(textOf(comp, '#failure-message')).toBe(`调用云函数 genScheme 失败:${err.errMsg}`);
+    expect(textOf(comp, '#failure-message')).toBe(`调用云函数 genScheme 失败：${err.errMsg}`);
     expect(textOf(comp, '#failure-hint')).toContain(hint);
     if (code) expect(textOf(comp, '#failure-code')).toBe(`错误码 ${code}`);
     else expect(comp.querySelector('#failure-code')).toBeUndefined();

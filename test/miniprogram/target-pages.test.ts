@@ -34,7 +34,7 @@ test('the plaintext-scheme scene is named', () => {
 test('other scenes show their number; no query says so', () => {
   const comp = openWith('pages/order/list', {}, 1001);
   expect(textOf(comp, '#scene')).toBe('场景值 1001');
-  expect(textOf(comp, '#query')).toBe('(无参数)');
+  expect(textOf(comp, '#query')).toBe('（无参数）');
 });
 
 test('without getEnterOptionsSync (old base library) the scene is unknown, not an error', () => {

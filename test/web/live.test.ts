@@ -42,7 +42,7 @@ describe('live generation with a stand-in for the CloudBase web SDK', () => {
     const refusal: ErrorReply = {
       errcode: -900010,
       errmsg: 'rate limited',
-      message: { zh: '请求过于频繁,请稍后再试。', en: 'Too many requests.' },
+      message: { zh: '请求过于频繁，请稍后再试。', en: 'Too many requests.' },
       hint: { zh: '稍后再试。', en: 'Try later.' },
       retryable: true,
       source: 'policy',

@@ -320,7 +320,7 @@ describe('live generation (STAND-IN for the CloudBase web SDK, routed in place o
 
   it("shows genScheme's refusal in the error view", async () => {
     const liveServed = await serveDist({ ...TEST_CONFIG, live });
-    const refusal = { errcode: -900010, errmsg: 'rate limited', message: { zh: '请求过于频繁,请稍后再试。', en: 'Too many requests.' }, hint: { zh: '稍后再试。', en: '' }, retryable: true };
+    const refusal = { errcode: -900010, errmsg: 'rate limited', message: { zh: '请求过于频繁，请稍后再试。', en: 'Too many requests.' }, hint: { zh: '稍后再试。', en: '' }, retryable: true };
     const { page, context, requests, view } = await visit(browser, `${liveServed.origin}/jump.html`, UA.iphone, (ctx) =>
       ctx.route(CLOUD_SDK, (route) => route.fulfill({ contentType: 'text/javascript', body: sdk(refusal) })),
     );

@@ -98,7 +98,7 @@ function checkTarget(path: string | null, query: string | null, plaintext: boole
     if (noQuery) return fromProblem(noQuery, 'path');
     if (path !== '' && !PAGE_PATH.test(path)) {
       return fail(
-        `path "${path}" 不是小程序页面路径(只能含字母、数字、_、-、. 和 /)。`,
+        `path "${path}" 不是小程序页面路径（只能含字母、数字、_、-、. 和 /）。`,
         `path "${path}" is not a mini-program page path (letters, digits, _ - . and / only).`,
         'path',
       );
@@ -106,7 +106,7 @@ function checkTarget(path: string | null, query: string | null, plaintext: boole
     // "." and ".." are directory moves, never a page (pages/../../x would be passed on as is).
     if (path.split('/').some((segment) => /^\.+$/.test(segment))) {
       return fail(
-        `path "${path}" 不是小程序页面路径(不能含 . 或 .. 这样的目录跳转)。`,
+        `path "${path}" 不是小程序页面路径（不能含 . 或 .. 这样的目录跳转）。`,
         `path "${path}" is not a mini-program page path (no "." or ".." segments).`,
         'path',
       );
@@ -156,7 +156,7 @@ export function parseJumpParams(search: string, config: LinkConfig): JumpParams 
   if (t !== null) {
     if (!TICKET_PATTERN.test(t)) {
       return fail(
-        '链接不完整或已被改动(t 参数不正确)。',
+        '链接不完整或已被改动（t 参数不正确）。',
         `The ticket t="${t}" is not a WeChat scheme ticket (1–128 letters, digits, _ or -).`,
         't',
         '请重新复制完整的链接，或联系发送方获取新链接。',

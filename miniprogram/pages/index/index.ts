@@ -209,16 +209,16 @@ const LINK_EXAMPLE_HINT = '请粘贴完整链接,例如 weixin://dl/business/?t=
 function schemeProblemOf(scheme: string): QueryProblemView | null {
   if (scheme === '') return { zh: '请先粘贴要检查的链接。', hintZh: LINK_EXAMPLE_HINT };
   if (!scheme.startsWith(SCHEME_PREFIX)) {
-    return { zh: `这不是小程序的 URL Scheme 链接:应以 ${SCHEME_PREFIX} 开头。`, hintZh: LINK_EXAMPLE_HINT };
+    return { zh: `这不是小程序的 URL Scheme 链接：应以 ${SCHEME_PREFIX} 开头。`, hintZh: LINK_EXAMPLE_HINT };
   }
   if (ticketOf(scheme) !== null || isPlaintextScheme(scheme)) return null;
   if (/[?&]t=/.test(scheme)) {
     return {
       zh: '链接中 t= 之后的内容不完整或含有不允许的字符。',
-      hintZh: '重新复制完整链接:t= 之后只有英文字母、数字、_ 和 -,到 & 或链接末尾为止。',
+      hintZh: '重新复制完整链接：t= 之后只有英文字母、数字、_ 和 -，到 & 或链接末尾为止。',
     };
   }
-  return { zh: '链接不完整:既没有 t=(加密链接),也没有 appid=(明文链接)。', hintZh: LINK_EXAMPLE_HINT };
+  return { zh: '链接不完整：既没有 t=（加密链接），也没有 appid=（明文链接）。', hintZh: LINK_EXAMPLE_HINT };
 }
 
 /** The same test genScheme applies to a plaintext link. */
@@ -250,5 +250,5 @@ function checkedOf(reply: QueryReply, scheme: string): CheckedView {
 
 function copy(text: string) {
   // On success WeChat itself shows "内容已复制".
-  wx.setClipboardData({ data: text, fail: () => wx.showToast({ title: '复制失败,请长按链接复制', icon: 'none' }) });
+  wx.setClipboardData({ data: text, fail: () => wx.showToast({ title: '复制失败，请长按链接复制', icon: 'none' }) });
 }

@@ -2,7 +2,9 @@
  * Cloud function entry: the only file that touches wx-server-sdk.
  * Built by `npm run build` into ../index.js (esbuild; wx-server-sdk stays external).
  */
-import * as cloud from 'wx-server-sdk';
+// `import = require` and `export =` (below) compile to a plain require and module.exports: no
+// ESM interop helpers in the bundle.
+import cloud = require('wx-server-sdk');
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { systemClock } from './clock';
@@ -53,6 +55,8 @@ function wxContext(): WxContext {
   }
 }
 
-export async function main(event: unknown, context?: RuntimeContext) {
+async function main(event: unknown, context?: RuntimeContext) {
   return handle(event, context, wxContext());
 }
+
+export = { main };

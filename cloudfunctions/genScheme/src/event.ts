@@ -64,36 +64,27 @@ const TOP_ALIASES: Record<string, string> = {
 };
 const JUMP_ALIASES: Record<string, string> = { env_version: 'envVersion' };
 
-const jumpSchema = z.optional(
-  z.strictObject({
-    path: z.optional(z.string()),
-    query: z.optional(z.string()),
-    envVersion: z.optional(z.string()),
-  }),
-);
 /**
- * Fields every action accepts. `userInfo` is added by wx.cloud.callFunction to every call from
- * a mini program (appId/openId): accepted, never trusted — identity comes from getWXContext().
+ * The schema of each action, built on first use and then kept. Not at start-up: constructing
+ * zod schemas is most of what a module costs to load (~3 ms for all of them), and an instance
+ * typically serves one action. One instance of each leaf schema is shared by every field.
+ *
+ * `userInfo` is added by wx.cloud.callFunction to every call from a mini program
+ * (appId/openId): accepted, never trusted — identity comes from getWXContext().
  */
-const common = {
-  action: z.optional(z.string()),
-  adminToken: z.optional(z.string()),
-  userInfo: z.optional(z.unknown()),
-};
-const schemas: Record<Action, z.ZodMiniType> = {
-  generate: z.strictObject({
-    ...common,
-    jumpWxa: jumpSchema,
-    isExpire: z.optional(z.boolean()),
-    expireType: z.optional(z.number()),
-    expireTime: z.optional(z.number()),
-    expireInterval: z.optional(z.number()),
-    cq: z.optional(z.string()),
-  }),
-  query: z.strictObject({ ...common, scheme: z.string() }),
-  quota: z.strictObject({ ...common }),
-  plaintext: z.strictObject({ ...common, jumpWxa: jumpSchema }),
-};
+const schemas: Partial<Record<Action, z.ZodMiniType>> = {};
+function buildSchema(action: Action): z.ZodMiniType {
+  const str = z.optional(z.string());
+  // Fields every action accepts.
+  const common = { action: str, adminToken: str, userInfo: z.optional(z.unknown()) };
+  if (action === 'query') return z.strictObject({ ...common, scheme: z.string() });
+  if (action === 'quota') return z.strictObject(common);
+  const jumpWxa = z.optional(z.strictObject({ path: str, query: str, envVersion: str }));
+  if (action === 'plaintext') return z.strictObject({ ...common, jumpWxa });
+  const num = z.optional(z.number());
+  return z.strictObject({ ...common, jumpWxa, isExpire: z.optional(z.boolean()), expireType: num, expireTime: num, expireInterval: num, cq: str });
+}
+
 const KNOWN_FIELDS: Record<Action, string[]> = {
   generate: ['jumpWxa', 'isExpire', 'expireType', 'expireTime', 'expireInterval', 'cq'],
   query: ['scheme'],
@@ -255,7 +246,7 @@ export function parseEvent(event: unknown): { parsed: ParsedEvent } | { problem:
     top.value[jumpKey] = inner.value;
   }
 
-  const result = schemas[action].safeParse(top.value);
+  const result = (schemas[action] ??= buildSchema(action)).safeParse(top.value);
   if (!result.success) {
     // Report unknown keys first: a misspelt field explains a "missing" one better than a type error.
     const issues = [...result.error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));

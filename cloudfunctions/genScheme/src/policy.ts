@@ -81,14 +81,20 @@ export const DEFAULT_POLICY: Policy = {
 
 // zod checks the shape; values are checked below with messages that name the platform limit.
 // (Plain arrays and numbers keep the bundle small: zod's enum/union/checks cost ~5 KB.)
-const list = z.optional(z.array(z.string()));
-const num = z.optional(z.number());
-const classSchema = { actions: list, pages: list, envVersions: list, maxDays: num, maxQueryLength: num };
-const policySchema = z.strictObject({
-  user: z.optional(z.strictObject({ ...classSchema, perUserPerMinute: num })),
-  public: z.optional(z.strictObject({ ...classSchema, enabled: z.optional(z.boolean()), perIpPerMinute: num, sharedPerMinute: num })),
-  adminOpenids: list,
-});
+// Built on first use: an instance without policy.json or GENSCHEME_POLICY never needs it, and
+// building zod schemas is most of a module's load time.
+let policySchema: z.ZodMiniType<PolicyFile> | undefined;
+function buildPolicySchema() {
+  const list = z.optional(z.array(z.string()));
+  const num = z.optional(z.number());
+  const classSchema = { actions: list, pages: list, envVersions: list, maxDays: num, maxQueryLength: num };
+  return z.strictObject({
+    user: z.optional(z.strictObject({ ...classSchema, perUserPerMinute: num })),
+    public: z.optional(z.strictObject({ ...classSchema, enabled: z.optional(z.boolean()), perIpPerMinute: num, sharedPerMinute: num })),
+    adminOpenids: list,
+  });
+}
+type PolicyFile = z.infer<ReturnType<typeof buildPolicySchema>>;
 
 const ACTIONS: readonly Action[] = ['generate', 'query', 'quota', 'plaintext'];
 
@@ -140,7 +146,7 @@ export function loadPolicy(fileJson: unknown, env: Record<string, string | undef
     adminOpenids: [...DEFAULT_POLICY.adminOpenids],
   };
   for (const layer of layers) {
-    const parsed = policySchema.safeParse(layer);
+    const parsed = (policySchema ??= buildPolicySchema()).safeParse(layer);
     if (!parsed.success) {
       for (const issue of parsed.error.issues.slice(0, 5)) {
         const at = issue.path.join('.') || '(root)';

@@ -9,7 +9,7 @@
 import * as z from 'zod/mini';
 import type { Action, EnvVersion } from '../../../miniprogram/shared/contract';
 import type { Problem } from '../../../miniprogram/shared/rules';
-import { GS } from './catalogue';
+import { EVENT_NOT_OBJECT, INVALID_FIELD, UNKNOWN_ACTION, UNKNOWN_FIELD } from './catalogue';
 
 export interface JumpInput {
   path?: string;
@@ -153,7 +153,7 @@ function unknownField(key: string, where: string, action: Action, snake: boolean
   if (!where && (key === 'path' || key === 'query') && (action === 'generate' || action === 'plaintext')) {
     const inside = `${snake ? 'jump_wxa' : 'jumpWxa'}.${key}`;
     return fail(
-      GS.UNKNOWN_FIELD, shown, 'event.unknownField',
+      UNKNOWN_FIELD, shown, 'event.unknownField',
       `顶层字段 ${shown} 无法识别;它属于 ${inside}。`,
       `Top-level field ${shown} is not known; it belongs in ${inside}.`,
       `移到 ${inside}。`, `Move it to ${inside}.`,
@@ -161,7 +161,7 @@ function unknownField(key: string, where: string, action: Action, snake: boolean
   }
   const guess = suggest(key, candidates);
   return fail(
-    GS.UNKNOWN_FIELD, shown, 'event.unknownField',
+    UNKNOWN_FIELD, shown, 'event.unknownField',
     `字段 ${clip(shown)} 无法识别,genScheme 不会忽略它。`,
     `Field ${clip(shown)} is not known; genScheme does not ignore unknown fields.`,
     guess ? `是否想写 ${guess}?` : `${action} 可用的字段:${candidates.join(', ') || '(无)'}。`,
@@ -186,7 +186,7 @@ function canonicalise(
     const shown = shownPrefix ? `${shownPrefix}.${key}` : key;
     if (Object.prototype.hasOwnProperty.call(value, canonical)) {
       return fail(
-        GS.INVALID_FIELD, shown, 'event.duplicateField',
+        INVALID_FIELD, shown, 'event.duplicateField',
         `${shown} 与 ${names[prefix + canonical]} 是同一个字段,只能写一次。`,
         `${shown} and ${names[prefix + canonical]} are the same field; give it once.`,
         '只保留一种写法(camelCase 或 snake_case)。', 'Keep one spelling (camelCase or snake_case).',
@@ -213,7 +213,7 @@ function typeProblem(field: string, expected: string, got: unknown) {
 export function parseEvent(event: unknown): { parsed: ParsedEvent } | { problem: Problem } {
   if (!isPlainObject(event)) {
     return fail(
-      GS.EVENT_NOT_OBJECT, '(event)', 'event.notObject',
+      EVENT_NOT_OBJECT, '(event)', 'event.notObject',
       `事件必须是 JSON 对象,收到的是 ${describeType(event)}。`,
       `The event must be a JSON object; got ${describeType(event)}.`,
       '例如 {"jumpWxa":{"path":"pages/index/index"},"expireInterval":7}。',
@@ -226,7 +226,7 @@ export function parseEvent(event: unknown): { parsed: ParsedEvent } | { problem:
   if (!ACTIONS.includes(action)) {
     const guess = suggest(action, [...ACTIONS]);
     return fail(
-      GS.UNKNOWN_ACTION, 'action', 'event.unknownAction',
+      UNKNOWN_ACTION, 'action', 'event.unknownAction',
       `action "${clip(action)}" 未知。`, `Unknown action "${clip(action)}".`,
       `${guess ? `是否想写 "${guess}"?` : ''}可用:${ACTIONS.join(', ')}(不填即 generate)。`,
       `${guess ? `Did you mean "${guess}"? ` : ''}Use one of ${ACTIONS.join(', ')} (generate when left out).`,
@@ -266,7 +266,7 @@ export function parseEvent(event: unknown): { parsed: ParsedEvent } | { problem:
     const got = issue.path.reduce<unknown>((v, k) => (isPlainObject(v) ? v[String(k)] : undefined), top.value);
     if (got === undefined) {
       return fail(
-        GS.INVALID_FIELD, shown, 'event.required',
+        INVALID_FIELD, shown, 'event.required',
         `action "${action}" 需要字段 ${shown}。`, `action "${action}" needs the field ${shown}.`,
         `补上 ${shown}。`, `Add ${shown}.`,
       );

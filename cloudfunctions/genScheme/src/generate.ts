@@ -19,7 +19,7 @@ import {
   normalisePath,
   type Problem,
 } from '../../../miniprogram/shared/rules';
-import { GS } from './catalogue';
+import { INVALID_FIELD } from './catalogue';
 import { shownName, type GenerateInput } from './event';
 
 /** What goes to cloud.openapi.urlscheme.generate (wx-server-sdk turns it into snake_case). */
@@ -46,7 +46,7 @@ function typeMismatch(typeField: string, type: 0 | 1, given: string): Problem {
   const uses = type === 0 ? 'expireTime' : 'expireInterval';
   const other = type === 0 ? 1 : 0;
   return {
-    errcode: GS.INVALID_FIELD, field: given, rule: 'expiry.typeMismatch',
+    errcode: INVALID_FIELD, field: given, rule: 'expiry.typeMismatch',
     zh: `${typeField} 为 ${type}(${type === 0 ? '按时间到期,用 expireTime' : '按天数到期,用 expireInterval'}),却给了 ${given}。`,
     en: `${typeField} is ${type} (${type === 0 ? 'a moment: it uses expireTime' : 'days: it uses expireInterval'}), but ${given} was given.`,
     hintZh: `把 ${typeField} 改为 ${other},或去掉 ${typeField}(genScheme 按给出的字段推断),或改用 ${uses}。`,
@@ -56,7 +56,7 @@ function typeMismatch(typeField: string, type: 0 | 1, given: string): Problem {
 
 function conflict(field: string, other: string, zh: string, en: string): Problem {
   return {
-    errcode: GS.INVALID_FIELD, field, rule: 'expiry.conflict',
+    errcode: INVALID_FIELD, field, rule: 'expiry.conflict',
     zh: `${field} 与 ${other} 不能同时使用:${zh}`, en: `${field} and ${other} cannot be used together: ${en}`,
     hintZh: '到期时间用 expireTime(秒级时间戳),按天数用 expireType: 1 + expireInterval,二选一。',
     hintEn: 'Use expireTime (Unix seconds) for a moment, or expireType: 1 with expireInterval for days — one of the two.',

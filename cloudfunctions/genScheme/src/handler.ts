@@ -16,7 +16,7 @@ import {
   ticketOf,
   type EnvVersion,
 } from '../../../miniprogram/shared/rules';
-import { GS } from './catalogue';
+import { INTERNAL, NO_OPENLINK, POLICY_DENIED, PUBLIC_DISABLED, RATE_LIMITED, TIME_BUDGET } from './catalogue';
 import type { Clock } from './clock';
 import { ACTIONS, parseEvent, shownName, type GenerateInput, type PlaintextInput } from './event';
 import { planGenerate } from './generate';
@@ -105,7 +105,7 @@ export function createHandler(deps: Deps) {
   const pace = new Pacer(GENERATE_CALLS_PER_SECOND, 1000);
 
   function denialReply(denial: Denial, action: Action): ErrorReply {
-    const code = denial.code.startsWith('rate') ? GS.RATE_LIMITED : denial.code === 'public-disabled' ? GS.PUBLIC_DISABLED : GS.POLICY_DENIED;
+    const code = denial.code.startsWith('rate') ? RATE_LIMITED : denial.code === 'public-disabled' ? PUBLIC_DISABLED : POLICY_DENIED;
     return ownReply(code, action, 'policy', { zh: denial.zh, en: denial.en }, { zh: denial.hintZh, en: denial.hintEn }, {
       rule: `policy.${denial.code}`,
       ...(denial.field ? { field: denial.field } : {}),
@@ -119,7 +119,7 @@ export function createHandler(deps: Deps) {
   function beforeDeadline<T>(call: Promise<T>, deadline: number): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const cancel = clock.setTimer(Math.max(0, deadline - REPLY_RESERVE_MS - clock.now()), () =>
-        reject(Object.assign(new Error('time budget'), { errCode: GS.TIME_BUDGET, errMsg: `no answer from WeChat within the function's time limit (${REPLY_RESERVE_MS} ms kept to reply)` })),
+        reject(Object.assign(new Error('time budget'), { errCode: TIME_BUDGET, errMsg: `no answer from WeChat within the function's time limit (${REPLY_RESERVE_MS} ms kept to reply)` })),
       );
       call.then(
         (value) => (cancel(), resolve(value)),
@@ -181,7 +181,7 @@ export function createHandler(deps: Deps) {
     if (!ticketOf(openlink)) {
       // cloudbase-wire.md: an empty 200 body comes back as "success" without a link.
       record.outcome = 'failed';
-      return ownReply(GS.NO_OPENLINK, 'generate', 'wechat', {
+      return ownReply(NO_OPENLINK, 'generate', 'wechat', {
         zh: '微信返回成功,但回复中没有有效的 openlink。', en: 'WeChat answered success, but the reply holds no valid openlink.',
       }, undefined, { attempts: outcome.attempts, warnings: plan.warnings });
     }
@@ -276,7 +276,7 @@ export function createHandler(deps: Deps) {
     const remain = toNumber(info?.remainVisitQuota);
     if (!Number.isFinite(remain)) {
       record.outcome = 'failed';
-      return ownReply(GS.NO_OPENLINK, 'quota', 'wechat', { zh: '微信的回复中没有剩余次数。', en: 'WeChat\'s reply holds no remaining quota.' }, undefined, { attempts: outcome.attempts });
+      return ownReply(NO_OPENLINK, 'quota', 'wechat', { zh: '微信的回复中没有剩余次数。', en: 'WeChat\'s reply holds no remaining quota.' }, undefined, { attempts: outcome.attempts });
     }
     const reply: QuotaReply = { errcode: 0, errmsg: 'ok', action: 'quota', remainVisitQuota: remain, warnings: [], attempts: outcome.attempts };
     return reply;
@@ -356,7 +356,7 @@ export function createHandler(deps: Deps) {
     } catch (error) {
       // A bug of ours: still a reply, and the log says what happened.
       record.outcome = 'failed';
-      reply = thrownReply(Object.assign(new Error(String((error as Error)?.message ?? error)), { errCode: GS.INTERNAL }), record.action === 'invalid' ? 'generate' : record.action, record.attempts);
+      reply = thrownReply(Object.assign(new Error(String((error as Error)?.message ?? error)), { errCode: INTERNAL }), record.action === 'invalid' ? 'generate' : record.action, record.attempts);
     }
     record.errcode = reply.errcode;
     if (reply.errcode !== 0) record.rule = (reply as ErrorReply).rule;

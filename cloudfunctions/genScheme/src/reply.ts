@@ -4,7 +4,7 @@
  */
 import type { Action, ErrorReply, FailureSource, Warning } from '../../../miniprogram/shared/contract';
 import type { Problem } from '../../../miniprogram/shared/rules';
-import { GS, lookup } from './catalogue';
+import { lookup, INTERNAL } from './catalogue';
 import { codeOf } from './retry';
 
 /** A rule broken by the request itself (found before any call): nothing was spent. */
@@ -34,7 +34,7 @@ function errMsgOf(error: unknown): string {
 
 /** A failure reported by wx-server-sdk (WeChat's errcode or a cloud-call code), after retries. */
 export function thrownReply(error: unknown, action: Action, attempts: number, warnings: Warning[] = []): ErrorReply {
-  const code = codeOf(error) ?? GS.INTERNAL;
+  const code = codeOf(error) ?? INTERNAL;
   const entry = lookup(code);
   const raw = errMsgOf(error);
   const retried = attempts > 1 ? ` (after ${attempts} attempts)` : '';

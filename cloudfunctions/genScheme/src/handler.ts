@@ -21,7 +21,7 @@ import type { Clock } from './clock';
 import { ACTIONS, parseEvent, shownName, type GenerateInput, type PlaintextInput } from './event';
 import { planGenerate } from './generate';
 import { Pacer } from './limiter';
-import { classify, Gate, type Caller, type Denial, type WxContext } from './policy';
+import { classify, Gate, type Ask, type Caller, type Denial, type WxContext } from './policy';
 import { ownReply, problemReply, thrownReply } from './reply';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry';
 
@@ -104,12 +104,20 @@ export function createHandler(deps: Deps) {
   // paces itself below that; several instances together can still exceed it (then 44990 is retried).
   const pace = new Pacer(GENERATE_CALLS_PER_SECOND, 1000);
 
-  function denialReply(denial: Denial, action: Action): ErrorReply {
+  /** A denial as a reply; `names` maps its field to the spelling the caller used. */
+  function denialReply(denial: Denial, action: Action, names?: Record<string, string>): ErrorReply {
     const code = denial.code.startsWith('rate') ? RATE_LIMITED : denial.code === 'public-disabled' ? PUBLIC_DISABLED : POLICY_DENIED;
+    const field = denial.field && names ? shownName(names, denial.field) : denial.field;
     return ownReply(code, action, 'policy', { zh: denial.zh, en: denial.en }, { zh: denial.hintZh, en: denial.hintEn }, {
       rule: `policy.${denial.code}`,
-      ...(denial.field ? { field: denial.field } : {}),
+      ...(field ? { field } : {}),
     });
+  }
+
+  /** What the policy and then the rate limits say about `ask`: a refusal, or null to go ahead. */
+  function refusal(caller: Caller, ask: Ask, names?: Record<string, string>): ErrorReply | null {
+    const denial = settings.gate.authorize(caller, ask) ?? settings.gate.admitRate(caller, clock.now());
+    return denial && denialReply(denial, ask.action, names);
   }
 
   /**
@@ -128,8 +136,11 @@ export function createHandler(deps: Deps) {
     });
   }
 
-  /** Calls WeChat with pacing and retries inside the time budget. */
-  async function callWeChat<T>(fn: () => Promise<T>, deadline: number, paced: boolean) {
+  /**
+   * Calls WeChat with pacing (generate only) and retries inside the time budget; the log gets the
+   * attempts, and for paced calls the time waited.
+   */
+  async function callWeChat<T>(fn: () => Promise<T>, deadline: number, paced: boolean, record: CallLog) {
     const attempt = async () => {
       if (!paced) return beforeDeadline(fn(), deadline);
       for (;;) {
@@ -146,52 +157,36 @@ export function createHandler(deps: Deps) {
         pace.release(clock.now());
       }
     };
-    return withRetry(attempt, clock, deadline, retryPolicy);
+    const outcome = await withRetry(attempt, clock, deadline, retryPolicy);
+    record.attempts = outcome.attempts;
+    if (paced) record.waitedMs = outcome.waits.reduce((a, b) => a + b, 0);
+    return outcome;
   }
 
   async function generate(input: GenerateInput, names: Record<string, string>, caller: Caller, deadline: number, record: CallLog): Promise<GenSchemeReply> {
     const nowSeconds = Math.floor(clock.now() / 1000);
     const planned = planGenerate(input, names, nowSeconds, settings.pages);
-    if ('problem' in planned) {
-      record.outcome = 'rejected';
-      return problemReply(planned.problem, 'generate');
-    }
+    if ('problem' in planned) return problemReply(planned.problem, 'generate');
     const { plan } = planned;
-    const denial =
-      settings.gate.authorize(caller, {
-        action: 'generate',
-        path: plan.call.jumpWxa.path,
-        envVersion: plan.call.jumpWxa.envVersion,
-        days: plan.days,
-        queryLength: plan.call.jumpWxa.query.length,
-      }) ?? settings.gate.admitRate(caller, clock.now());
-    if (denial) {
-      record.outcome = 'denied';
-      return denialReply({ ...denial, field: denial.field ? shownName(names, denial.field) : undefined }, 'generate');
-    }
-    const outcome = await callWeChat(() => openapi.urlscheme.generate({ ...plan.call }), deadline, true);
-    record.attempts = outcome.attempts;
-    record.waitedMs = outcome.waits.reduce((a, b) => a + b, 0);
-    if (!outcome.ok) {
-      record.outcome = 'failed';
-      return thrownReply(outcome.error, 'generate', outcome.attempts, plan.warnings);
-    }
+    const { path, query, envVersion } = plan.call.jumpWxa;
+    const refused = refusal(caller, { action: 'generate', path, envVersion, days: plan.days, queryLength: query.length }, names);
+    if (refused) return refused;
+    const outcome = await callWeChat(() => openapi.urlscheme.generate({ ...plan.call }), deadline, true, record);
+    if (!outcome.ok) return thrownReply(outcome.error, 'generate', outcome.attempts, plan.warnings);
     const result = outcome.value as { openlink?: unknown } | undefined;
     const openlink = result && typeof result.openlink === 'string' ? result.openlink : '';
-    if (!ticketOf(openlink)) {
+    const ticket = ticketOf(openlink);
+    if (!ticket) {
       // cloudbase-wire.md: an empty 200 body comes back as "success" without a link.
-      record.outcome = 'failed';
       return ownReply(NO_OPENLINK, 'generate', 'wechat', {
         zh: '微信返回成功,但回复中没有有效的 openlink。', en: 'WeChat answered success, but the reply holds no valid openlink.',
       }, undefined, { attempts: outcome.attempts, warnings: plan.warnings });
     }
-    const ticket = ticketOf(openlink) as string;
-    const link = plan.cq !== undefined && plan.cq !== '' ? appendCq(openlink, plan.cq) : openlink;
     const reply: GenerateReply = {
       errcode: 0,
       errmsg: 'ok',
       action: 'generate',
-      openlink: link,
+      openlink: plan.cq ? appendCq(openlink, plan.cq) : openlink,
       expireTime: plan.expireTime,
       expireAt: new Date(plan.expireTime * 1000).toISOString(),
       warnings: plan.warnings,
@@ -199,7 +194,6 @@ export function createHandler(deps: Deps) {
     };
     // The page and query ride along for the open tag inside WeChat's browser, which cannot open
     // a ticket and needs the page path (web/README.md); the home page needs none.
-    const { path, query } = plan.call.jumpWxa;
     const h5Url = h5UrlFor(settings.h5BaseUrl, {
       t: ticket,
       ...(plan.cq ? { cq: plan.cq } : {}),
@@ -212,7 +206,6 @@ export function createHandler(deps: Deps) {
   async function query(scheme: string, caller: Caller, deadline: number, record: CallLog): Promise<GenSchemeReply> {
     const plaintext = scheme.startsWith(SCHEME_PREFIX) && /[?&]appid=/.test(scheme);
     if (!ticketOf(scheme) && !plaintext) {
-      record.outcome = 'rejected';
       return problemReply({
         errcode: 40097, field: 'scheme', rule: 'scheme.format',
         zh: `scheme "${scheme.slice(0, 60)}" 不是 weixin://dl/business/ 链接。`,
@@ -221,38 +214,32 @@ export function createHandler(deps: Deps) {
         hintEn: 'Pass the whole link, e.g. weixin://dl/business/?t=XXXX (an &cq= may follow).',
       }, 'query');
     }
-    const denial = settings.gate.authorize(caller, { action: 'query' }) ?? settings.gate.admitRate(caller, clock.now());
-    if (denial) {
-      record.outcome = 'denied';
-      return denialReply(denial, 'query');
-    }
-    const outcome = await callWeChat(() => openapi.urlscheme.query({ scheme, queryType: 0 }), deadline, false);
-    record.attempts = outcome.attempts;
-    if (!outcome.ok) {
-      record.outcome = 'failed';
-      return thrownReply(outcome.error, 'query', outcome.attempts);
-    }
+    const refused = refusal(caller, { action: 'query' });
+    if (refused) return refused;
+    const outcome = await callWeChat(() => openapi.urlscheme.query({ scheme, queryType: 0 }), deadline, false, record);
+    if (!outcome.ok) return thrownReply(outcome.error, 'query', outcome.attempts);
     const info = ((outcome.value as { schemeInfo?: Record<string, unknown> } | undefined)?.schemeInfo ?? {}) as Record<string, unknown>;
-    const scope = settings.gate.mayRead(caller, { path: String(info.path ?? ''), envVersion: String(info.envVersion ?? '') });
-    if (scope) {
-      record.outcome = 'denied';
-      return denialReply(scope, 'query');
-    }
-    const expireTime = toNumber(info.expireTime);
-    const createTime = toNumber(info.createTime);
-    const nowSeconds = Math.floor(clock.now() / 1000);
+    const text = (key: string) => String(info[key] ?? '');
+    // A time WeChat did not give as a number (or json-bigint object) reads as 0.
+    const time = (key: string) => {
+      const n = toNumber(info[key]);
+      return Number.isFinite(n) ? n : 0;
+    };
+    const scope = settings.gate.mayRead(caller, { path: text('path'), envVersion: text('envVersion') });
+    if (scope) return denialReply(scope, 'query');
+    const expireTime = time('expireTime');
     const reply: QueryReply = {
       errcode: 0,
       errmsg: 'ok',
       action: 'query',
       scheme,
-      appid: String(info.appid ?? ''),
-      path: String(info.path ?? ''),
-      query: String(info.query ?? ''),
-      envVersion: String(info.envVersion ?? ''),
-      createTime: Number.isFinite(createTime) ? createTime : 0,
-      expireTime: Number.isFinite(expireTime) ? expireTime : 0,
-      expired: Number.isFinite(expireTime) && expireTime > 0 && expireTime <= nowSeconds,
+      appid: text('appid'),
+      path: text('path'),
+      query: text('query'),
+      envVersion: text('envVersion'),
+      createTime: time('createTime'),
+      expireTime,
+      expired: expireTime > 0 && expireTime <= Math.floor(clock.now() / 1000),
       warnings: [],
       attempts: outcome.attempts,
     };
@@ -261,28 +248,20 @@ export function createHandler(deps: Deps) {
   }
 
   async function quota(caller: Caller, deadline: number, record: CallLog): Promise<GenSchemeReply> {
-    const denial = settings.gate.authorize(caller, { action: 'quota' }) ?? settings.gate.admitRate(caller, clock.now());
-    if (denial) {
-      record.outcome = 'denied';
-      return denialReply(denial, 'quota');
-    }
-    const outcome = await callWeChat(() => openapi.urlscheme.query({ queryType: 1 }), deadline, false);
-    record.attempts = outcome.attempts;
-    if (!outcome.ok) {
-      record.outcome = 'failed';
-      return thrownReply(outcome.error, 'quota', outcome.attempts);
-    }
+    const refused = refusal(caller, { action: 'quota' });
+    if (refused) return refused;
+    const outcome = await callWeChat(() => openapi.urlscheme.query({ queryType: 1 }), deadline, false, record);
+    if (!outcome.ok) return thrownReply(outcome.error, 'quota', outcome.attempts);
     const info = (outcome.value as { quotaInfo?: { remainVisitQuota?: unknown } } | undefined)?.quotaInfo;
     const remain = toNumber(info?.remainVisitQuota);
     if (!Number.isFinite(remain)) {
-      record.outcome = 'failed';
       return ownReply(NO_OPENLINK, 'quota', 'wechat', { zh: '微信的回复中没有剩余次数。', en: 'WeChat\'s reply holds no remaining quota.' }, undefined, { attempts: outcome.attempts });
     }
     const reply: QuotaReply = { errcode: 0, errmsg: 'ok', action: 'quota', remainVisitQuota: remain, warnings: [], attempts: outcome.attempts };
     return reply;
   }
 
-  function plaintextLink(input: PlaintextInput, names: Record<string, string>, caller: Caller, record: CallLog): GenSchemeReply {
+  function plaintextLink(input: PlaintextInput, names: Record<string, string>, caller: Caller): GenSchemeReply {
     const jump = input.jumpWxa ?? {};
     const path = jump.path ?? '';
     const envVersion = jump.envVersion ?? 'release';
@@ -291,17 +270,9 @@ export function createHandler(deps: Deps) {
     const appid = settings.appid || caller.appid || '';
     const parts = { appid, path: normalisePath(path), query: jump.query ?? '', envVersion: envVersion as EnvVersion };
     const problem = pathProblem ?? envProblem ?? checkPlaintext(parts);
-    if (problem) {
-      record.outcome = 'rejected';
-      return problemReply(problem, 'plaintext');
-    }
-    const denial =
-      settings.gate.authorize(caller, { action: 'plaintext', path: parts.path, envVersion, queryLength: parts.query.length }) ??
-      settings.gate.admitRate(caller, clock.now());
-    if (denial) {
-      record.outcome = 'denied';
-      return denialReply(denial, 'plaintext');
-    }
+    if (problem) return problemReply(problem, 'plaintext');
+    const refused = refusal(caller, { action: 'plaintext', path: parts.path, envVersion, queryLength: parts.query.length });
+    if (refused) return refused;
     const reply: PlaintextReply = {
       errcode: 0,
       errmsg: 'ok',
@@ -327,7 +298,6 @@ export function createHandler(deps: Deps) {
     try {
       const parsed = parseEvent(event);
       if ('problem' in parsed) {
-        record.outcome = 'rejected';
         // The reply names a real action: the one asked for when it exists, else the default.
         const asked = (event as { action?: unknown } | null)?.action;
         reply = problemReply(parsed.problem, ACTIONS.includes(asked as Action) ? (asked as Action) : 'generate');
@@ -349,17 +319,22 @@ export function createHandler(deps: Deps) {
             reply = await quota(caller, deadline, record);
             break;
           case 'plaintext':
-            reply = plaintextLink(input, names, caller, record);
+            reply = plaintextLink(input, names, caller);
             break;
         }
       }
     } catch (error) {
       // A bug of ours: still a reply, and the log says what happened.
-      record.outcome = 'failed';
       reply = thrownReply(Object.assign(new Error(String((error as Error)?.message ?? error)), { errCode: INTERNAL }), record.action === 'invalid' ? 'generate' : record.action, record.attempts);
     }
     record.errcode = reply.errcode;
-    if (reply.errcode !== 0) record.rule = (reply as ErrorReply).rule;
+    if (reply.errcode !== 0) {
+      // The reply's source tells the outcome: the request broke a rule (input), the policy
+      // refused it, or WeChat, CloudBase or genScheme failed.
+      const { source, rule } = reply as ErrorReply;
+      record.outcome = source === 'input' ? 'rejected' : source === 'policy' ? 'denied' : 'failed';
+      record.rule = rule;
+    }
     record.ms = clock.now() - started;
     try {
       log(JSON.stringify({ genScheme: 1, ...record }));

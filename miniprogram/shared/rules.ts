@@ -85,7 +85,8 @@ export const SCENE_PLAINTEXT_SCHEME = 1286;
 // Checks. Each returns a Problem or null; none throws.
 // ---------------------------------------------------------------------------
 
-function problem(errcode: number, field: string, rule: string, zh: string, en: string, hintZh: string, hintEn: string): Problem {
+/** A Problem from its parts, in the order of the interface (the cloud function builds its own the same way). */
+export function problem(errcode: number, field: string, rule: string, zh: string, en: string, hintZh: string, hintEn: string): Problem {
   return { errcode, field, rule, zh, en, hintZh, hintEn };
 }
 
@@ -121,14 +122,16 @@ export function checkQuery(query: string, field = 'jumpWxa.query', max = QUERY_M
     );
   }
   if (!QUERY_ALLOWED.test(query)) {
-    const bad = [...query].find((ch) => !QUERY_ALLOWED_CHAR.test(ch)) ?? '';
-    const at = [...query].indexOf(bad);
+    const chars = [...query];
+    const bad = chars.find((ch) => !QUERY_ALLOWED_CHAR.test(ch)) ?? '';
+    const at = chars.indexOf(bad) + 1;
+    const [zh, en, encoded] = [describeChar(bad, true), describeChar(bad), encodeQueryValue(bad)];
     return problem(
       errcode, field, 'query.charset',
-      `${field} 含有不允许的字符${describeChar(bad, true)}(第 ${at + 1} 个字符)。只允许数字、英文字母和 !#$&'()*+,/:;=?@-._~%。`,
-      `${field} contains ${describeChar(bad)} at position ${at + 1}, which is not allowed. Only digits, letters and !#$&'()*+,/:;=?@-._~% are.`,
-      `请先对参数值做百分号编码(encodeURIComponent),例如${describeChar(bad, true)}编码为 ${encodeQueryValue(bad)}。`,
-      `Percent-encode the value first (encodeURIComponent), e.g. ${describeChar(bad)} becomes ${encodeQueryValue(bad)}.`,
+      `${field} 含有不允许的字符${zh}(第 ${at} 个字符)。只允许数字、英文字母和 !#$&'()*+,/:;=?@-._~%。`,
+      `${field} contains ${en} at position ${at}, which is not allowed. Only digits, letters and !#$&'()*+,/:;=?@-._~% are.`,
+      `请先对参数值做百分号编码(encodeURIComponent),例如${zh}编码为 ${encoded}。`,
+      `Percent-encode the value first (encodeURIComponent), e.g. ${en} becomes ${encoded}.`,
     );
   }
   return null;
@@ -147,24 +150,26 @@ export function normalisePath(path: string): string {
 export function checkPath(path: string, pages: readonly string[] | null, field = 'jumpWxa.path'): Problem | null {
   const qAt = path.indexOf('?');
   if (qAt >= 0) {
+    const [page, query] = [normalisePath(path.slice(0, qAt)), path.slice(qAt + 1)];
     return problem(
       40165, field, 'path.noQuery',
       `${field} 不能带 query("?" 之后的部分)。`,
       `${field} must not carry a query string (the part after "?").`,
-      `把 "${path.slice(qAt + 1)}" 移到 jumpWxa.query,path 只写 "${normalisePath(path.slice(0, qAt))}"。`,
-      `Move "${path.slice(qAt + 1)}" into jumpWxa.query and keep the path as "${normalisePath(path.slice(0, qAt))}".`,
+      `把 "${query}" 移到 jumpWxa.query,path 只写 "${page}"。`,
+      `Move "${query}" into jumpWxa.query and keep the path as "${page}".`,
     );
   }
   const page = normalisePath(path);
   if (page === '' || pages === null) return null;
   if (!pages.includes(page)) {
     const near = pages.find((p) => p.toLowerCase() === page.toLowerCase() || p.endsWith('/' + page) || p.startsWith(page + '/'));
+    const some = pages.slice(0, 8).join(', ') + (pages.length > 8 ? ' …' : '');
     return problem(
       40165, field, 'path.unknownPage',
       `${field} "${page}" 不是小程序 app.json 中的页面。`,
       `${field} "${page}" is not a page in the mini program's app.json.`,
-      near ? `是否想写 "${near}"?` : `可用页面:${pages.slice(0, 8).join(', ')}${pages.length > 8 ? ' …' : ''}。页面还须在已发布版本中存在。`,
-      near ? `Did you mean "${near}"?` : `Pages: ${pages.slice(0, 8).join(', ')}${pages.length > 8 ? ' …' : ''}. The page must also exist in the published version.`,
+      near ? `是否想写 "${near}"?` : `可用页面:${some}。页面还须在已发布版本中存在。`,
+      near ? `Did you mean "${near}"?` : `Pages: ${some}. The page must also exist in the published version.`,
     );
   }
   return null;
@@ -251,12 +256,13 @@ export function checkExpireTime(expireTime: number, nowSeconds: number, field = 
   }
   if (lead > EXPIRE_MAX_SECONDS) {
     const days = (lead / SECONDS_PER_DAY).toFixed(lead % SECONDS_PER_DAY === 0 ? 0 : 2);
+    const latest = nowSeconds + EXPIRE_MAX_SECONDS;
     return problem(
       85401, field, 'expireTime.tooLate',
       `${field}(${formatUnix(expireTime)})在 ${days} 天之后;自 2022-04-11 起最长有效期为 ${EXPIRE_MAX_DAYS} 天,不再有永久链接。`,
       `${field} (${formatUnix(expireTime)}) is ${days} days ahead; since 2022-04-11 a link lives at most ${EXPIRE_MAX_DAYS} days and permanent links no longer exist.`,
-      `最晚为 ${nowSeconds + EXPIRE_MAX_SECONDS}(${formatUnix(nowSeconds + EXPIRE_MAX_SECONDS)}),或用 expireType: 1, expireInterval: 30。`,
-      `The latest is ${nowSeconds + EXPIRE_MAX_SECONDS} (${formatUnix(nowSeconds + EXPIRE_MAX_SECONDS)}), or use expireType: 1, expireInterval: 30.`,
+      `最晚为 ${latest}(${formatUnix(latest)}),或用 expireType: 1, expireInterval: 30。`,
+      `The latest is ${latest} (${formatUnix(latest)}), or use expireType: 1, expireInterval: 30.`,
     );
   }
   return null;
@@ -264,13 +270,16 @@ export function checkExpireTime(expireTime: number, nowSeconds: number, field = 
 
 /** GEN: expire_interval is a whole number of days, 1 … 30 (85401 otherwise). */
 export function checkExpireInterval(days: number, field = 'expireInterval', max = EXPIRE_INTERVAL_MAX_DAYS): Problem | null {
-  if (Number.isInteger(days) && days >= EXPIRE_INTERVAL_MIN_DAYS && days <= max) return null;
+  const whole = Number.isInteger(days);
+  if (whole && days >= EXPIRE_INTERVAL_MIN_DAYS && days <= max) return null;
+  // The nearest allowed value (a fraction rounded up first).
+  const fix = Math.min(Math.max(Math.ceil(days), EXPIRE_INTERVAL_MIN_DAYS), max);
   return problem(
-    85401, field, Number.isInteger(days) ? 'expireInterval.range' : 'expireInterval.integer',
+    85401, field, whole ? 'expireInterval.range' : 'expireInterval.integer',
     `${field} = ${days};必须是 ${EXPIRE_INTERVAL_MIN_DAYS} 到 ${max} 之间的整数天。`,
     `${field} = ${days}; it must be a whole number of days from ${EXPIRE_INTERVAL_MIN_DAYS} to ${max}.`,
-    Number.isInteger(days) ? `改为 ${Math.min(Math.max(days, EXPIRE_INTERVAL_MIN_DAYS), max)}。` : `改为整数,例如 ${Math.min(Math.max(Math.ceil(days), 1), max)}。`,
-    Number.isInteger(days) ? `Use ${Math.min(Math.max(days, EXPIRE_INTERVAL_MIN_DAYS), max)}.` : `Use a whole number, e.g. ${Math.min(Math.max(Math.ceil(days), 1), max)}.`,
+    whole ? `改为 ${fix}。` : `改为整数,例如 ${fix}。`,
+    whole ? `Use ${fix}.` : `Use a whole number, e.g. ${fix}.`,
   );
 }
 

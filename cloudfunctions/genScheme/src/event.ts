@@ -8,7 +8,7 @@
  */
 import * as z from 'zod/mini';
 import type { Action, EnvVersion } from '../../../miniprogram/shared/contract';
-import type { Problem } from '../../../miniprogram/shared/rules';
+import { problem, type Problem } from '../../../miniprogram/shared/rules';
 import { EVENT_NOT_OBJECT, INVALID_FIELD, UNKNOWN_ACTION, UNKNOWN_FIELD } from './catalogue';
 
 export interface JumpInput {
@@ -109,8 +109,8 @@ export function clip(text: string, max = 60): string {
   return text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text;
 }
 
-function fail(errcode: number, field: string, rule: string, zh: string, en: string, hintZh: string, hintEn: string): { problem: Problem } {
-  return { problem: { errcode, field, rule, zh, en, hintZh, hintEn } };
+function fail(...parts: Parameters<typeof problem>): { problem: Problem } {
+  return { problem: problem(...parts) };
 }
 
 /** Levenshtein distance, small strings only: enough to say "did you mean expire_interval?". */
@@ -182,9 +182,9 @@ function canonicalise(
 ): { value: Record<string, unknown> } | { problem: Problem } {
   const value: Record<string, unknown> = Object.create(null);
   for (const key of Object.keys(source)) {
-    const canonical = Object.prototype.hasOwnProperty.call(aliases, key) ? aliases[key] : key;
+    const canonical = Object.hasOwn(aliases, key) ? aliases[key] : key;
     const shown = shownPrefix ? `${shownPrefix}.${key}` : key;
-    if (Object.prototype.hasOwnProperty.call(value, canonical)) {
+    if (Object.hasOwn(value, canonical)) {
       return fail(
         INVALID_FIELD, shown, 'event.duplicateField',
         `${shown} 与 ${names[prefix + canonical]} 是同一个字段,只能写一次。`,
@@ -220,7 +220,7 @@ export function parseEvent(event: unknown): { parsed: ParsedEvent } | { problem:
       'For example {"jumpWxa":{"path":"pages/index/index"},"expireInterval":7}.',
     );
   }
-  const rawAction = Object.prototype.hasOwnProperty.call(event, 'action') ? event.action : undefined;
+  const rawAction = Object.hasOwn(event, 'action') ? event.action : undefined;
   if (rawAction !== undefined && typeof rawAction !== 'string') return typeProblem('action', 'string', rawAction);
   const action = (rawAction ?? 'generate') as Action;
   if (!ACTIONS.includes(action)) {
@@ -275,32 +275,10 @@ export function parseEvent(event: unknown): { parsed: ParsedEvent } | { problem:
     return typeProblem(shown, expected, got);
   }
 
-  const value = result.data as Record<string, unknown>;
-  const adminToken = value.adminToken as string | undefined;
-  let input: ActionInput;
-  switch (action) {
-    case 'generate':
-      input = {
-        action,
-        jumpWxa: value.jumpWxa as JumpInput | undefined,
-        isExpire: value.isExpire as boolean | undefined,
-        expireType: value.expireType as number | undefined,
-        expireTime: value.expireTime as number | undefined,
-        expireInterval: value.expireInterval as number | undefined,
-        cq: value.cq as string | undefined,
-      };
-      break;
-    case 'query':
-      input = { action, scheme: value.scheme as string };
-      break;
-    case 'quota':
-      input = { action };
-      break;
-    case 'plaintext':
-      input = { action, jumpWxa: value.jumpWxa as JumpInput | undefined };
-      break;
-  }
-  return { parsed: { input, adminToken, names } };
+  // The schema of `action` admits only that action's fields; the token and userInfo are set apart.
+  const { adminToken, userInfo: _userInfo, action: _action, ...fields } = result.data as Record<string, unknown>;
+  const input = { action, ...fields } as ActionInput;
+  return { parsed: { input, adminToken: adminToken as string | undefined, names } };
 }
 
 /** The name a caller used for a canonical field, for messages. */

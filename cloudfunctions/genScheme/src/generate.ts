@@ -17,6 +17,7 @@ import {
   checkQuery,
   formatUnix,
   normalisePath,
+  problem,
   type Problem,
 } from '../../../miniprogram/shared/rules';
 import { INVALID_FIELD } from './catalogue';
@@ -44,23 +45,22 @@ export interface GeneratePlan {
 /** expireType names one way to expire, but the event gave the field of the other way. */
 function typeMismatch(typeField: string, type: 0 | 1, given: string): Problem {
   const uses = type === 0 ? 'expireTime' : 'expireInterval';
-  const other = type === 0 ? 1 : 0;
-  return {
-    errcode: INVALID_FIELD, field: given, rule: 'expiry.typeMismatch',
-    zh: `${typeField} 为 ${type}(${type === 0 ? '按时间到期,用 expireTime' : '按天数到期,用 expireInterval'}),却给了 ${given}。`,
-    en: `${typeField} is ${type} (${type === 0 ? 'a moment: it uses expireTime' : 'days: it uses expireInterval'}), but ${given} was given.`,
-    hintZh: `把 ${typeField} 改为 ${other},或去掉 ${typeField}(genScheme 按给出的字段推断),或改用 ${uses}。`,
-    hintEn: `Set ${typeField} to ${other}, or leave ${typeField} out (genScheme infers it from the field given), or use ${uses}.`,
-  };
+  return problem(
+    INVALID_FIELD, given, 'expiry.typeMismatch',
+    `${typeField} 为 ${type}(${type === 0 ? '按时间到期,' : '按天数到期,'}用 ${uses}),却给了 ${given}。`,
+    `${typeField} is ${type} (${type === 0 ? 'a moment' : 'days'}: it uses ${uses}), but ${given} was given.`,
+    `把 ${typeField} 改为 ${1 - type},或去掉 ${typeField}(genScheme 按给出的字段推断),或改用 ${uses}。`,
+    `Set ${typeField} to ${1 - type}, or leave ${typeField} out (genScheme infers it from the field given), or use ${uses}.`,
+  );
 }
 
 function conflict(field: string, other: string, zh: string, en: string): Problem {
-  return {
-    errcode: INVALID_FIELD, field, rule: 'expiry.conflict',
-    zh: `${field} 与 ${other} 不能同时使用:${zh}`, en: `${field} and ${other} cannot be used together: ${en}`,
-    hintZh: '到期时间用 expireTime(秒级时间戳),按天数用 expireType: 1 + expireInterval,二选一。',
-    hintEn: 'Use expireTime (Unix seconds) for a moment, or expireType: 1 with expireInterval for days — one of the two.',
-  };
+  return problem(
+    INVALID_FIELD, field, 'expiry.conflict',
+    `${field} 与 ${other} 不能同时使用:${zh}`, `${field} and ${other} cannot be used together: ${en}`,
+    '到期时间用 expireTime(秒级时间戳),按天数用 expireType: 1 + expireInterval,二选一。',
+    'Use expireTime (Unix seconds) for a moment, or expireType: 1 with expireInterval for days — one of the two.',
+  );
 }
 
 export function planGenerate(
@@ -70,6 +70,8 @@ export function planGenerate(
   pages: readonly string[] | null,
 ): { plan: GeneratePlan } | { problem: Problem } {
   const name = (canonical: string) => shownName(names, canonical);
+  // The expiry fields as the caller spelt them, for messages.
+  const [typeName, timeName, intervalName] = [name('expireType'), name('expireTime'), name('expireInterval')];
   const warnings: Warning[] = [];
 
   const jump = input.jumpWxa ?? {};
@@ -91,14 +93,15 @@ export function planGenerate(
   const { expireType, expireTime, expireInterval } = input;
   if (expireType !== undefined && expireType !== 0 && expireType !== 1) {
     return {
-      problem: {
-        errcode: 47001, field: name('expireType'), rule: 'expireType.value',
-        zh: `${name('expireType')} 为 ${expireType},只能是 0(按时间)或 1(按天数)。`,
-        en: `${name('expireType')} is ${expireType}; it must be 0 (a moment) or 1 (days).`,
-        hintZh: '不填时 genScheme 按给出的字段推断。', hintEn: 'Leave it out and genScheme infers it from the field given.',
-      },
+      problem: problem(
+        47001, typeName, 'expireType.value',
+        `${typeName} 为 ${expireType},只能是 0(按时间)或 1(按天数)。`,
+        `${typeName} is ${expireType}; it must be 0 (a moment) or 1 (days).`,
+        '不填时 genScheme 按给出的字段推断。', 'Leave it out and genScheme infers it from the field given.',
+      ),
     };
   }
+  const jumpWxa = { path: normalisePath(rawPath), query, envVersion: envVersion as EnvVersion };
   let call: GenerateCall;
   let expiresAt: number;
   let days: number;
@@ -107,38 +110,38 @@ export function planGenerate(
     if (expireInterval !== undefined) {
       return {
         problem: expireTime === undefined
-          ? typeMismatch(name('expireType'), 0, name('expireInterval'))
-          : conflict(name('expireInterval'), name('expireTime'), '按时间到期时不用天数。', 'a moment-based expiry takes no days.'),
+          ? typeMismatch(typeName, 0, intervalName)
+          : conflict(intervalName, timeName, '按时间到期时不用天数。', 'a moment-based expiry takes no days.'),
       };
     }
     if (expireTime === undefined) {
       return {
-        problem: {
-          errcode: 85401, field: name('expireTime'), rule: 'expireTime.required',
-          zh: `${name('expireType')} 为 0 时必须给出 ${name('expireTime')}。`,
-          en: `${name('expireTime')} is required when ${name('expireType')} is 0.`,
-          hintZh: `给出 ${name('expireTime')}(秒级时间戳),或改用 expireType: 1 + expireInterval。`,
-          hintEn: `Give ${name('expireTime')} (Unix seconds), or use expireType: 1 with expireInterval.`,
-        },
+        problem: problem(
+          85401, timeName, 'expireTime.required',
+          `${typeName} 为 0 时必须给出 ${timeName}。`,
+          `${timeName} is required when ${typeName} is 0.`,
+          `给出 ${timeName}(秒级时间戳),或改用 expireType: 1 + expireInterval。`,
+          `Give ${timeName} (Unix seconds), or use expireType: 1 with expireInterval.`,
+        ),
       };
     }
-    const timeProblem = checkExpireTime(expireTime, nowSeconds, name('expireTime'));
+    const timeProblem = checkExpireTime(expireTime, nowSeconds, timeName);
     if (timeProblem) return { problem: timeProblem };
-    call = { jumpWxa: { path: normalisePath(rawPath), query, envVersion: envVersion as EnvVersion }, isExpire: true, expireType: 0, expireTime };
+    call = { jumpWxa, isExpire: true, expireType: 0, expireTime };
     expiresAt = expireTime;
     days = Math.ceil((expireTime - nowSeconds) / SECONDS_PER_DAY);
   } else {
     if (expireTime !== undefined) {
       return {
         problem: expireInterval === undefined
-          ? typeMismatch(name('expireType'), 1, name('expireTime'))
-          : conflict(name('expireTime'), name('expireInterval'), '按天数到期时不用时间戳。', 'a days-based expiry takes no timestamp.'),
+          ? typeMismatch(typeName, 1, timeName)
+          : conflict(timeName, intervalName, '按天数到期时不用时间戳。', 'a days-based expiry takes no timestamp.'),
       };
     }
     const interval = expireInterval ?? EXPIRE_INTERVAL_MAX_DAYS;
-    const intervalProblem = checkExpireInterval(interval, name('expireInterval'));
+    const intervalProblem = checkExpireInterval(interval, intervalName);
     if (intervalProblem) return { problem: intervalProblem };
-    call = { jumpWxa: { path: normalisePath(rawPath), query, envVersion: envVersion as EnvVersion }, isExpire: true, expireType: 1, expireInterval: interval };
+    call = { jumpWxa, isExpire: true, expireType: 1, expireInterval: interval };
     expiresAt = nowSeconds + interval * SECONDS_PER_DAY;
     days = interval;
     if (expireInterval === undefined && input.isExpire !== false) {

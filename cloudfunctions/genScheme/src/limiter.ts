@@ -3,6 +3,13 @@
  * Used for the platform's 100 generate calls per second (platform-rules §5) and for the
  * policy's per-caller limits. Old keys are swept so memory stays flat under many callers.
  */
+/** Drops the times (ascending, ms) at or before `since`: they are out of the window. */
+function forget(times: number[], since: number): void {
+  let drop = 0;
+  while (drop < times.length && times[drop] <= since) drop++;
+  if (drop) times.splice(0, drop);
+}
+
 export class WindowLimiter {
   private readonly hits = new Map<string, number[]>();
   private lastSweep = 0;
@@ -21,10 +28,7 @@ export class WindowLimiter {
       times = [];
       this.hits.set(key, times);
     }
-    const since = now - this.windowMs;
-    let drop = 0;
-    while (drop < times.length && times[drop] <= since) drop++;
-    if (drop) times.splice(0, drop);
+    forget(times, now - this.windowMs);
     if (times.length >= this.limit) return { ok: false, retryAfterMs: Math.max(1, times[0] + this.windowMs - now) };
     times.push(now);
     return { ok: true };
@@ -60,10 +64,7 @@ export class Pacer {
 
   /** Takes a slot at `now` (ms), or says how long to wait before asking again. */
   acquire(now: number): { ok: true } | { ok: false; retryAfterMs: number } {
-    const since = now - this.windowMs;
-    let drop = 0;
-    while (drop < this.answered.length && this.answered[drop] <= since) drop++;
-    if (drop) this.answered.splice(0, drop);
+    forget(this.answered, now - this.windowMs);
     if (this.inFlight + this.answered.length < this.limit) {
       this.inFlight++;
       return { ok: true };

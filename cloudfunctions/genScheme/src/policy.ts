@@ -13,6 +13,7 @@ import { createHash, timingSafeEqual } from 'crypto';
 import * as z from 'zod/mini';
 import type { Action, EnvVersion } from '../../../miniprogram/shared/contract';
 import { ENV_VERSIONS, EXPIRE_INTERVAL_MAX_DAYS, QUERY_MAX_LENGTH } from '../../../miniprogram/shared/rules';
+import { ACTIONS } from './event';
 import { WindowLimiter } from './limiter';
 
 export type CallerClass = 'trusted' | 'user' | 'public';
@@ -56,26 +57,18 @@ export interface Policy {
   adminOpenids: string[];
 }
 
+/** Every page, release links only, the platform's longest validity and query. */
+const platformLimits = () => ({
+  pages: ['*'],
+  envVersions: ['release'] as EnvVersion[],
+  maxDays: EXPIRE_INTERVAL_MAX_DAYS,
+  maxQueryLength: QUERY_MAX_LENGTH,
+});
+
 /** Safe defaults: release links only; users 20/min each; public callers 5/min per IP, 60/min together. */
 export const DEFAULT_POLICY: Policy = {
-  user: {
-    actions: ['generate', 'plaintext', 'query', 'quota'],
-    pages: ['*'],
-    envVersions: ['release'],
-    maxDays: EXPIRE_INTERVAL_MAX_DAYS,
-    maxQueryLength: QUERY_MAX_LENGTH,
-    perUserPerMinute: 20,
-  },
-  public: {
-    enabled: true,
-    actions: ['generate', 'plaintext'],
-    pages: ['*'],
-    envVersions: ['release'],
-    maxDays: EXPIRE_INTERVAL_MAX_DAYS,
-    maxQueryLength: QUERY_MAX_LENGTH,
-    perIpPerMinute: 5,
-    sharedPerMinute: 60,
-  },
+  user: { actions: ['generate', 'plaintext', 'query', 'quota'], ...platformLimits(), perUserPerMinute: 20 },
+  public: { enabled: true, actions: ['generate', 'plaintext'], ...platformLimits(), perIpPerMinute: 5, sharedPerMinute: 60 },
   adminOpenids: [],
 };
 
@@ -96,7 +89,6 @@ function buildPolicySchema() {
 }
 type PolicyFile = z.infer<ReturnType<typeof buildPolicySchema>>;
 
-const ACTIONS: readonly Action[] = ['generate', 'query', 'quota', 'plaintext'];
 
 /** Value checks a shape cannot express. A policy may only lower the platform's limits. */
 function valueErrors(cls: 'user' | 'public', rules: Record<string, unknown>, pages: readonly string[]): string[] {
@@ -179,16 +171,16 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+const sha256 = (text: string) => createHash('sha256').update(text);
+
 export function hashOpenid(openid: string): string {
-  return createHash('sha256').update(`genScheme:${openid}`).digest('hex').slice(0, 12);
+  return sha256(`genScheme:${openid}`).digest('hex').slice(0, 12);
 }
 
 /** Constant-time comparison of the event's admin token with the configured one. */
 export function tokenMatches(given: string | undefined, expected: string | undefined): boolean {
   if (!given || !expected) return false;
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
+  return timingSafeEqual(sha256(given).digest(), sha256(expected).digest());
 }
 
 /** The last hop of SOURCE decides: `wx_client,scf` is a call relayed by another function of ours. */
@@ -198,16 +190,18 @@ export function lastHop(source: string | undefined): string {
 }
 
 export function classify(ctx: WxContext, adminToken: string | undefined, expectedToken: string | undefined, policy: Policy): Caller {
-  const source = typeof ctx.SOURCE === 'string' ? ctx.SOURCE : '';
-  const openid = typeof ctx.OPENID === 'string' && ctx.OPENID ? ctx.OPENID : undefined;
-  const ip = (typeof ctx.CLIENTIP === 'string' && ctx.CLIENTIP) || (typeof ctx.CLIENTIPV6 === 'string' && ctx.CLIENTIPV6) || undefined;
-  const base = { source, ip, appid: typeof ctx.APPID === 'string' ? ctx.APPID : undefined, openidHash: openid ? hashOpenid(openid) : undefined };
+  // A context field counts only when it is a string (empty OPENID and IPs count as absent).
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const source = text(ctx.SOURCE) ?? '';
+  const openid = text(ctx.OPENID) || undefined;
+  const ip = text(ctx.CLIENTIP) || text(ctx.CLIENTIPV6) || undefined;
+  const base = { source, ip, appid: text(ctx.APPID), openidHash: openid ? hashOpenid(openid) : undefined };
+  const as = (cls: CallerClass, reason: string): Caller => ({ ...base, class: cls, reason });
   const hop = lastHop(source);
-  if (hop === 'scf' || hop === 'wx_trigger') return { ...base, class: 'trusted', reason: `source:${hop}` };
-  if (openid && policy.adminOpenids.includes(openid)) return { ...base, class: 'trusted', reason: 'admin-openid' };
-  if (tokenMatches(adminToken, expectedToken)) return { ...base, class: 'trusted', reason: 'admin-token' };
-  if (openid) return { ...base, class: 'user', reason: 'openid' };
-  return { ...base, class: 'public', reason: 'no-openid' };
+  if (hop === 'scf' || hop === 'wx_trigger') return as('trusted', `source:${hop}`);
+  if (openid && policy.adminOpenids.includes(openid)) return as('trusted', 'admin-openid');
+  if (tokenMatches(adminToken, expectedToken)) return as('trusted', 'admin-token');
+  return openid ? as('user', 'openid') : as('public', 'no-openid');
 }
 
 /** What a request asks for, in the terms a policy speaks. */
@@ -231,6 +225,10 @@ export interface Denial {
 
 const CLASS_ZH: Record<CallerClass, string> = { trusted: '受信任调用方', user: '小程序用户', public: '未登录调用方' };
 
+function deny(code: Denial['code'], field: string | undefined, zh: string, en: string, hintZh: string, hintEn: string): Denial {
+  return { code, field, zh, en, hintZh, hintEn };
+}
+
 /** Decides, per call, whether a caller may have what it asks for; keeps the per-instance rate limits. */
 export class Gate {
   private readonly perUser: WindowLimiter;
@@ -250,70 +248,75 @@ export class Gate {
   authorize(caller: Caller, ask: Ask): Denial | null {
     if (caller.class === 'trusted') return null;
     if (this.configErrors.length) {
-      return {
-        code: 'policy-invalid',
-        zh: `genScheme 的策略配置有误,已拒绝非受信任调用:${this.configErrors[0]}`,
-        en: `genScheme's policy configuration is wrong, so untrusted calls are refused: ${this.configErrors[0]}`,
-        hintZh: '修正 policy.json 或 GENSCHEME_POLICY 等环境变量(见云函数启动日志)。',
-        hintEn: 'Fix policy.json or the GENSCHEME_POLICY environment variables (see the start-up log).',
-      };
+      return deny(
+        'policy-invalid', undefined,
+        `genScheme 的策略配置有误,已拒绝非受信任调用:${this.configErrors[0]}`,
+        `genScheme's policy configuration is wrong, so untrusted calls are refused: ${this.configErrors[0]}`,
+        '修正 policy.json 或 GENSCHEME_POLICY 等环境变量(见云函数启动日志)。',
+        'Fix policy.json or the GENSCHEME_POLICY environment variables (see the start-up log).',
+      );
     }
     const cls = caller.class;
     const rules: ClassRules = cls === 'user' ? this.policy.user : this.policy.public;
     const who = CLASS_ZH[cls];
     if (cls === 'public' && !this.policy.public.enabled) {
-      return {
-        code: 'public-disabled',
-        zh: '未登录的调用方(网页、HTTP、无 token 的控制台测试)已被禁止使用 genScheme。',
-        en: 'Public callers (web, HTTP, console tests without the admin token) are switched off.',
-        hintZh: '从小程序内调用;控制台测试请在事件中带 adminToken;或设置 GENSCHEME_PUBLIC=on。',
-        hintEn: 'Call from the mini program; in a console test add adminToken to the event; or set GENSCHEME_PUBLIC=on.',
-      };
+      return deny(
+        'public-disabled', undefined,
+        '未登录的调用方(网页、HTTP、无 token 的控制台测试)已被禁止使用 genScheme。',
+        'Public callers (web, HTTP, console tests without the admin token) are switched off.',
+        '从小程序内调用;控制台测试请在事件中带 adminToken;或设置 GENSCHEME_PUBLIC=on。',
+        'Call from the mini program; in a console test add adminToken to the event; or set GENSCHEME_PUBLIC=on.',
+      );
     }
+    // "Add it to the policy's <class>.<key>", the way out of most denials.
+    const add = (key: string) => [`需要时在策略 ${cls}.${key} 中加入。`, `Add it to the policy's ${cls}.${key} if needed.`];
     if (!rules.actions.includes(ask.action)) {
-      return {
-        code: 'action', field: 'action',
-        zh: `${who}不能使用 action "${ask.action}"。`, en: `A ${cls} caller may not use action "${ask.action}".`,
-        hintZh: `允许的 action:${rules.actions.join(', ') || '无'}。需要时在策略 ${cls}.actions 中加入。`,
-        hintEn: `Allowed: ${rules.actions.join(', ') || 'none'}. Add it to the policy's ${cls}.actions if needed.`,
-      };
+      const [addZh, addEn] = add('actions');
+      const allowed = rules.actions.join(', ');
+      return deny(
+        'action', 'action',
+        `${who}不能使用 action "${ask.action}"。`, `A ${cls} caller may not use action "${ask.action}".`,
+        `允许的 action:${allowed || '无'}。${addZh}`,
+        `Allowed: ${allowed || 'none'}. ${addEn}`,
+      );
     }
     if (ask.path !== undefined && !rules.pages.includes('*')) {
       const page = ask.path.replace(/^\//, '');
       const allowed = rules.pages.map((p) => p.replace(/^\//, ''));
       if (!allowed.includes(page)) {
-        return {
-          code: 'page', field: 'jumpWxa.path',
-          zh: `${who}不能生成指向页面 "${page || '(首页)'}" 的链接。`, en: `A ${cls} caller may not link to page "${page || '(home)'}".`,
-          hintZh: `允许的页面:${allowed.join(', ')}。需要时在策略 ${cls}.pages 中加入。`,
-          hintEn: `Allowed pages: ${allowed.join(', ')}. Add it to the policy's ${cls}.pages if needed.`,
-        };
+        const [addZh, addEn] = add('pages');
+        return deny(
+          'page', 'jumpWxa.path',
+          `${who}不能生成指向页面 "${page || '(首页)'}" 的链接。`, `A ${cls} caller may not link to page "${page || '(home)'}".`,
+          `允许的页面:${allowed.join(', ')}。${addZh}`,
+          `Allowed pages: ${allowed.join(', ')}. ${addEn}`,
+        );
       }
     }
     if (ask.envVersion !== undefined && !rules.envVersions.includes(ask.envVersion as EnvVersion)) {
-      return {
-        code: 'envVersion', field: 'jumpWxa.envVersion',
-        zh: `${who}不能生成 ${ask.envVersion} 版本的链接(只允许 ${rules.envVersions.join(', ')})。`,
-        en: `A ${cls} caller may not create ${ask.envVersion} links (allowed: ${rules.envVersions.join(', ')}).`,
-        hintZh: `体验版/开发版链接请由管理员生成(adminToken 或管理员 OPENID),或在策略 ${cls}.envVersions 中加入。`,
-        hintEn: `Have an admin create trial/develop links (adminToken or an admin OPENID), or add it to the policy's ${cls}.envVersions.`,
-      };
+      return deny(
+        'envVersion', 'jumpWxa.envVersion',
+        `${who}不能生成 ${ask.envVersion} 版本的链接(只允许 ${rules.envVersions.join(', ')})。`,
+        `A ${cls} caller may not create ${ask.envVersion} links (allowed: ${rules.envVersions.join(', ')}).`,
+        `体验版/开发版链接请由管理员生成(adminToken 或管理员 OPENID),或在策略 ${cls}.envVersions 中加入。`,
+        `Have an admin create trial/develop links (adminToken or an admin OPENID), or add it to the policy's ${cls}.envVersions.`,
+      );
     }
     if (ask.days !== undefined && ask.days > rules.maxDays) {
-      return {
-        code: 'days', field: 'expireInterval',
-        zh: `${who}生成的链接最长有效 ${rules.maxDays} 天,本次请求 ${ask.days} 天。`,
-        en: `A ${cls} caller's links may live at most ${rules.maxDays} days; this asks for ${ask.days}.`,
-        hintZh: `把有效期缩短到 ${rules.maxDays} 天以内。`, hintEn: `Ask for ${rules.maxDays} days or fewer.`,
-      };
+      return deny(
+        'days', 'expireInterval',
+        `${who}生成的链接最长有效 ${rules.maxDays} 天,本次请求 ${ask.days} 天。`,
+        `A ${cls} caller's links may live at most ${rules.maxDays} days; this asks for ${ask.days}.`,
+        `把有效期缩短到 ${rules.maxDays} 天以内。`, `Ask for ${rules.maxDays} days or fewer.`,
+      );
     }
     if (ask.queryLength !== undefined && ask.queryLength > rules.maxQueryLength) {
-      return {
-        code: 'queryLength', field: 'jumpWxa.query',
-        zh: `${who}的 query 最长 ${rules.maxQueryLength} 个字符,本次为 ${ask.queryLength}。`,
-        en: `A ${cls} caller's query may be at most ${rules.maxQueryLength} characters; this one has ${ask.queryLength}.`,
-        hintZh: '缩短 query。', hintEn: 'Shorten the query.',
-      };
+      return deny(
+        'queryLength', 'jumpWxa.query',
+        `${who}的 query 最长 ${rules.maxQueryLength} 个字符,本次为 ${ask.queryLength}。`,
+        `A ${cls} caller's query may be at most ${rules.maxQueryLength} characters; this one has ${ask.queryLength}.`,
+        '缩短 query。', 'Shorten the query.',
+      );
     }
     return null;
   }
@@ -328,38 +331,39 @@ export class Gate {
     const outside = this.authorize(caller, { action: 'query', path: link.path, envVersion: link.envVersion || undefined });
     if (!outside) return null;
     const cls = caller.class;
-    return {
-      code: 'scope', field: 'scheme',
-      zh: `${CLASS_ZH[cls]}只能查询自己也能生成的链接(允许的页面与版本);这个链接不在其内,详情不予显示。`,
-      en: `A ${cls} caller may query only links it could create itself (its allowed pages and versions); this link is outside them, so its details are withheld.`,
-      hintZh: '由管理员查询(adminToken 或管理员 OPENID),或在策略中放宽 pages / envVersions。',
-      hintEn: "Have an admin query it (adminToken or an admin OPENID), or widen the policy's pages / envVersions.",
-    };
+    return deny(
+      'scope', 'scheme',
+      `${CLASS_ZH[cls]}只能查询自己也能生成的链接(允许的页面与版本);这个链接不在其内,详情不予显示。`,
+      `A ${cls} caller may query only links it could create itself (its allowed pages and versions); this link is outside them, so its details are withheld.`,
+      '由管理员查询(adminToken 或管理员 OPENID),或在策略中放宽 pages / envVersions。',
+      "Have an admin query it (adminToken or an admin OPENID), or widen the policy's pages / envVersions.",
+    );
   }
 
   /** Takes a slot from the caller's rate limits (per instance). Trusted callers are not limited here. */
   admitRate(caller: Caller, now: number): Denial | null {
     if (caller.class === 'trusted') return null;
-    if (caller.class === 'user') {
-      const slot = this.perUser.take(caller.openidHash ?? '', now);
-      if (!slot.ok) return rateDenial('rate-user', `每位用户每分钟最多 ${this.policy.user.perUserPerMinute} 次`, `at most ${this.policy.user.perUserPerMinute} calls a minute per user`, slot.retryAfterMs);
-      return null;
-    }
-    if (caller.ip) {
-      const slot = this.perIp.take(caller.ip, now);
-      if (!slot.ok) return rateDenial('rate-ip', `每个 IP 每分钟最多 ${this.policy.public.perIpPerMinute} 次`, `at most ${this.policy.public.perIpPerMinute} calls a minute per IP`, slot.retryAfterMs);
-    }
-    const slot = this.shared.take('public', now);
-    if (!slot.ok) return rateDenial('rate-shared', `未登录调用方合计每分钟最多 ${this.policy.public.sharedPerMinute} 次`, `public callers share at most ${this.policy.public.sharedPerMinute} calls a minute`, slot.retryAfterMs);
-    return null;
+    if (caller.class === 'user') return rateDenial(this.perUser, caller.openidHash ?? '', now, 'rate-user', '每位用户每分钟最多', 'at most', 'calls a minute per user');
+    return (
+      (caller.ip ? rateDenial(this.perIp, caller.ip, now, 'rate-ip', '每个 IP 每分钟最多', 'at most', 'calls a minute per IP') : null) ??
+      rateDenial(this.shared, 'public', now, 'rate-shared', '未登录调用方合计每分钟最多', 'public callers share at most', 'calls a minute')
+    );
   }
 }
 
-function rateDenial(code: Denial['code'], zh: string, en: string, retryAfterMs: number): Denial {
+/**
+ * Takes a slot for `key`; when none is free, the denial that names the limit (the limiter's,
+ * which is the policy's, between the words before and after it) and the wait.
+ */
+function rateDenial(limiter: WindowLimiter, key: string, now: number, code: Denial['code'], zh: string, en: string, enAfter: string): Denial | null {
+  const slot = limiter.take(key, now);
+  if (slot.ok) return null;
+  const { retryAfterMs } = slot;
   const s = Math.ceil(retryAfterMs / 1000);
   return {
     code, retryAfterMs,
-    zh: `调用太频繁:${zh}(本实例内计数)。`, en: `Too many calls: ${en} (counted per function instance).`,
+    zh: `调用太频繁:${zh} ${limiter.limit} 次(本实例内计数)。`,
+    en: `Too many calls: ${en} ${limiter.limit} ${enAfter} (counted per function instance).`,
     hintZh: `${s} 秒后再试。`, hintEn: `Try again in ${s} s.`,
   };
 }

@@ -4,12 +4,14 @@
  */
 import type { Action, ErrorReply, FailureSource, Warning } from '../../../miniprogram/shared/contract';
 import type { Problem } from '../../../miniprogram/shared/rules';
-import { lookup, INTERNAL } from './catalogue';
+import { lookup, INTERNAL, type CatalogueEntry } from './catalogue';
 import { codeOf } from './retry';
+
+/** What the caller may do about a failure: try again later when a retry can help at all. */
+const retryable = (entry: CatalogueEntry) => entry.retry === 'backoff' || entry.retry === 'pause';
 
 /** A rule broken by the request itself (found before any call): nothing was spent. */
 export function problemReply(problem: Problem, action: Action, source: FailureSource = 'input'): ErrorReply {
-  const entry = lookup(problem.errcode);
   return {
     errcode: problem.errcode,
     errmsg: `${problem.field}: ${problem.en}`,
@@ -17,7 +19,7 @@ export function problemReply(problem: Problem, action: Action, source: FailureSo
     hint: { zh: problem.hintZh, en: problem.hintEn },
     field: problem.field,
     rule: problem.rule,
-    retryable: entry.retry === 'backoff' || entry.retry === 'pause',
+    retryable: retryable(lookup(problem.errcode)),
     source,
     action,
   };
@@ -44,7 +46,7 @@ export function thrownReply(error: unknown, action: Action, attempts: number, wa
     errmsg: raw,
     message: { zh: `${entry.zh}${retriedZh}`, en: `${entry.en}${retried}` },
     hint: { zh: entry.fixZh, en: entry.fixEn },
-    retryable: entry.retry === 'backoff' || entry.retry === 'pause',
+    retryable: retryable(entry),
     source: entry.source,
     action,
     attempts,
@@ -67,7 +69,7 @@ export function ownReply(
     errmsg: message.en,
     message,
     hint: hint ?? { zh: entry.fixZh, en: entry.fixEn },
-    retryable: entry.retry === 'backoff' || entry.retry === 'pause',
+    retryable: retryable(entry),
     source,
     action,
     ...extra,

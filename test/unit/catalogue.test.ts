@@ -34,6 +34,16 @@ describe('error catalogue', () => {
     expect(retried).toEqual([GS.RATE_LIMITED, GS.TIME_BUDGET, GS.NO_OPENLINK, -604102, -1, 44990].sort());
   });
 
+  it('every entry has a numeric code, a known source and retry, and four texts', () => {
+    expect(CATALOGUE.size).toBe(40);
+    for (const [code, entry] of CATALOGUE) {
+      expect(Number.isInteger(code) && entry.code === code).toBe(true);
+      expect(['wechat', 'cloud', 'genscheme']).toContain(entry.source);
+      expect(['backoff', 'pause', 'token', 'no']).toContain(entry.retry);
+      for (const text of [entry.zh, entry.en, entry.fixZh, entry.fixEn]) expect(text).toMatch(/^[^|\n]{4,}$/);
+    }
+  });
+
   it('-604101 tells how to declare the permission', () => {
     expect(lookup(-604101).fixEn).toMatch(/config\.json.*upload.*10 minutes/);
   });

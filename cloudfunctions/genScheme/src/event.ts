@@ -72,10 +72,10 @@ const JUMP_ALIASES: Record<string, string> = { env_version: 'envVersion' };
  * `userInfo` is added by wx.cloud.callFunction to every call from a mini program
  * (appId/openId): accepted, never trusted — identity comes from getWXContext().
  */
-const schemas: Partial<Record<Action, z.ZodMiniType>> = {};
-function buildSchema(action: Action): z.ZodMiniType {
+const schemas: Partial<Record<Action, z.ZodMiniObject>> = {};
+function buildSchema(action: Action): z.ZodMiniObject {
   const str = z.optional(z.string());
-  // Fields every action accepts.
+  // Fields every action accepts, first in every schema (the action's own follow: see parseEvent).
   const common = { action: str, adminToken: str, userInfo: z.optional(z.unknown()) };
   if (action === 'query') return z.strictObject({ ...common, scheme: z.string() });
   if (action === 'quota') return z.strictObject(common);
@@ -84,13 +84,6 @@ function buildSchema(action: Action): z.ZodMiniType {
   const num = z.optional(z.number());
   return z.strictObject({ ...common, jumpWxa, isExpire: z.optional(z.boolean()), expireType: num, expireTime: num, expireInterval: num, cq: str });
 }
-
-const KNOWN_FIELDS: Record<Action, string[]> = {
-  generate: ['jumpWxa', 'isExpire', 'expireType', 'expireTime', 'expireInterval', 'cq'],
-  query: ['scheme'],
-  quota: [],
-  plaintext: ['jumpWxa'],
-};
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -128,7 +121,7 @@ function distance(a: string, b: string): number {
   return row[b.length];
 }
 
-function suggest(key: string, candidates: string[]): string | undefined {
+function suggest(key: string, candidates: readonly string[]): string | undefined {
   if (key.length > 40) return undefined;
   let best: string | undefined;
   let bestScore = Infinity;
@@ -142,12 +135,13 @@ function suggest(key: string, candidates: string[]): string | undefined {
 function unknownField(key: string, where: string, action: Action, snake: boolean, candidates: string[]) {
   const shown = where ? `${where}.${key}` : key;
   if (!where && (key === 'env_version' || key === 'envVersion')) {
+    const inside = snake ? 'jump_wxa.env_version' : 'jumpWxa.envVersion';
     return fail(
       47001, shown, 'event.envVersionAtTop',
       `${shown} 写在了顶层;它属于 jump_wxa,写在顶层时微信返回 47001。`,
       `${shown} is at the top level; it belongs inside jump_wxa (WeChat answers 47001 otherwise).`,
-      `移到 ${snake ? 'jump_wxa.env_version' : 'jumpWxa.envVersion'}。`,
-      `Move it to ${snake ? 'jump_wxa.env_version' : 'jumpWxa.envVersion'}.`,
+      `移到 ${inside}。`,
+      `Move it to ${inside}.`,
     );
   }
   if (!where && (key === 'path' || key === 'query') && (action === 'generate' || action === 'plaintext')) {
@@ -224,7 +218,7 @@ export function parseEvent(event: unknown): { parsed: ParsedEvent } | { problem:
   if (rawAction !== undefined && typeof rawAction !== 'string') return typeProblem('action', 'string', rawAction);
   const action = (rawAction ?? 'generate') as Action;
   if (!ACTIONS.includes(action)) {
-    const guess = suggest(action, [...ACTIONS]);
+    const guess = suggest(action, ACTIONS);
     return fail(
       UNKNOWN_ACTION, 'action', 'event.unknownAction',
       `action "${clip(action)}" 未知。`, `Unknown action "${clip(action)}".`,
@@ -246,7 +240,8 @@ export function parseEvent(event: unknown): { parsed: ParsedEvent } | { problem:
     top.value[jumpKey] = inner.value;
   }
 
-  const result = (schemas[action] ??= buildSchema(action)).safeParse(top.value);
+  const schema = (schemas[action] ??= buildSchema(action));
+  const result = schema.safeParse(top.value);
   if (!result.success) {
     // Report unknown keys first: a misspelt field explains a "missing" one better than a type error.
     const issues = [...result.error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
@@ -258,7 +253,8 @@ export function parseEvent(event: unknown): { parsed: ParsedEvent } | { problem:
       const where = inJump ? names[jumpKey] : '';
       const candidates = inJump
         ? (snake ? ['path', 'query', 'env_version'] : ['path', 'query', 'envVersion'])
-        : [...KNOWN_FIELDS[action].map((f) => (snake ? Object.keys(TOP_ALIASES).find((k) => TOP_ALIASES[k] === f) ?? f : f)), 'action', 'adminToken'];
+        : // The action's own fields (its schema's, after the three common ones), then the common ones a caller may set.
+          [...Object.keys(schema.shape).slice(3).map((f) => (snake ? Object.keys(TOP_ALIASES).find((k) => TOP_ALIASES[k] === f) ?? f : f)), 'action', 'adminToken'];
       const shownKey = names[(inJump ? `${jumpKey}.` : '') + key]?.split('.').pop() ?? key;
       return unknownField(shownKey, where, action, snake, candidates);
     }

@@ -13,6 +13,7 @@ import {
   checkPath,
   checkPlaintext,
   normalisePath,
+  problem,
   ticketOf,
   type EnvVersion,
 } from '../../../miniprogram/shared/rules';
@@ -206,13 +207,14 @@ export function createHandler(deps: Deps) {
   async function query(scheme: string, caller: Caller, deadline: number, record: CallLog): Promise<GenSchemeReply> {
     const plaintext = scheme.startsWith(SCHEME_PREFIX) && /[?&]appid=/.test(scheme);
     if (!ticketOf(scheme) && !plaintext) {
-      return problemReply({
-        errcode: 40097, field: 'scheme', rule: 'scheme.format',
-        zh: `scheme "${scheme.slice(0, 60)}" 不是 weixin://dl/business/ 链接。`,
-        en: `scheme "${scheme.slice(0, 60)}" is not a weixin://dl/business/ link.`,
-        hintZh: '传入完整链接,例如 weixin://dl/business/?t=XXXX(可带 &cq=)。',
-        hintEn: 'Pass the whole link, e.g. weixin://dl/business/?t=XXXX (an &cq= may follow).',
-      }, 'query');
+      const shown = scheme.slice(0, 60);
+      return problemReply(problem(
+        40097, 'scheme', 'scheme.format',
+        `scheme "${shown}" 不是 weixin://dl/business/ 链接。`,
+        `scheme "${shown}" is not a weixin://dl/business/ link.`,
+        '传入完整链接,例如 weixin://dl/business/?t=XXXX(可带 &cq=)。',
+        'Pass the whole link, e.g. weixin://dl/business/?t=XXXX (an &cq= may follow).',
+      ), 'query');
     }
     const refused = refusal(caller, { action: 'query' });
     if (refused) return refused;
@@ -269,8 +271,8 @@ export function createHandler(deps: Deps) {
     const envProblem = checkEnvVersion(envVersion, shownName(names, 'jumpWxa.envVersion'));
     const appid = settings.appid || caller.appid || '';
     const parts = { appid, path: normalisePath(path), query: jump.query ?? '', envVersion: envVersion as EnvVersion };
-    const problem = pathProblem ?? envProblem ?? checkPlaintext(parts);
-    if (problem) return problemReply(problem, 'plaintext');
+    const broken = pathProblem ?? envProblem ?? checkPlaintext(parts);
+    if (broken) return problemReply(broken, 'plaintext');
     const refused = refusal(caller, { action: 'plaintext', path: parts.path, envVersion, queryLength: parts.query.length });
     if (refused) return refused;
     const reply: PlaintextReply = {

@@ -44,6 +44,15 @@ describe('query (GEN: ≤ 1024 chars of digits, letters and !#$&\'()*+,/:;=?@-._
     ['a pipe', 'a=|', '|'],
     ['a newline', 'a=1\nb=2', '\n'],
     ['an emoji', 'a=😀', '😀'],
+    ['a closing angle bracket', 'a=x>', '>'],
+    ['an opening square bracket', 'ids[]=1', '['],
+    ['a closing square bracket', 'a=]', ']'],
+    ['a closing brace', 'a=}', '}'],
+    ['a tab', 'a=1\tb', '\t'],
+    ['a NUL control character', 'a=\u0000', '\u0000'],
+    ['DEL', 'a=\u007f', '\u007f'],
+    ['a Latin letter with an accent', 'name=José', 'é'],
+    ['a full-width equals sign', 'a＝1', '＝'],
   ])('rejects %s and suggests percent-encoding', (_what, query, bad) => {
     const p = checkQuery(query);
     expect(p).toMatchObject({ errcode: 40212, rule: 'query.charset' });

@@ -17,9 +17,11 @@ describe('error catalogue', () => {
     expect(entry!.zh).toMatch(/[\u4e00-\u9fff]/);
   });
 
-  it('covers every code the platform-rules document names (read from the document when it is beside the repo)', () => {
-    const doc = join(ROOT, '../shared/docs/platform-rules.md');
-    if (!existsSync(doc)) return void expect(PLATFORM_CODES.length).toBe(30);
+  // The document lives beside the repo (../shared/docs), not in it: in a clone without it this
+  // check used to pass by asserting a constant. It is now reported as skipped instead, and
+  // PLATFORM_RULES=<path> points it at a copy.
+  const doc = process.env.PLATFORM_RULES ?? join(ROOT, '../shared/docs/platform-rules.md');
+  (existsSync(doc) ? it : it.skip)('covers every code the platform-rules document names (read from the document)', () => {
     const text = readFileSync(doc, 'utf8');
     const table = [...text.matchAll(/^\| (-?\d+)(?: \/ (\d+))?(?: \/ (\d+))? \|/gm)].flatMap((m) => m.slice(1).filter(Boolean).map(Number));
     const cloud = [...text.matchAll(/(-60\d{4}|-50\d{4}|-40\d{4})/g)].map((m) => Number(m[1]));

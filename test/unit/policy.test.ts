@@ -37,6 +37,26 @@ describe('caller classes', () => {
     expect(classify({}, 'x', '', policy).class).toBe('public');
   });
 
+  it('admin token: only the exact token is trusted — not a prefix, not a longer one, not another case', () => {
+    for (const wrong of ['the-toke', 'the-token ', ' the-token', 'THE-TOKEN', 'the-token\n', 'x'])
+      expect(classify({}, wrong, 'the-token', policy)).toMatchObject({ class: 'public', reason: 'no-openid' });
+    expect(classify({ OPENID: 'oUser' }, 'the-tokex', 'the-token', policy)).toMatchObject({ class: 'user', reason: 'openid' });
+    expect(classify({ OPENID: 'oUser' }, 'the-token', 'the-token', policy)).toMatchObject({ class: 'trusted', reason: 'admin-token' });
+  });
+
+  it('admin token: compared with crypto.timingSafeEqual (constant time), never with ===', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const crypto = require('crypto') as typeof import('crypto');
+    const spy = jest.spyOn(crypto, 'timingSafeEqual');
+    try {
+      expect(tokenMatches('a-guess', 'the-token')).toBe(false);
+      expect(tokenMatches('the-token', 'the-token')).toBe(true);
+      expect(spy).toHaveBeenCalledTimes(2);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('compares tokens of any length without throwing', () => {
     expect(tokenMatches('a', 'a-much-longer-token')).toBe(false);
     expect(tokenMatches('a-much-longer-token', 'a-much-longer-token')).toBe(true);

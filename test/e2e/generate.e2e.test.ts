@@ -148,6 +148,36 @@ describe('generate through the real SDK', () => {
   }, 15_000);
 });
 
+describe('the two request examples of the WeChat urlscheme.generate page (issue 2, "Done when")', () => {
+  // As published: both shapes, with the page's 2020 timestamp.
+  const CLOUD = { jumpWxa: { path: '/pages/publishHomework/publishHomework', query: '', envVersion: 'release' }, isExpire: true, expireTime: 1606737600 };
+  const HTTPS = { jump_wxa: { path: '/pages/publishHomework/publishHomework', query: '', env_version: 'release' }, is_expire: true, expire_time: 1606737600 };
+
+  it.each([
+    ['cloud-call', 'expireTime', CLOUD],
+    ['HTTPS', 'expire_time', HTTPS],
+  ])('the %s example with its 2020 timestamp: a clear expiry error naming %s, and the gateway receives nothing', async (_shape, field, example) => {
+    const reply = (await fn.invoke(example, USER)) as ErrorReply;
+    expect(reply).toMatchObject({ errcode: 85401, field, rule: 'expireTime.past', source: 'input', retryable: false });
+    expect(reply.message.en).toContain('2020-11-30');
+    expect(reply.message.zh).toContain('已经过去');
+    expect(emulator.calls).toHaveLength(0);
+  });
+
+  it.each([
+    ['cloud-call', CLOUD],
+    ['HTTPS', HTTPS],
+  ])('the %s example with a future expiry produces a link through the real SDK', async (_shape, example) => {
+    const expireTime = nowS() + 5 * 86400;
+    const future = JSON.parse(JSON.stringify(example).replace('1606737600', String(expireTime)));
+    const reply = (await fn.invoke(future, USER)) as GenerateReply;
+    expect(reply).toMatchObject({ errcode: 0, expireTime });
+    expect(reply.openlink).toMatch(/^weixin:\/\/dl\/business\/\?t=[0-9A-Za-z]+$/);
+    expect(emulator.calls).toHaveLength(1);
+    expect(emulator.calls[0].request).toMatchObject({ jump_wxa: { path: 'pages/publishHomework/publishHomework', query: '', env_version: 'release' }, is_expire: true, expire_type: 0, expire_time: expireTime });
+  });
+});
+
 describe("the emulator's own rules catch what gets past the function", () => {
   it('-604101 when config.json does not declare the API, with the fix', async () => {
     const strict = await startEmulator({ permissions: [] });

@@ -70,6 +70,19 @@ describe('generate → query round trip', () => {
     expect(emulator.calls).toHaveLength(errcode === 0 ? 1 : 0);
   });
 
+  it('cq characters that would break the link (# ? / + & = %) are percent-encoded, and the link still round-trips', async () => {
+    const cq = "a#b?c/d+e&f=g%h!'()*";
+    const made = (await fn.invoke({ jumpWxa: { path: 'pages/product/detail' }, cq }, USER)) as GenerateReply;
+    expect(made.errcode).toBe(0);
+    const [, tail] = made.openlink.split('&cq=');
+    expect(tail).toBe(encodeURIComponent(cq));
+    expect(tail).not.toMatch(/[#?/+&=]/);
+    expect(decodeURIComponent(tail)).toBe(cq);
+    expect(new URL(made.openlink).hash).toBe('');
+    const info = (await fn.invoke({ action: 'query', scheme: made.openlink }, USER)) as QueryReply;
+    expect(info).toMatchObject({ errcode: 0, path: 'pages/product/detail' });
+  });
+
   it('85403 for a link WeChat never issued, explained, not retried', async () => {
     const reply = (await fn.invoke({ action: 'query', scheme: 'weixin://dl/business/?t=NeverIssued1' }, USER)) as ErrorReply;
     expect(reply).toMatchObject({ errcode: 85403, source: 'wechat', retryable: false, attempts: 1 });

@@ -55,3 +55,24 @@ it('the policy.json example of "Security" is a valid policy', async () => {
   const denied = (await fn.invoke({ jumpWxa: { path: 'pages/order/list' }, expireInterval: 7 }, { openid: 'oReadme', source: 'wx_client' })) as ErrorReply;
   expect(denied.rule).toBe('policy.page');
 });
+
+it('each example event of "More actions" is accepted and answers with the fields the table lists', async () => {
+  const rows = section('More actions').split('\n').filter((l) => l.startsWith('| `'));
+  const examples = rows.flatMap((row) => [...row.matchAll(/`(\{ "action"[^`]*\})`/g)].map((m) => JSON.parse(m[1]) as Record<string, unknown>));
+  expect(examples.map((e) => e.action).sort()).toEqual(['plaintext', 'query', 'quota']);
+  const fn = loadWithEnv(emulator);
+  const caller = { openid: 'oReadme', source: 'wx_client' };
+  const made = (await fn.invoke({ jumpWxa: { path: 'pages/product/detail' } }, caller)) as GenerateReply;
+  const fields: Record<string, string[]> = {
+    query: ['path', 'query', 'envVersion', 'createTime', 'expireTime', 'expired'],
+    quota: ['remainVisitQuota'],
+    plaintext: ['openlink'],
+  };
+  for (const example of examples) {
+    // The query example's scheme is a placeholder (t=…&cq=…): ask about a real link with a cq.
+    const event = example.action === 'query' ? { ...example, scheme: `${made.openlink}&cq=uid%3D1` } : example;
+    const reply = await fn.invoke(event, caller);
+    expect({ action: example.action, errcode: reply.errcode }).toEqual({ action: example.action, errcode: 0 });
+    for (const field of fields[example.action as string]) expect(reply).toHaveProperty(field);
+  }
+});

@@ -276,10 +276,7 @@ describe('time budget, link validity and expiry edges (added by the test audit)'
     expect(await handle({ action: 'query', scheme }, undefined, TRUSTED)).toMatchObject({ errcode: 0, expireTime: NOW_S + 1, expired: false });
   });
 
-  // SOURCE BUG (kept as it.failing so `npm test` stays green; turn into `it` once fixed):
-  // policy.ts Gate.authorize() names `expireInterval` as the field at fault for a days-cap
-  // denial even when the caller sent `expireTime` (or `expire_time`).
-  it.failing('a days-cap denial names the expiry field the caller actually sent', async () => {
+  it('a days-cap denial names the expiry field the caller actually sent', async () => {
     const clock = new FakeClock(NOW_S * 1000);
     const policy = { ...DEFAULT_POLICY, user: { ...DEFAULT_POLICY.user, maxDays: 7 } };
     const handle = createHandler({

@@ -170,7 +170,8 @@ export function createHandler(deps: Deps) {
     if ('problem' in planned) return problemReply(planned.problem, 'generate');
     const { plan } = planned;
     const { path, query, envVersion } = plan.call.jumpWxa;
-    const refused = refusal(caller, { action: 'generate', path, envVersion, days: plan.days, queryLength: query.length }, names);
+    const daysField = plan.call.expireType === 0 ? 'expireTime' : 'expireInterval';
+    const refused = refusal(caller, { action: 'generate', path, envVersion, days: plan.days, daysField, queryLength: query.length }, names);
     if (refused) return refused;
     const outcome = await callWeChat(() => openapi.urlscheme.generate({ ...plan.call }), deadline, true, record);
     if (!outcome.ok) return thrownReply(outcome.error, 'generate', outcome.attempts, plan.warnings);

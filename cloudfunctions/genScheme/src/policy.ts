@@ -210,6 +210,8 @@ export interface Ask {
   path?: string;
   envVersion?: string;
   days?: number;
+  /** The field the caller gave the expiry in, named when the days cap refuses it. */
+  daysField?: 'expireTime' | 'expireInterval';
   queryLength?: number;
 }
 
@@ -304,7 +306,7 @@ export class Gate {
     }
     if (ask.days !== undefined && ask.days > rules.maxDays) {
       return deny(
-        'days', 'expireInterval',
+        'days', ask.daysField ?? 'expireInterval',
         `${who}生成的链接最长有效 ${rules.maxDays} 天,本次请求 ${ask.days} 天。`,
         `A ${cls} caller's links may live at most ${rules.maxDays} days; this asks for ${ask.days}.`,
         `把有效期缩短到 ${rules.maxDays} 天以内。`, `Ask for ${rules.maxDays} days or fewer.`,

@@ -115,9 +115,9 @@ export function checkQuery(query: string, field = 'jumpWxa.query', max = QUERY_M
   if (query.length > max) {
     return problem(
       errcode, field, 'query.maxLength',
-      `${field} 长度为 ${query.length} 个字符,超过上限 ${max}。`,
+      `${field} 长度为 ${query.length} 个字符，超过上限 ${max}。`,
       `${field} is ${query.length} characters long; the limit is ${max}.`,
-      '缩短参数:只放一个 ID,详细数据在页面内按 ID 查询。',
+      '缩短参数：只放一个 ID，详细数据在页面内按 ID 查询。',
       'Shorten it: carry an id only and load the details inside the page.',
     );
   }
@@ -128,9 +128,9 @@ export function checkQuery(query: string, field = 'jumpWxa.query', max = QUERY_M
     const [zh, en, encoded] = [describeChar(bad, true), describeChar(bad), encodeQueryValue(bad)];
     return problem(
       errcode, field, 'query.charset',
-      `${field} 含有不允许的字符${zh}(第 ${at} 个字符)。只允许数字、英文字母和 !#$&'()*+,/:;=?@-._~%。`,
+      `${field} 含有不允许的字符${zh}（第 ${at} 个字符）。只允许数字、英文字母和 !#$&'()*+,/:;=?@-._~%。`,
       `${field} contains ${en} at position ${at}, which is not allowed. Only digits, letters and !#$&'()*+,/:;=?@-._~% are.`,
-      `请先对参数值做百分号编码(encodeURIComponent),例如${zh}编码为 ${encoded}。`,
+      `请先对参数值做百分号编码（encodeURIComponent），例如${zh}编码为 ${encoded}。`,
       `Percent-encode the value first (encodeURIComponent), e.g. ${en} becomes ${encoded}.`,
     );
   }
@@ -153,7 +153,7 @@ export function checkPath(path: string, pages: readonly string[] | null, field =
     const [page, query] = [normalisePath(path.slice(0, qAt)), path.slice(qAt + 1)];
     return problem(
       40165, field, 'path.noQuery',
-      `${field} 不能带 query("?" 之后的部分)。`,
+      `${field} 不能带 query（"?" 之后的部分）。`,
       `${field} must not carry a query string (the part after "?").`,
       `把 "${query}" 移到 jumpWxa.query,path 只写 "${page}"。`,
       `Move "${query}" into jumpWxa.query and keep the path as "${page}".`,
@@ -168,7 +168,7 @@ export function checkPath(path: string, pages: readonly string[] | null, field =
       40165, field, 'path.unknownPage',
       `${field} "${page}" 不是小程序 app.json 中的页面。`,
       `${field} "${page}" is not a page in the mini program's app.json.`,
-      near ? `是否想写 "${near}"?` : `可用页面:${some}。页面还须在已发布版本中存在。`,
+      near ? `是否想写 "${near}"？` : `可用页面：${some}。页面还须在已发布版本中存在。`,
       near ? `Did you mean "${near}"?` : `Pages: ${some}. The page must also exist in the published version.`,
     );
   }
@@ -185,9 +185,9 @@ export function checkEnvVersion(value: string, field = 'jumpWxa.envVersion'): Pr
   const lower = value.trim().toLowerCase();
   return problem(
     85402, field, 'envVersion.value',
-    `${field} 为 "${value}",只能是 release(正式版)、trial(体验版)或 develop(开发版)。`,
+    `${field} 为 "${value}"，只能是 release（正式版）、trial（体验版）或 develop（开发版）。`,
     `${field} is "${value}"; it must be release, trial or develop.`,
-    isEnvVersion(lower) ? `改为 "${lower}"(区分大小写)。` : '不填即为 release。',
+    isEnvVersion(lower) ? `改为 "${lower}"（区分大小写）。` : '不填即为 release。',
     isEnvVersion(lower) ? `Write "${lower}" (it is case-sensitive).` : 'Leave it out for release.',
   );
 }
@@ -209,7 +209,7 @@ export function checkExpireTime(expireTime: number, nowSeconds: number, field = 
   if (!Number.isInteger(expireTime)) {
     return problem(
       85401, field, 'expireTime.integer',
-      `${field} 必须是整数秒的 Unix 时间戳,收到 ${expireTime}。`,
+      `${field} 必须是整数秒的 Unix 时间戳，收到 ${expireTime}。`,
       `${field} must be a whole number of Unix seconds; got ${expireTime}.`,
       `使用 Math.floor(Date.now() / 1000) + 秒数。`,
       'Use Math.floor(Date.now() / 1000) + seconds.',
@@ -219,9 +219,9 @@ export function checkExpireTime(expireTime: number, nowSeconds: number, field = 
     const days = Math.min(expireTime, EXPIRE_INTERVAL_MAX_DAYS);
     return problem(
       85401, field, 'expireTime.days',
-      `${field} = ${expireTime} 看起来是天数;${field} 是秒级 Unix 时间戳。`,
+      `${field} = ${expireTime} 看起来是天数；${field} 是秒级 Unix 时间戳。`,
       `${field} = ${expireTime} looks like a number of days; ${field} is a Unix timestamp in seconds.`,
-      `按天数请用 expireType: 1 与 expireInterval: ${days}(1–${EXPIRE_INTERVAL_MAX_DAYS} 天);按时间请用 Math.floor(Date.now() / 1000) + 秒数。`,
+      `按天数请用 expireType: 1 与 expireInterval: ${days}（1–${EXPIRE_INTERVAL_MAX_DAYS} 天）；按时间请用 Math.floor(Date.now() / 1000) + 秒数。`,
       `For days use expireType: 1 with expireInterval: ${days} (1–${EXPIRE_INTERVAL_MAX_DAYS} days); for a moment use Math.floor(Date.now() / 1000) + seconds.`,
     );
   }
@@ -229,7 +229,7 @@ export function checkExpireTime(expireTime: number, nowSeconds: number, field = 
     const asSeconds = Math.floor(expireTime / 1000);
     return problem(
       85401, field, 'expireTime.milliseconds',
-      `${field} = ${expireTime} 是毫秒(13 位),平台要求秒。`,
+      `${field} = ${expireTime} 是毫秒（13 位），平台要求秒。`,
       `${field} = ${expireTime} is in milliseconds (13 digits); the platform wants seconds.`,
       `除以 1000:${asSeconds}(${formatUnix(asSeconds)})。`,
       `Divide by 1000: ${asSeconds} (${formatUnix(asSeconds)}).`,
@@ -241,14 +241,14 @@ export function checkExpireTime(expireTime: number, nowSeconds: number, field = 
       85401, field, 'expireTime.past',
       `${field} = ${expireTime}(${formatUnix(expireTime)})已经过去。`,
       `${field} = ${expireTime} (${formatUnix(expireTime)}) is in the past.`,
-      `给一个未来 2 分钟到 ${EXPIRE_MAX_DAYS} 天之间的时间,或改用 expireType: 1 与 expireInterval(天数)。`,
+      `给一个未来 2 分钟到 ${EXPIRE_MAX_DAYS} 天之间的时间，或改用 expireType: 1 与 expireInterval（天数）。`,
       `Give a time between 2 minutes and ${EXPIRE_MAX_DAYS} days from now, or use expireType: 1 with expireInterval (days).`,
     );
   }
   if (lead <= EXPIRE_MIN_LEAD_SECONDS + CLOCK_SKEW_MARGIN_SECONDS) {
     return problem(
       85401, field, 'expireTime.tooSoon',
-      `${field} 只在 ${lead} 秒之后;平台要求超过 1 分钟,且两端时钟有偏差,需再留 1 分钟余量。`,
+      `${field} 只在 ${lead} 秒之后；平台要求超过 1 分钟，且两端时钟有偏差，需再留 1 分钟余量。`,
       `${field} is only ${lead} s ahead; the platform wants more than 1 minute, and clock skew needs another minute of margin.`,
       `至少设为当前时间 + ${EXPIRE_MIN_LEAD_SECONDS + CLOCK_SKEW_MARGIN_SECONDS + 1} 秒。`,
       `Set it at least ${EXPIRE_MIN_LEAD_SECONDS + CLOCK_SKEW_MARGIN_SECONDS + 1} s from now.`,
@@ -259,9 +259,9 @@ export function checkExpireTime(expireTime: number, nowSeconds: number, field = 
     const latest = nowSeconds + EXPIRE_MAX_SECONDS;
     return problem(
       85401, field, 'expireTime.tooLate',
-      `${field}(${formatUnix(expireTime)})在 ${days} 天之后;自 2022-04-11 起最长有效期为 ${EXPIRE_MAX_DAYS} 天,不再有永久链接。`,
+      `${field}(${formatUnix(expireTime)})在 ${days} 天之后；自 2022-04-11 起最长有效期为 ${EXPIRE_MAX_DAYS} 天，不再有永久链接。`,
       `${field} (${formatUnix(expireTime)}) is ${days} days ahead; since 2022-04-11 a link lives at most ${EXPIRE_MAX_DAYS} days and permanent links no longer exist.`,
-      `最晚为 ${latest}(${formatUnix(latest)}),或用 expireType: 1, expireInterval: 30。`,
+      `最晚为 ${latest}(${formatUnix(latest)})，或用 expireType: 1, expireInterval: 30。`,
       `The latest is ${latest} (${formatUnix(latest)}), or use expireType: 1, expireInterval: 30.`,
     );
   }
@@ -276,9 +276,9 @@ export function checkExpireInterval(days: number, field = 'expireInterval', max 
   const fix = Math.min(Math.max(Math.ceil(days), EXPIRE_INTERVAL_MIN_DAYS), max);
   return problem(
     85401, field, whole ? 'expireInterval.range' : 'expireInterval.integer',
-    `${field} = ${days};必须是 ${EXPIRE_INTERVAL_MIN_DAYS} 到 ${max} 之间的整数天。`,
+    `${field} = ${days}；必须是 ${EXPIRE_INTERVAL_MIN_DAYS} 到 ${max} 之间的整数天。`,
     `${field} = ${days}; it must be a whole number of days from ${EXPIRE_INTERVAL_MIN_DAYS} to ${max}.`,
-    whole ? `改为 ${fix}。` : `改为整数,例如 ${fix}。`,
+    whole ? `改为 ${fix}。` : `改为整数，例如 ${fix}。`,
     whole ? `Use ${fix}.` : `Use a whole number, e.g. ${fix}.`,
   );
 }
@@ -319,9 +319,9 @@ export function linkWithCq(openlink: string, cq: string): { openlink: string } |
     return {
       problem: problem(
         40097, 'openlink', 'cq.link',
-        '只能给加密 Scheme(weixin://dl/business/?t=…,且还没有 cq)追加 cq。',
+        '只能给加密 Scheme（weixin://dl/business/?t=…，且还没有 cq）追加 cq。',
         'A cq can be added only to an encrypted scheme (weixin://dl/business/?t=…) that has none yet.',
-        '传入 generate 返回的 openlink;明文 Scheme 请把参数放进 query。',
+        '传入 generate 返回的 openlink；明文 Scheme 请把参数放进 query。',
         'Pass the openlink generate returned; for a plaintext scheme put parameters in its query.',
       ),
     };
@@ -342,9 +342,9 @@ export function checkPlaintext(parts: PlaintextParts): Problem | null {
   if (!/^wx[0-9a-f]{16}$/.test(parts.appid)) {
     return problem(
       -900003, 'appid', 'plaintext.appid',
-      `appid "${parts.appid}" 不是小程序 AppID(wx 加 16 位十六进制)。`,
-      `appid "${parts.appid}" is not a mini-program AppID (wx + 16 hex digits).`,
-      '从小程序内调用(自动取 APPID),或在云函数配置 GENSCHEME_APPID。',
+      parts.appid ? `appid "${parts.appid}" 不是小程序 AppID（wx 加 16 位十六进制）。` : '不知道小程序的 AppID：调用方没有 APPID（例如控制台测试），也没有配置。',
+      parts.appid ? `appid "${parts.appid}" is not a mini-program AppID (wx + 16 hex digits).` : 'The mini program\'s AppID is unknown: the caller has no APPID (e.g. a console test) and none is configured.',
+      '从小程序内调用（自动取 APPID），或在云函数配置 GENSCHEME_APPID。',
       'Call from the mini program (its APPID is used) or set GENSCHEME_APPID on the function.',
     );
   }
@@ -361,9 +361,9 @@ export function checkPlaintext(parts: PlaintextParts): Problem | null {
   if (encoded.length > PLAINTEXT_QUERY_MAX_LENGTH) {
     return problem(
       40212, 'jumpWxa.query', 'plaintext.queryMaxLength',
-      `明文 Scheme 的 query 编码后为 ${encoded.length} 个字符,超过上限 ${PLAINTEXT_QUERY_MAX_LENGTH}。`,
+      `明文 Scheme 的 query 编码后为 ${encoded.length} 个字符，超过上限 ${PLAINTEXT_QUERY_MAX_LENGTH}。`,
       `The plaintext scheme's query is ${encoded.length} characters once url-encoded; the limit is ${PLAINTEXT_QUERY_MAX_LENGTH}.`,
-      '缩短参数,或改用加密 Scheme(上限 1024)。',
+      '缩短参数，或改用加密 Scheme（上限 1024）。',
       'Shorten it, or use an encrypted scheme (limit 1024).',
     );
   }

@@ -162,6 +162,7 @@ describe('plaintext', () => {
     const console = (await fn.invoke({ action: 'plaintext', jumpWxa: { path: 'pages/index/index' } }, { source: 'wx_client,scf' })) as ErrorReply;
     expect(console.rule).toBe('plaintext.appid');
     expect(console.hint.en).toContain('GENSCHEME_APPID');
+    expect(console.message.en).toBe("The mini program's AppID is unknown: the caller has no APPID (e.g. a console test) and none is configured.");
     const configured = loadWithEnv(emulator, { GENSCHEME_APPID: 'wxfedcba9876543210' });
     const reply = (await configured.invoke({ action: 'plaintext', jumpWxa: { path: 'pages/index/index' } }, { source: 'wx_client,scf' })) as PlaintextReply;
     expect(reply.openlink).toContain('appid=wxfedcba9876543210&');

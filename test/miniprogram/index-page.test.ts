@@ -372,7 +372,7 @@ describe('while the call runs', () => {
 
 describe('the query, checked as typed', () => {
   test.each([
-    ['a space', 'id=1 2', '空格(第 5 个字符)'],
+    ['a space', 'id=1 2', '空格（第 5 个字符）'],
     ['a Chinese character', 'name=张三', '“张”'],
     ['1025 characters', 'a'.repeat(1025), '1025'],
   ])('%s is flagged under the input, Generate is disabled and tapping makes no call', async (_name, query, detail) => {

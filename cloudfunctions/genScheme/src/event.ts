@@ -138,7 +138,7 @@ function unknownField(key: string, where: string, action: Action, snake: boolean
     const inside = snake ? 'jump_wxa.env_version' : 'jumpWxa.envVersion';
     return fail(
       47001, shown, 'event.envVersionAtTop',
-      `${shown} 写在了顶层;它属于 jump_wxa,写在顶层时微信返回 47001。`,
+      `${shown} 写在了顶层；它属于 jump_wxa，写在顶层时微信返回 47001。`,
       `${shown} is at the top level; it belongs inside jump_wxa (WeChat answers 47001 otherwise).`,
       `移到 ${inside}。`,
       `Move it to ${inside}.`,
@@ -148,7 +148,7 @@ function unknownField(key: string, where: string, action: Action, snake: boolean
     const inside = `${snake ? 'jump_wxa' : 'jumpWxa'}.${key}`;
     return fail(
       UNKNOWN_FIELD, shown, 'event.unknownField',
-      `顶层字段 ${shown} 无法识别;它属于 ${inside}。`,
+      `顶层字段 ${shown} 无法识别；它属于 ${inside}。`,
       `Top-level field ${shown} is not known; it belongs in ${inside}.`,
       `移到 ${inside}。`, `Move it to ${inside}.`,
     );
@@ -156,9 +156,9 @@ function unknownField(key: string, where: string, action: Action, snake: boolean
   const guess = suggest(key, candidates);
   return fail(
     UNKNOWN_FIELD, shown, 'event.unknownField',
-    `字段 ${clip(shown)} 无法识别,genScheme 不会忽略它。`,
+    `字段 ${clip(shown)} 无法识别，genScheme 不会忽略它。`,
     `Field ${clip(shown)} is not known; genScheme does not ignore unknown fields.`,
-    guess ? `是否想写 ${guess}?` : `${action} 可用的字段:${candidates.join(', ') || '(无)'}。`,
+    guess ? `是否想写 ${guess}？` : `${action} 可用的字段：${candidates.join(', ') || '（无）'}。`,
     guess ? `Did you mean ${guess}?` : `Fields of ${action}: ${candidates.join(', ') || '(none)'}.`,
   );
 }
@@ -181,9 +181,9 @@ function canonicalise(
     if (Object.hasOwn(value, canonical)) {
       return fail(
         INVALID_FIELD, shown, 'event.duplicateField',
-        `${shown} 与 ${names[prefix + canonical]} 是同一个字段,只能写一次。`,
+        `${shown} 与 ${names[prefix + canonical]} 是同一个字段，只能写一次。`,
         `${shown} and ${names[prefix + canonical]} are the same field; give it once.`,
-        '只保留一种写法(camelCase 或 snake_case)。', 'Keep one spelling (camelCase or snake_case).',
+        '只保留一种写法（camelCase 或 snake_case）。', 'Keep one spelling (camelCase or snake_case).',
       );
     }
     value[canonical] = source[key];
@@ -196,9 +196,9 @@ function typeProblem(field: string, expected: string, got: unknown) {
   const numberAsString = expected === 'number' && typeof got === 'string' && got.trim() !== '' && Number.isFinite(Number(got));
   return fail(
     47001, field, 'event.type',
-    `${clip(field)} 应为 ${expected},收到的是 ${describeType(got)}。`,
+    `${clip(field)} 应为 ${expected}，收到的是 ${describeType(got)}。`,
     `${clip(field)} must be ${expected === 'object' ? 'an object' : `a ${expected}`}; got ${describeType(got)}.`,
-    numberAsString ? `去掉引号:${Number(got)}(数字写成字符串时微信返回 47001)。` : `改为 ${expected} 类型。`,
+    numberAsString ? `去掉引号：${Number(got)}（数字写成字符串时微信返回 47001）。` : `改为 ${expected} 类型。`,
     numberAsString ? `Drop the quotes: ${Number(got)} (WeChat answers 47001 to numbers sent as strings).` : `Send a ${expected}.`,
   );
 }
@@ -208,7 +208,7 @@ export function parseEvent(event: unknown): { parsed: ParsedEvent } | { problem:
   if (!isPlainObject(event)) {
     return fail(
       EVENT_NOT_OBJECT, '(event)', 'event.notObject',
-      `事件必须是 JSON 对象,收到的是 ${describeType(event)}。`,
+      `事件必须是 JSON 对象，收到的是 ${describeType(event)}。`,
       `The event must be a JSON object; got ${describeType(event)}.`,
       '例如 {"jumpWxa":{"path":"pages/index/index"},"expireInterval":7}。',
       'For example {"jumpWxa":{"path":"pages/index/index"},"expireInterval":7}.',
@@ -222,7 +222,7 @@ export function parseEvent(event: unknown): { parsed: ParsedEvent } | { problem:
     return fail(
       UNKNOWN_ACTION, 'action', 'event.unknownAction',
       `action "${clip(action)}" 未知。`, `Unknown action "${clip(action)}".`,
-      `${guess ? `是否想写 "${guess}"?` : ''}可用:${ACTIONS.join(', ')}(不填即 generate)。`,
+      `${guess ? `是否想写 "${guess}"？` : ''}可用：${ACTIONS.join(', ')}（不填即 generate）。`,
       `${guess ? `Did you mean "${guess}"? ` : ''}Use one of ${ACTIONS.join(', ')} (generate when left out).`,
     );
   }

@@ -47,9 +47,9 @@ function typeMismatch(typeField: string, type: 0 | 1, given: string): Problem {
   const uses = type === 0 ? 'expireTime' : 'expireInterval';
   return problem(
     INVALID_FIELD, given, 'expiry.typeMismatch',
-    `${typeField} 为 ${type}(${type === 0 ? '按时间到期,' : '按天数到期,'}用 ${uses}),却给了 ${given}。`,
+    `${typeField} 为 ${type}（${type === 0 ? '按时间到期，' : '按天数到期，'}用 ${uses}），却给了 ${given}。`,
     `${typeField} is ${type} (${type === 0 ? 'a moment' : 'days'}: it uses ${uses}), but ${given} was given.`,
-    `把 ${typeField} 改为 ${1 - type},或去掉 ${typeField}(genScheme 按给出的字段推断),或改用 ${uses}。`,
+    `把 ${typeField} 改为 ${1 - type}，或去掉 ${typeField}（genScheme 按给出的字段推断），或改用 ${uses}。`,
     `Set ${typeField} to ${1 - type}, or leave ${typeField} out (genScheme infers it from the field given), or use ${uses}.`,
   );
 }
@@ -57,8 +57,8 @@ function typeMismatch(typeField: string, type: 0 | 1, given: string): Problem {
 function conflict(field: string, other: string, zh: string, en: string): Problem {
   return problem(
     INVALID_FIELD, field, 'expiry.conflict',
-    `${field} 与 ${other} 不能同时使用:${zh}`, `${field} and ${other} cannot be used together: ${en}`,
-    '到期时间用 expireTime(秒级时间戳),按天数用 expireType: 1 + expireInterval,二选一。',
+    `${field} 与 ${other} 不能同时使用：${zh}`, `${field} and ${other} cannot be used together: ${en}`,
+    '到期时间用 expireTime（秒级时间戳），按天数用 expireType: 1 + expireInterval，二选一。',
     'Use expireTime (Unix seconds) for a moment, or expireType: 1 with expireInterval for days — one of the two.',
   );
 }
@@ -95,7 +95,7 @@ export function planGenerate(
     return {
       problem: problem(
         47001, typeName, 'expireType.value',
-        `${typeName} 为 ${expireType},只能是 0(按时间)或 1(按天数)。`,
+        `${typeName} 为 ${expireType}，只能是 0（按时间）或 1（按天数）。`,
         `${typeName} is ${expireType}; it must be 0 (a moment) or 1 (days).`,
         '不填时 genScheme 按给出的字段推断。', 'Leave it out and genScheme infers it from the field given.',
       ),
@@ -120,7 +120,7 @@ export function planGenerate(
           85401, timeName, 'expireTime.required',
           `${typeName} 为 0 时必须给出 ${timeName}。`,
           `${timeName} is required when ${typeName} is 0.`,
-          `给出 ${timeName}(秒级时间戳),或改用 expireType: 1 + expireInterval。`,
+          `给出 ${timeName}（秒级时间戳），或改用 expireType: 1 + expireInterval。`,
           `Give ${timeName} (Unix seconds), or use expireType: 1 with expireInterval.`,
         ),
       };
@@ -147,7 +147,7 @@ export function planGenerate(
     if (expireInterval === undefined && input.isExpire !== false) {
       warnings.push({
         code: 'expiry.defaulted',
-        zh: `未指定有效期,已按平台允许的最长 ${EXPIRE_MAX_DAYS} 天生成。`,
+        zh: `未指定有效期，已按平台允许的最长 ${EXPIRE_MAX_DAYS} 天生成。`,
         en: `No expiry was given; the link was made for the longest the platform allows, ${EXPIRE_MAX_DAYS} days.`,
       });
     }
@@ -157,7 +157,7 @@ export function planGenerate(
     // platform-rules §1: since 2022-04-11 is_expire:false no longer makes a permanent link.
     warnings.push({
       code: 'expiry.noPermanentLinks',
-      zh: `自 2022-04-11 起微信不再提供永久有效的链接(isExpire: false 已无效);此链接将于 ${formatUnix(expiresAt)} 失效。`,
+      zh: `自 2022-04-11 起微信不再提供永久有效的链接（isExpire: false 已无效）；此链接将于 ${formatUnix(expiresAt)} 失效。`,
       en: `Since 2022-04-11 WeChat no longer makes permanent links (isExpire: false has no effect); this link expires at ${formatUnix(expiresAt)}.`,
     });
   }

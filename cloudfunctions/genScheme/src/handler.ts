@@ -181,7 +181,7 @@ export function createHandler(deps: Deps) {
     if (!ticket) {
       // cloudbase-wire.md: an empty 200 body comes back as "success" without a link.
       return ownReply(NO_OPENLINK, 'generate', 'wechat', {
-        zh: '微信返回成功,但回复中没有有效的 openlink。', en: 'WeChat answered success, but the reply holds no valid openlink.',
+        zh: '微信返回成功，但回复中没有有效的 openlink。', en: 'WeChat answered success, but the reply holds no valid openlink.',
       }, undefined, { attempts: outcome.attempts, warnings: plan.warnings });
     }
     const reply: GenerateReply = {
@@ -213,7 +213,7 @@ export function createHandler(deps: Deps) {
         40097, 'scheme', 'scheme.format',
         `scheme "${shown}" 不是 weixin://dl/business/ 链接。`,
         `scheme "${shown}" is not a weixin://dl/business/ link.`,
-        '传入完整链接,例如 weixin://dl/business/?t=XXXX(可带 &cq=)。',
+        '传入完整链接，例如 weixin://dl/business/?t=XXXX（可带 &cq=）。',
         'Pass the whole link, e.g. weixin://dl/business/?t=XXXX (an &cq= may follow).',
       ), 'query');
     }
@@ -283,7 +283,7 @@ export function createHandler(deps: Deps) {
       openlink: buildPlaintextLink(parts),
       warnings: [{
         code: 'plaintext.declare',
-        zh: `明文 Scheme 只对在小程序管理后台「设置 → 隐私与安全 → 明文 Scheme 拉起此小程序」中声明过的页面有效(${parts.path});未声明时打开会失败(85405)。`,
+        zh: `明文 Scheme 只对在小程序管理后台「设置 → 隐私与安全 → 明文 Scheme 拉起此小程序」中声明过的页面有效（${parts.path}）；未声明时打开会失败（85405）。`,
         en: `A plaintext scheme works only for pages declared in the MP admin (设置 → 隐私与安全 → 明文 Scheme 拉起此小程序): ${parts.path}; otherwise opening it fails (85405).`,
       }],
     };

@@ -252,9 +252,9 @@ export class Gate {
     if (this.configErrors.length) {
       return deny(
         'policy-invalid', undefined,
-        `genScheme 的策略配置有误,已拒绝非受信任调用:${this.configErrors[0]}`,
+        `genScheme 的策略配置有误，已拒绝非受信任调用：${this.configErrors[0]}`,
         `genScheme's policy configuration is wrong, so untrusted calls are refused: ${this.configErrors[0]}`,
-        '修正 policy.json 或 GENSCHEME_POLICY 等环境变量(见云函数启动日志)。',
+        '修正 policy.json 或 GENSCHEME_POLICY 等环境变量（见云函数启动日志）。',
         'Fix policy.json or the GENSCHEME_POLICY environment variables (see the start-up log).',
       );
     }
@@ -264,9 +264,9 @@ export class Gate {
     if (cls === 'public' && !this.policy.public.enabled) {
       return deny(
         'public-disabled', undefined,
-        '未登录的调用方(网页、HTTP、无 token 的控制台测试)已被禁止使用 genScheme。',
+        '未登录的调用方（网页、HTTP、无 token 的控制台测试）已被禁止使用 genScheme。',
         'Public callers (web, HTTP, console tests without the admin token) are switched off.',
-        '从小程序内调用;控制台测试请在事件中带 adminToken;或设置 GENSCHEME_PUBLIC=on。',
+        '从小程序内调用；控制台测试请在事件中带 adminToken；或设置 GENSCHEME_PUBLIC=on。',
         'Call from the mini program; in a console test add adminToken to the event; or set GENSCHEME_PUBLIC=on.',
       );
     }
@@ -289,8 +289,8 @@ export class Gate {
         const [addZh, addEn] = add('pages');
         return deny(
           'page', 'jumpWxa.path',
-          `${who}不能生成指向页面 "${page || '(首页)'}" 的链接。`, `A ${cls} caller may not link to page "${page || '(home)'}".`,
-          `允许的页面:${allowed.join(', ')}。${addZh}`,
+          `${who}不能生成指向页面 "${page || '（首页）'}" 的链接。`, `A ${cls} caller may not link to page "${page || '(home)'}".`,
+          `允许的页面：${allowed.join(', ')}。${addZh}`,
           `Allowed pages: ${allowed.join(', ')}. ${addEn}`,
         );
       }
@@ -298,16 +298,16 @@ export class Gate {
     if (ask.envVersion !== undefined && !rules.envVersions.includes(ask.envVersion as EnvVersion)) {
       return deny(
         'envVersion', 'jumpWxa.envVersion',
-        `${who}不能生成 ${ask.envVersion} 版本的链接(只允许 ${rules.envVersions.join(', ')})。`,
+        `${who}不能生成 ${ask.envVersion} 版本的链接（只允许 ${rules.envVersions.join(', ')}）。`,
         `A ${cls} caller may not create ${ask.envVersion} links (allowed: ${rules.envVersions.join(', ')}).`,
-        `体验版/开发版链接请由管理员生成(adminToken 或管理员 OPENID),或在策略 ${cls}.envVersions 中加入。`,
+        `体验版/开发版链接请由管理员生成（adminToken 或管理员 OPENID），或在策略 ${cls}.envVersions 中加入。`,
         `Have an admin create trial/develop links (adminToken or an admin OPENID), or add it to the policy's ${cls}.envVersions.`,
       );
     }
     if (ask.days !== undefined && ask.days > rules.maxDays) {
       return deny(
         'days', ask.daysField ?? 'expireInterval',
-        `${who}生成的链接最长有效 ${rules.maxDays} 天,本次请求 ${ask.days} 天。`,
+        `${who}生成的链接最长有效 ${rules.maxDays} 天，本次请求 ${ask.days} 天。`,
         `A ${cls} caller's links may live at most ${rules.maxDays} days; this asks for ${ask.days}.`,
         `把有效期缩短到 ${rules.maxDays} 天以内。`, `Ask for ${rules.maxDays} days or fewer.`,
       );
@@ -315,7 +315,7 @@ export class Gate {
     if (ask.queryLength !== undefined && ask.queryLength > rules.maxQueryLength) {
       return deny(
         'queryLength', 'jumpWxa.query',
-        `${who}的 query 最长 ${rules.maxQueryLength} 个字符,本次为 ${ask.queryLength}。`,
+        `${who}的 query 最长 ${rules.maxQueryLength} 个字符，本次为 ${ask.queryLength}。`,
         `A ${cls} caller's query may be at most ${rules.maxQueryLength} characters; this one has ${ask.queryLength}.`,
         '缩短 query。', 'Shorten the query.',
       );
@@ -335,9 +335,9 @@ export class Gate {
     const cls = caller.class;
     return deny(
       'scope', 'scheme',
-      `${CLASS_ZH[cls]}只能查询自己也能生成的链接(允许的页面与版本);这个链接不在其内,详情不予显示。`,
+      `${CLASS_ZH[cls]}只能查询自己也能生成的链接（允许的页面与版本）；这个链接不在其内，详情不予显示。`,
       `A ${cls} caller may query only links it could create itself (its allowed pages and versions); this link is outside them, so its details are withheld.`,
-      '由管理员查询(adminToken 或管理员 OPENID),或在策略中放宽 pages / envVersions。',
+      '由管理员查询（adminToken 或管理员 OPENID），或在策略中放宽 pages / envVersions。',
       "Have an admin query it (adminToken or an admin OPENID), or widen the policy's pages / envVersions.",
     );
   }
@@ -364,7 +364,7 @@ function rateDenial(limiter: WindowLimiter, key: string, now: number, code: Deni
   const s = Math.ceil(retryAfterMs / 1000);
   return {
     code, retryAfterMs,
-    zh: `调用太频繁:${zh} ${limiter.limit} 次(本实例内计数)。`,
+    zh: `调用太频繁：${zh} ${limiter.limit} 次（本实例内计数）。`,
     en: `Too many calls: ${en} ${limiter.limit} ${enAfter} (counted per function instance).`,
     hintZh: `${s} 秒后再试。`, hintEn: `Try again in ${s} s.`,
   };

@@ -40,7 +40,7 @@ export function thrownReply(error: unknown, action: Action, attempts: number, wa
   const entry = lookup(code);
   const raw = errMsgOf(error);
   const retried = attempts > 1 ? ` (after ${attempts} attempts)` : '';
-  const retriedZh = attempts > 1 ? `(已尝试 ${attempts} 次)` : '';
+  const retriedZh = attempts > 1 ? `（已尝试 ${attempts} 次）` : '';
   return {
     errcode: code,
     errmsg: raw,

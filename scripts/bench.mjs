@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { loadEmulator } from '../emulator/load.mjs';
+import { appPages, functionBuildOptions } from './function-build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -73,12 +74,6 @@ function child(script, argv, { env, execArgv = [] } = {}) {
   return { ...JSON.parse(lines[lines.length - 1]), wallMs };
 }
 
-function pagesOfAppJson() {
-  const app = JSON.parse(readFileSync(join(root, 'miniprogram/app.json'), 'utf8'));
-  const pages = [...(app.pages ?? [])];
-  for (const sub of app.subPackages ?? app.subpackages ?? []) for (const p of sub.pages ?? []) pages.push(`${sub.root.replace(/\/+$/, '')}/${p}`);
-  return pages;
-}
 
 function filesUnder(dir, skip = () => false) {
   const out = [];
@@ -100,23 +95,7 @@ if (!existsSync(indexJs)) {
 // Is index.js what its sources build to? Compare contents with a fresh in-memory build made with
 // scripts/build.mjs's options (file times say nothing on a fresh clone: git sets them all to the
 // checkout time, in checkout order). The same build's metafile says which input takes the bytes.
-const freshBuild = require('esbuild').buildSync({
-  entryPoints: [join(fnDir, 'src/index.ts')],
-  outfile: indexJs,
-  write: false,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node16.13',
-  external: ['wx-server-sdk'],
-  define: { __GENSCHEME_PAGES__: JSON.stringify(pagesOfAppJson()) },
-  minify: true,
-  legalComments: 'none',
-  charset: 'utf8',
-  banner: { js: '// Built by `npm run build` from cloudfunctions/genScheme/src — do not edit; see README.md.' },
-  logLevel: 'warning',
-  metafile: true,
-});
+const freshBuild = require('esbuild').buildSync({ ...functionBuildOptions(appPages()), write: false });
 const staleIndex = Buffer.compare(Buffer.from(freshBuild.outputFiles[0].contents), readFileSync(indexJs)) !== 0;
 if (staleIndex) log('bench: WARNING cloudfunctions/genScheme/index.js differs from a fresh build of its sources (or scripts/build.mjs changed its options); measuring it as it is (`npm run bench -- --build` rebuilds first).');
 const bundleInputs = (() => {
@@ -170,7 +149,7 @@ const baselineHandlerJs = join(baselineDist, 'handler.js');
 
 log('bench: bundling genScheme’s handler with esbuild (as scripts/build.mjs does) …');
 t = performance.now();
-const pages = pagesOfAppJson();
+const pages = appPages();
 mkdirSync(cacheDir, { recursive: true });
 const handlerBundle = join(cacheDir, 'genscheme-handler.cjs');
 require('esbuild').buildSync({

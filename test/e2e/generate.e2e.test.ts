@@ -101,8 +101,10 @@ describe('generate through the real SDK', () => {
     const started = Date.now();
     const reply = (await fn.invoke({}, TRUSTED, { time_limit_in_ms: 1000 })) as ErrorReply;
     const took = Date.now() - started;
-    expect(took).toBeLessThan(1000);
+    // Gave up 150 ms before the 1 s limit (exact timing: the unit test with a fake clock); here it
+    // is enough that it did not wait for the gateway's answer at 2.5 s (slack for a busy machine).
     expect(took).toBeGreaterThanOrEqual(800);
+    expect(took).toBeLessThan(2000);
     expect(reply).toMatchObject({ errcode: -900021, source: 'genscheme', retryable: true, attempts: 1 });
     expect(reply.message.zh).toContain('超时');
     emulator.clearFaults();

@@ -1,9 +1,10 @@
 /** Fault injection: decides, call by call, whether the gateway misbehaves instead of answering. */
+import { API_NAMES } from './openapi';
 import type { Fault, FaultAction, FaultPlan } from './types';
 
 const DEFAULT_API = 'urlscheme.generate';
-/** The apis a fault may name: the two the emulator answers, or `*` for every call. */
-const FAULT_APIS = new Set(['urlscheme.generate', 'urlscheme.query', '*']);
+/** The apis a fault may name: those the emulator answers (urlscheme.*, urllink.*), or `*` for every call. */
+const FAULT_APIS = new Set([...API_NAMES, '*']);
 
 export class FaultInjector {
   private plan: FaultPlan = {};

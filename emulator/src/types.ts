@@ -24,11 +24,11 @@ export interface EmulatorOptions {
   functionConfigPath?: string;
   /** Declared openapi permissions; when given, replaces reading `functionConfigPath`. */
   permissions?: string[];
-  /** Generated links per day (platform-rules §5: 500,000). */
+  /** Generated links per day, schemes and URL Links together (platform-rules §5: 500,000). */
   dailyCap?: number;
-  /** Generate calls per sliding second (platform-rules §5: 100). */
+  /** Generate calls per sliding second, urlscheme.generate and urllink.generate together (platform-rules §5: 100). */
   ratePerSecond?: number;
-  /** remain_visit_quota answered by urlscheme.query (platform-rules §1: 3,000,000 opens a day). */
+  /** remain_visit_quota answered by urlscheme.query and urllink.query (platform-rules §1: 3,000,000 opens a day). */
   visitQuota?: number;
   /** Clock in milliseconds; inject one in tests. Default `Date.now`. */
   now?: () => number;
@@ -44,7 +44,7 @@ export interface EmulatorOptions {
 
 /** Which calls a fault applies to. Calls are counted per api (1-based) from the last setFaults(). */
 export interface CallSelector {
-  /** Api the fault applies to: `urlscheme.generate` (default), `urlscheme.query`, or `*` = every wx.openApi call (counted together). */
+  /** Api the fault applies to: `urlscheme.generate` (default), `urlscheme.query`, `urllink.generate`, `urllink.query`, or `*` = every wx.openApi call (counted together). */
   api?: string;
   /** 1-based indices of calls (at least one). */
   on?: number[];

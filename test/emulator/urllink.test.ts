@@ -1,5 +1,7 @@
 /** urllink.generate through the real wx-server-sdk (platform-rules §8): success, and each refusal at its boundary. */
-import { DAY_S, T0, T0_S, URL_LINK, useEmulator } from './support';
+import { startEmulator } from '../../emulator/src';
+import { loadFunction } from '../../emulator/src/run-function';
+import { APP_JSON, DAY_S, FUNCTION_CONFIG, PASSTHROUGH, T0, T0_S, URL_LINK, useEmulator, type SdkResult } from './support';
 
 const h = useEmulator();
 
@@ -133,5 +135,18 @@ describe('refusals', () => {
       'path "pages/nope" is not a page of app.json',
       'jump_wxa sent to urllink.generate; a URL Link takes path, query and env_version at the top level',
     ]);
+  });
+});
+
+describe('the call log', () => {
+  it('shows the URL Link issued, as it shows an openlink', async () => {
+    const lines: string[] = [];
+    const emu = await startEmulator({ appJsonPath: APP_JSON, functionConfigPath: FUNCTION_CONFIG, seed: 5, log: (line) => lines.push(line) });
+    try {
+      const { urlLink } = await loadFunction<Record<string, unknown>, SdkResult>(PASSTHROUGH, emu).invoke({ api: 'urllink.generate' });
+      expect(lines).toEqual([`#1 urllink.generate env=genscheme-local → 0 ${urlLink}`]);
+    } finally {
+      await emu.close();
+    }
   });
 });

@@ -2,7 +2,7 @@
  * Links the emulator issued, and how urlscheme.query / urllink.query read them (platform-rules §2–§4, §8):
  *   encrypted  weixin://dl/business/?t=TICKET[&cq=CUSTOM]
  *   plaintext  weixin://dl/business/?appid=APPID&path=PATH&query=QUERY&env_version=ENV
- *   URL Link   https://wxaurl.cn/TICKET[?cq=CUSTOM]
+ *   URL Link   https://wxaurl.cn/TICKET[?cq=CUSTOM]   (issued; https://wxmpurl.cn/TICKET is read too)
  * Schemes and URL Links are kept apart: a scheme's ticket never resolves as a URL Link, nor
  * the reverse (85403), and no ticket is ever issued twice across both kinds.
  */
@@ -30,6 +30,8 @@ export interface UrlLinkInfo extends SchemeInfo {
 }
 
 export const URL_LINK_PREFIX = 'https://wxaurl.cn/';
+/** §8/§12: the newest URL Link guide also shows wxmpurl.cn links; a query accepts both hosts. */
+const URL_LINK_PREFIXES = [URL_LINK_PREFIX, 'https://wxmpurl.cn/'];
 const TICKET_CHARS = /^[0-9A-Za-z_-]+$/;
 
 export class LinkStore {
@@ -62,8 +64,9 @@ export class LinkStore {
    * parameter, `&cq=`, a second path segment, a fragment) is a malformed link → 40097.
    */
   resolveUrlLink(link: string): UrlLinkInfo | Refusal {
-    if (!link.startsWith(URL_LINK_PREFIX)) return refuse(40097, `url_link does not start with ${URL_LINK_PREFIX}`);
-    const rest = link.slice(URL_LINK_PREFIX.length);
+    const prefix = URL_LINK_PREFIXES.find((p) => link.startsWith(p));
+    if (!prefix) return refuse(40097, `url_link does not start with ${URL_LINK_PREFIXES.join(' or ')}`);
+    const rest = link.slice(prefix.length);
     const mark = rest.indexOf('?');
     const ticket = mark < 0 ? rest : rest.slice(0, mark);
     if (!TICKET_CHARS.test(ticket)) return refuse(40097, `url_link ticket "${ticket}" is malformed`);

@@ -82,10 +82,11 @@ export function checkUrlLinkGenerate(req: Json, nowMs: number, pages: Set<string
 }
 
 /**
- * §8 lists cloud_base {env, domain, path, query, resource_appid} as optional and says no more.
- * Emulator's reading: when given it must be an object whose fields are strings, with a
- * non-empty env (the CloudBase environment of the middle page); anything else is a malformed
- * body → 47001. Unknown keys are ignored, as elsewhere. The values are not checked further.
+ * §8: cloud_base {env (environment ID), domain?, path (no query), query (≤ 1024 chars),
+ * resource_appid?} is optional; the docs name no errcode for a bad one. Emulator's reading:
+ * when given it must be an object whose fields are strings, with a non-empty env, a path
+ * without '?' and a query of at most 1024 characters; anything else is a malformed body
+ * → 47001. Unknown keys are ignored, as elsewhere.
  */
 function cloudBaseOf(value: unknown): CloudBase | Refusal {
   if (!present(value)) return { ...NO_CLOUD_BASE };
@@ -96,6 +97,9 @@ function cloudBaseOf(value: unknown): CloudBase | Refusal {
     if (v instanceof Refusal) return v;
     out[key] = v ?? '';
   }
-  if (out.env === '') return refuse(47001, 'cloud_base without env (the CloudBase environment of the middle page)');
+  if (out.env === '') return refuse(47001, 'cloud_base without env (the CloudBase environment ID of the middle page)');
+  if (out.path.includes('?')) return refuse(47001, `cloud_base.path "${out.path}" carries a query string; it belongs in cloud_base.query`);
+  // §8: cloud_base.query ≤ 1024 characters.
+  if (out.query.length > QUERY_MAX) return refuse(47001, `cloud_base.query is ${out.query.length} characters; the limit is ${QUERY_MAX}`);
   return out;
 }

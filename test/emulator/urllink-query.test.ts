@@ -45,6 +45,12 @@ describe('url_link_info', () => {
     expect(urlLinkInfo).toMatchObject({ createTime: T0_S, expireTime: T0_S + 3600 });
   });
 
+  it('reads the same ticket on the wxmpurl.cn host (platform-rules §12)', async () => {
+    const link = await urlLink({ query: 'id=3' });
+    const { urlLinkInfo } = await query({ urlLink: link.replace('https://wxaurl.cn/', 'https://wxmpurl.cn/') });
+    expect(urlLinkInfo).toMatchObject({ query: 'id=3', createTime: T0_S });
+  });
+
   it('query_type 1 answers the visit quota only', async () => {
     await expect(query({ urlLink: await urlLink(), queryType: 1 })).resolves.toEqual({
       quotaInfo: { remainVisitQuota: 4321 },

@@ -92,8 +92,9 @@ describe('success', () => {
     await expect(generate({ isExpire: false })).resolves.toMatchObject({ errCode: 0 });
   });
 
-  it('accepts a cloud_base with only env', async () => {
+  it('accepts a cloud_base with only env, and one with a query of exactly 1024 characters', async () => {
     await expect(generate({ cloudBase: { env: 'prod-1a2b' } })).resolves.toMatchObject({ errCode: 0 });
+    await expect(generate({ cloudBase: { env: 'prod-1a2b', path: '/jump-wxa.html', query: 'q'.repeat(1024) } })).resolves.toMatchObject({ errCode: 0 });
   });
 });
 
@@ -126,6 +127,8 @@ describe('refusals', () => {
     ['with an empty env', { env: '' }],
     ['with a numeric env', { env: 42 }],
     ['with a path that is not a string', { env: 'xxx', path: { p: 1 } }],
+    ['with a path carrying a query string', { env: 'xxx', path: '/jump-wxa.html?a=1' }],
+    ['with a query of 1025 characters', { env: 'xxx', query: 'q'.repeat(1025) }],
   ])('47001: a cloud_base %s', (_name, cloudBase) => expectRefused({ cloudBase }, 47001, 'data format error'));
 
   it('says why in the record', async () => {

@@ -6,9 +6,8 @@ module.exports = Object.freeze({
   ownLoadMs: 5,
   // Per call, genScheme's own work with an instant openapi, p99 of the mix.
   perCallP99Us: 200,
-  // "60 KB" in the issue: SI kilobytes, 60,000 bytes (60 KiB would be 61,440). The table prints
-  // bytes, KB and KiB so nobody has to guess.
-  bundleBytes: 60_000,
+  // The bundle's size is reported, not judged: the 60 KB budget was withdrawn (issue 11) in favour
+  // of readable code; own load above is the goal that stays.
   // heapUsed + external (Buffers) after forced GCs, from 10,000 to 40,000 calls: < 18 bytes a
   // call. Run-to-run noise of one step is ±250 KiB (JIT code and feedback, GC timing) in genScheme
   // and the baseline alike. test/bench/bench.test.ts checks that a leak of 64 B a call fails it.

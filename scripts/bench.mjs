@@ -154,7 +154,7 @@ mkdirSync(cacheDir, { recursive: true });
 const handlerBundle = join(cacheDir, 'genscheme-handler.cjs');
 require('esbuild').buildSync({
   stdin: {
-    contents: "export { createHandler } from './handler'; export { Gate, loadPolicy } from './policy';",
+    contents: "export { createHandler } from './handle'; export { ACTIONS, ACTION_ACCESS } from './actions'; export { configure } from './settings';",
     resolveDir: join(fnDir, 'src'),
     sourcefile: 'bench-entry.ts',
     loader: 'ts',
@@ -381,7 +381,7 @@ row('', 'heap growth 10k → 20k / 20k → 40k calls', `${kib(mg.heapGrowth10kTo
 row('', 'heap + external growth 10k → 40k (no leak)', kib(mg.retainedGrowth10kTo40k), kib(mb.retainedGrowth10kTo40k), `≤ ${kib(GOALS.heapGrowthBytes)}`, mg.retainedGrowth10kTo40k <= GOALS.heapGrowthBytes);
 row('size', 'function folder without node_modules', `${size.folderBytes.toLocaleString('en-US')} B`, `${size.baselineDistBytes.toLocaleString('en-US')} B + zod ${mib(size.baselineZodBytes)}`);
 row('', '… of which deployed code (index.js, json)', `${size.deployBytes.toLocaleString('en-US')} B`);
-row('', 'bundle index.js', `${size.bundleBytes.toLocaleString('en-US')} B = ${kb(size.bundleBytes)} = ${kib(size.bundleBytes)}`, '', `≤ ${kb(GOALS.bundleBytes)} (${GOALS.bundleBytes.toLocaleString('en-US')} B)`, size.bundleBytes <= GOALS.bundleBytes);
+row('', 'bundle index.js (reported, no goal)', `${size.bundleBytes.toLocaleString('en-US')} B = ${kb(size.bundleBytes)} = ${kib(size.bundleBytes)}`);
 row('', 'bundle index.js, gzip -9', `${size.bundleGzipBytes.toLocaleString('en-US')} B`);
 row('bench', 'total time of this run', `${fmt(totalSeconds, 1)} s`, '', `< ${GOALS.totalSeconds} s`, totalSeconds < GOALS.totalSeconds);
 

@@ -4,21 +4,21 @@
  */
 import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { CATALOGUE, type CatalogueEntry } from '../cloudfunctions/genScheme/src/catalogue';
-import { RETRIED_CODES } from '../cloudfunctions/genScheme/src/retry';
+import { CATALOGUE, type CatalogueRow } from '../cloudfunctions/genScheme/src/wechat/catalogue';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 
-/** Who retries: genScheme itself (only RETRIED_CODES), the caller later, or nobody. */
-function retry(e: CatalogueEntry): string {
-  if (e.retry === 'token') return 'HTTPS mode only: refresh the token once';
-  if (e.retry === 'no') return 'no';
-  if (RETRIED_CODES.includes(e.code)) return e.retry === 'pause' ? 'genScheme retries after a pause' : 'genScheme retries with backoff';
-  return 'not by genScheme; the caller may try again later';
-}
+/** Who retries, from the row's recovery. */
+const RETRY: Record<CatalogueRow['recovery'], string> = {
+  backoff: 'genScheme retries with backoff',
+  pause: 'genScheme retries after a pause',
+  later: 'not by genScheme; the caller may try again later',
+  'refresh-token': 'HTTPS mode only: refresh the token once',
+  none: 'no',
+};
 
 export function renderErrorTable(): string {
-  const rows = [...CATALOGUE.values()].map((e) => `| ${e.code} | ${e.source} | ${retry(e)} | ${cell(e.en)} ${cell(e.zh)} | ${cell(e.fixEn)} |`);
+  const rows = [...CATALOGUE.values()].map((e) => `| ${e.code} | ${e.source} | ${RETRY[e.recovery]} | ${cell(e.meaning.en)} ${cell(e.meaning.zh)} | ${cell(e.fix.en)} |`);
   return ['| code | from | retry | meaning | what to do |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 

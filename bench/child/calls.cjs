@@ -13,7 +13,7 @@ const job = JSON.parse(process.argv[2]);
 
 // ---- the clock -------------------------------------------------------------------------------
 // now() is Date.now plus a virtual offset that moves STEP_MS per call: calls "arrive" at ~95 a
-// second, just under the 100/s generate pacer of genScheme (limiter.ts). Without it the pacer
+// second, just under the 100/s generate pacer of genScheme (wechat/pacer.ts). Without it the pacer
 // would (correctly) hold the 101st call of every second and this would measure waiting, not work.
 // sleep() moves the offset instead of waiting; `sleeps` counts them (expected: 0).
 const STEP_MS = 10.5;
@@ -26,7 +26,7 @@ const clock = {
     offset += ms;
     return Promise.resolve();
   },
-  // genScheme's per-call time-out guard (handler.ts) arms and cancels one timer per call: real ones.
+  // genScheme's per-call time-out guard (wechat/call.ts) arms and cancels one timer per call: real ones.
   setTimer: (ms, fn) => {
     const timer = setTimeout(fn, ms);
     timer.unref();
@@ -86,11 +86,13 @@ let logBytes = 0;
 function load() {
   const m = require(job.module);
   if (job.target === 'genscheme') {
-    const { policy, errors } = m.loadPolicy(undefined, {}, job.pages);
+    const { settings, policy } = m.configure({}, {}, job.pages, m.ACTION_ACCESS);
     const handle = m.createHandler({
       openapi,
       clock,
-      settings: { pages: job.pages, gate: new m.Gate(policy, errors) },
+      actions: m.ACTIONS,
+      settings,
+      policy,
       log: (line) => {
         logBytes += line.length; // the line is built (JSON.stringify) as in production; not printed
       },

@@ -4,7 +4,7 @@
  * the page's type check instead of the page at run time.
  */
 import type { Bilingual, ErrorReply, GenerateReply, GenerateRequest, GenSchemeRequest, QueryReply, QueryRequest, Warning } from '../shared/contract';
-import { SCHEME_PREFIX } from '../shared/rules';
+import { SCHEME_PREFIX } from '../shared/platform';
 
 export const FUNCTION_NAME = 'genScheme';
 

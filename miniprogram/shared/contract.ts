@@ -5,9 +5,10 @@
  * change a type here and every caller that relies on it stops type-checking.
  * Types, plus one type guard.
  */
-import type { EnvVersion } from './rules';
+import type { Bilingual, FailureSource } from './failure';
+import type { EnvVersion } from './platform';
 
-export type { EnvVersion };
+export type { Bilingual, EnvVersion, FailureSource };
 
 export type Action = 'generate' | 'query' | 'quota' | 'plaintext';
 
@@ -92,11 +93,6 @@ export interface Warning {
   en: string;
 }
 
-export interface Bilingual {
-  zh: string;
-  en: string;
-}
-
 interface SuccessBase {
   errcode: 0;
   errmsg: 'ok';
@@ -146,9 +142,7 @@ export interface PlaintextReply extends SuccessBase {
 
 export type SuccessReply = GenerateReply | QueryReply | QuotaReply | PlaintextReply;
 
-/** Where a failure was found. */
-export type FailureSource = 'input' | 'policy' | 'wechat' | 'cloud' | 'genscheme';
-
+/** A Failure (failure.ts) as the caller receives it. */
 export interface ErrorReply {
   /** WeChat's errcode, the cloud-call errCode, or genScheme's own (negative, -9000xx). */
   errcode: number;
@@ -160,10 +154,12 @@ export interface ErrorReply {
   hint: Bilingual;
   /** The field at fault, dotted (`jumpWxa.query`), when there is one. */
   field?: string;
-  /** The rule id (see rules.ts / catalogue.ts). */
+  /** The rule id (see checks.ts, the policy, the catalogue). */
   rule?: string;
   /** Whether calling again later can help. */
   retryable: boolean;
+  /** For limits: how long to wait before trying again. */
+  retryAfterMs?: number;
   source: FailureSource;
   action: Action;
   attempts?: number;

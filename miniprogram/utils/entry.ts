@@ -2,7 +2,7 @@
  * What the link-target pages show: how the page was opened, and with which query,
  * so a generated link can be checked end to end on a phone.
  */
-import { SCENE_ENCRYPTED_SCHEME, SCENE_PLAINTEXT_SCHEME } from '../shared/rules';
+import { SCENE_ENCRYPTED_SCHEME, SCENE_PLAINTEXT_SCHEME } from '../shared/platform';
 
 export interface EntryView {
   sceneText: string;

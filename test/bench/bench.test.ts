@@ -22,7 +22,7 @@ const { readmeBlock, currentBlock } = require('../../bench/readme-block.cjs') as
   readmeBlock(result: Result): string;
   currentBlock(readme: string): string | undefined;
 };
-const GOALS = require('../../bench/goals.cjs') as { heapGrowthBytes: number; bundleBytes: number };
+const GOALS = require('../../bench/goals.cjs') as { heapGrowthBytes: number };
 const latest = JSON.parse(readFileSync(join(ROOT, 'bench/results/latest.json'), 'utf8')) as Result;
 
 it("README's Performance section is the table of bench/results/latest.json (npm run bench writes both)", () => {
@@ -35,7 +35,6 @@ it('the latest bench run measured the committed index.js (otherwise: npm run ben
   const index = readFileSync(join(ROOT, 'cloudfunctions/genScheme/index.js'));
   expect(latest.size.bundleSha256).toBe(createHash('sha256').update(index).digest('hex'));
   expect(latest.size.bundleBytes).toBe(index.length);
-  expect(latest.goals.find((g) => g.goal.startsWith('bundle index.js'))?.pass).toBe(index.length <= GOALS.bundleBytes);
 });
 
 describe('the memory check detects a leak', () => {

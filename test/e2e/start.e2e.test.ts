@@ -77,7 +77,7 @@ describe('npm start', () => {
     const refused = start('--env-version', 'trial');
     expect(refused.code).toBe(1);
     expect(refused.out).toContain('npm start: it calls like a console test without adminToken');
-    expect(start('--env-version', 'trial', '--admin-token', 'local-admin')).toMatchObject({ code: 0 });
+    expect(start('--env-version', 'trial', '--admin')).toMatchObject({ code: 0 });
   });
 
   it('nothing leaves 127.0.0.1: every lookup and connect of the process is loopback', () => {
@@ -97,7 +97,7 @@ describe('npm start --emulator URL (one that `npm run emulator` keeps running)',
   afterAll(() => emulator.close());
 
   it('sends --path, --query, --days and --env-version to the gateway as the platform expects', async () => {
-    const run = await startAsync('--json', '--emulator', emulator.url, '--path', 'pages/product/detail', '--query', 'id=42', '--days', '7', '--env-version', 'trial', '--admin-token', 'local-admin');
+    const run = await startAsync('--json', '--emulator', emulator.url, '--path', 'pages/product/detail', '--query', 'id=42', '--days', '7', '--env-version', 'trial', '--admin');
     expect(run.code).toBe(0);
     expect(emulator.calls).toHaveLength(1);
     expect(emulator.calls[0]).toMatchObject({
@@ -111,12 +111,12 @@ describe('npm start --emulator URL (one that `npm run emulator` keeps running)',
     const made = await startAsync('--json', '--emulator', emulator.url, '--path', 'pages/order/list', '--query', 'from=sms');
     expect(made.code).toBe(0);
     const { openlink } = JSON.parse(made.out);
-    const found = await startAsync('--json', '--emulator', emulator.url, '--action', 'query', '--scheme', openlink, '--admin-token', 'local-admin');
+    const found = await startAsync('--json', '--emulator', emulator.url, '--action', 'query', '--scheme', openlink, '--admin');
     expect(found.code).toBe(0);
     expect(found.out).toContain('pages/order/list');
     expect(found.out).toContain('from=sms');
     // A fresh emulator (no --emulator) never issued it, and npm start says why.
-    const fresh = start('--action', 'query', '--scheme', openlink, '--admin-token', 'local-admin');
+    const fresh = start('--action', 'query', '--scheme', openlink, '--admin');
     expect(fresh.code).toBe(1);
     expect(fresh.out).toContain('errcode 85403');
     expect(fresh.out).toContain('npm start: each run starts a fresh emulator');

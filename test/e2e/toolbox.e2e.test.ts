@@ -3,7 +3,7 @@
  * wx-server-sdk and the emulator.
  */
 import type { ErrorReply, GenerateReply, PlaintextReply, QueryReply, QuotaReply } from '../../miniprogram/shared/contract';
-import { linkWithCq } from '../../miniprogram/shared/rules';
+import { linkWithCq } from '../../miniprogram/shared/links';
 import { startEmulator, type Emulator } from '../../emulator/src';
 import type { LoadedFunction } from '../../emulator/src/run-function';
 import type { GenSchemeReply } from '../../miniprogram/shared/contract';
@@ -51,7 +51,7 @@ describe('generate → query round trip', () => {
   it('one generated link serves many recipients: linkWithCq needs no call', async () => {
     const made = (await fn.invoke({ jumpWxa: { path: 'pages/product/detail' } }, USER)) as GenerateReply;
     const links = ['u1', 'u2', 'u3'].map((u) => linkWithCq(made.openlink, `uid=${u}`));
-    expect(links.map((l) => ('openlink' in l ? l.openlink : l.problem.rule))).toEqual(['u1', 'u2', 'u3'].map((u) => `${made.openlink}&cq=uid%3D${u}`));
+    expect(links.map((l) => ('openlink' in l ? l.openlink : l.failure.rule))).toEqual(['u1', 'u2', 'u3'].map((u) => `${made.openlink}&cq=uid%3D${u}`));
     expect(emulator.calls).toHaveLength(1);
     for (const l of links) {
       if (!('openlink' in l)) throw new Error('expected a link');

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { APP_PAGES } from '../../miniprogram/app-pages';
-import { pagesOfAppJson } from '../../miniprogram/shared/rules';
+import { pagesOfAppJson } from '../../miniprogram/shared/app-pages';
 import { MINIPROGRAM_ROOT } from './helpers';
 
 const appJson: unknown = JSON.parse(fs.readFileSync(path.join(MINIPROGRAM_ROOT, 'app.json'), 'utf8'));

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as simulate from 'miniprogram-simulate';
-import { pagesOfAppJson } from '../../miniprogram/shared/rules';
+import { pagesOfAppJson } from '../../miniprogram/shared/app-pages';
 import { MINIPROGRAM_ROOT, mockWx } from './helpers';
 
 const ROOT = path.resolve(MINIPROGRAM_ROOT, '..');

@@ -3,7 +3,8 @@
  */
 import fc from 'fast-check';
 import { h5UrlFromOpenlink, parseJumpParams, type JumpParams } from '../../web/src/link-params';
-import { buildPlaintextLink, CQ_MAX_LENGTH, PLAINTEXT_QUERY_MAX_LENGTH } from '../../miniprogram/shared/rules';
+import { buildPlaintextLink } from '../../miniprogram/shared/links';
+import { CQ_MAX_LENGTH, PLAINTEXT_QUERY_MAX_LENGTH } from '../../miniprogram/shared/platform';
 
 const APPID = 'wx0123456789abcdef';
 const config = { appid: APPID };

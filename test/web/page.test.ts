@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import jsQR from 'jsqr';
 import type { Browser, Page } from 'playwright-core';
 import { h5UrlFromOpenlink } from '../../web/src/link-params';
-import { buildPlaintextLink } from '../../miniprogram/shared/rules';
+import { buildPlaintextLink } from '../../miniprogram/shared/links';
 import { INSTALL_TIMEOUT_MS } from './chromium';
 import { attemptedScheme, DIST, launch, serveDist, TEST_CONFIG, until, visit, within, type Served } from './jump-page';
 import { UA } from './user-agents';

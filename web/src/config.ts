@@ -3,7 +3,8 @@
  * Bad values are dropped with a console warning instead of breaking the page: a link that
  * needs a missing value then shows the error view, and the other links keep working.
  */
-import { checkQuery, isEnvVersion } from '../../miniprogram/shared/rules';
+import { checkQuery, isEnvVersion } from '../../miniprogram/shared/checks';
+import { APPID_PATTERN } from '../../miniprogram/shared/platform';
 import type { LinkConfig, LiveTarget } from './link-params';
 
 export interface WebConfig extends LinkConfig {
@@ -20,7 +21,6 @@ export interface WebConfig extends LinkConfig {
   live: LiveTarget | null;
 }
 
-const APPID = /^wx[0-9a-f]{16}$/;
 const USERNAME = /^gh_[0-9a-f]{12}$/;
 
 function text(value: unknown): string {
@@ -33,7 +33,7 @@ export function readConfig(raw: unknown): { config: WebConfig; warnings: string[
   if (raw === undefined) warnings.push('config.js did not load: window.GENSCHEME_CONFIG is missing');
 
   let appid = text(source.appid);
-  if (appid && !APPID.test(appid)) {
+  if (appid && !APPID_PATTERN.test(appid)) {
     warnings.push(`config.appid "${appid}" is not a mini-program AppID (wx + 16 hex digits)`);
     appid = '';
   }
@@ -49,9 +49,9 @@ export function readConfig(raw: unknown): { config: WebConfig; warnings: string[
     const path = text(l.path);
     const query = text(l.query);
     const env = text(l.envVersion);
-    const queryProblem = checkQuery(query, 'live.query');
+    const queryProblem = checkQuery(query, { field: 'live.query' });
     if (path.includes('?') || queryProblem || (env && !isEnvVersion(env))) {
-      warnings.push(`config.live is invalid (${queryProblem?.en ?? 'path must not hold "?" and envVersion must be release, trial or develop'}); live generation is off`);
+      warnings.push(`config.live is invalid (${queryProblem?.message.en ?? 'path must not hold "?" and envVersion must be release, trial or develop'}); live generation is off`);
     } else {
       live = { path, query, ...(isEnvVersion(env) ? { envVersion: env } : {}) };
     }

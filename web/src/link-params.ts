@@ -1,9 +1,7 @@
 /**
- * What the jump page reads from its own URL, and how genScheme writes that URL.
- *
- * Pure: no DOM, no `wx`, no Node. `h5UrlFromOpenlink` writes the page URLs for a link; the cloud
- * function does NOT import it (it has its own `h5UrlFor` in cloudfunctions/genScheme/src/handler.ts),
- * so test/web/e2e.test.ts checks that the function's h5Url opens exactly its openlink on the page:
+ * What the jump page reads from its own URL. The URL is written by the shared link helpers
+ * (miniprogram/shared/links.ts), which the cloud function uses for `h5Url` too;
+ * test/web/e2e.test.ts checks that the function's h5Url opens exactly its openlink on the page:
  *
  *   encrypted link  weixin://dl/business/?t=TICKET[&cq=CQ]
  *                   ⇄ jump.html?t=TICKET[&cq=CQ]                 (+ optional path/query for the open tag)
@@ -11,23 +9,13 @@
  *                   ⇄ jump.html?path=P&query=Q&env_version=E     (APPID comes from the page's config)
  *   live            jump.html[?cq=CQ]  when the page's config has `live` (a link generated on each visit)
  *
- * Every rule comes from the shared rules module (PR §n = shared/docs/platform-rules.md).
+ * Every rule comes from the shared modules (§n = docs/platform-rules.md).
  */
 import type { GenerateRequest } from '../../miniprogram/shared/contract';
-import {
-  SCHEME_PREFIX,
-  TICKET_PATTERN,
-  appendCq,
-  buildPlaintextLink,
-  checkCq,
-  checkEnvVersion,
-  checkPath,
-  checkPlaintext,
-  checkQuery,
-  normalisePath,
-  type EnvVersion,
-  type Problem,
-} from '../../miniprogram/shared/rules';
+import { checkCq, checkEnvVersion, checkPath, checkPlaintext, checkQuery, normalisePath } from '../../miniprogram/shared/checks';
+import type { Failure } from '../../miniprogram/shared/failure';
+import { appendCq, buildPlaintextLink, jumpPageUrl, schemeFields } from '../../miniprogram/shared/links';
+import { PAGE_PATH_PATTERN, SCHEME_PREFIX, TICKET_PATTERN, type EnvVersion } from '../../miniprogram/shared/platform';
 
 /** What the page's configuration contributes to a link. */
 export interface LinkConfig {
@@ -75,15 +63,13 @@ export interface JumpError {
 /** URL parameters the page reads; anything else (utm_*, SMS platforms' tracking) is ignored. */
 const KNOWN = ['t', 'cq', 'path', 'query', 'env_version'] as const;
 
-/** A mini-program page path: letters, digits, `_`, `-`, `.` and `/` (a leading `/` is accepted). */
-const PAGE_PATH = /^\/?[0-9A-Za-z_\-.]+(\/[0-9A-Za-z_\-.]+)*$/;
 
 function fail(zh: string, en: string, field?: string, hintZh?: string): JumpError {
   return { ok: false, zh, en, field, hintZh };
 }
 
-function fromProblem(p: Problem, field: string): JumpError {
-  return { ...fail(p.zh, p.en, field), fixZh: p.hintZh };
+function fromFailure(f: Failure, field: string): JumpError {
+  return { ...fail(f.message.zh, f.message.en, field), fixZh: f.hint.zh };
 }
 
 /**
@@ -95,8 +81,8 @@ function fromProblem(p: Problem, field: string): JumpError {
 function checkTarget(path: string | null, query: string | null, plaintext: boolean): JumpError | null {
   if (path !== null) {
     const noQuery = checkPath(path, null, 'path');
-    if (noQuery) return fromProblem(noQuery, 'path');
-    if (path !== '' && !PAGE_PATH.test(path)) {
+    if (noQuery) return fromFailure(noQuery, 'path');
+    if (path !== '' && !PAGE_PATH_PATTERN.test(path)) {
       return fail(
         `path "${path}" 不是小程序页面路径（只能含字母、数字、_、-、. 和 /）。`,
         `path "${path}" is not a mini-program page path (letters, digits, _ - . and / only).`,
@@ -113,8 +99,8 @@ function checkTarget(path: string | null, query: string | null, plaintext: boole
     }
   }
   if (query !== null && !plaintext) {
-    const bad = checkQuery(query, 'query');
-    if (bad) return fromProblem(bad, 'query');
+    const bad = checkQuery(query, { field: 'query' });
+    if (bad) return fromFailure(bad, 'query');
   }
   return null;
 }
@@ -144,13 +130,13 @@ export function parseJumpParams(search: string, config: LinkConfig): JumpParams 
   // Checked whatever the mode: a ticket link ignores it, but a wrong value means a mangled link.
   if (env !== null) {
     const bad = checkEnvVersion(env, 'env_version');
-    if (bad) return fromProblem(bad, 'env_version');
+    if (bad) return fromFailure(bad, 'env_version');
   }
   const target: OpenTagTarget = path === null ? {} : { path: normalisePath(path), query: query ?? '' };
 
   if (cq !== null) {
     const bad = checkCq(cq, 'cq');
-    if (bad) return fromProblem(bad, 'cq');
+    if (bad) return fromFailure(bad, 'cq');
   }
 
   if (t !== null) {
@@ -183,7 +169,7 @@ export function parseJumpParams(search: string, config: LinkConfig): JumpParams 
           '请联系发送链接的商家。',
         );
       }
-      return fromProblem(bad, bad.field === 'jumpWxa.query' ? 'query' : 'path');
+      return fromFailure(bad, bad.field === 'jumpWxa.query' ? 'query' : 'path');
     }
     return { ok: true, mode: 'plaintext', scheme: buildPlaintextLink(parts), ...target };
   }
@@ -206,9 +192,9 @@ export function parseJumpParams(search: string, config: LinkConfig): JumpParams 
   );
 }
 
-function canonical(value: string, name: string): string {
+function decoded(value: string, name: string): string {
   try {
-    return encodeURIComponent(decodeURIComponent(value));
+    return decodeURIComponent(value);
   } catch {
     throw new TypeError(`h5UrlFromOpenlink: ${name} is not valid percent-encoding: ${value}`);
   }
@@ -229,25 +215,20 @@ export function h5UrlFromOpenlink(base: string, openlink: string): string {
   if (!openlink.startsWith(SCHEME_PREFIX)) {
     throw new TypeError(`h5UrlFromOpenlink: not a WeChat scheme: ${openlink}`);
   }
-  const fields = new Map<string, string>();
-  for (const pair of openlink.slice(SCHEME_PREFIX.length).split('&')) {
-    const at = pair.indexOf('=');
-    if (at > 0) fields.set(pair.slice(0, at), pair.slice(at + 1));
-  }
-  const join = base.includes('?') ? '&' : '?';
+  const fields = schemeFields(openlink) ?? new Map<string, string>();
   const t = fields.get('t');
   if (t !== undefined) {
     if (!TICKET_PATTERN.test(t)) throw new TypeError(`h5UrlFromOpenlink: bad ticket in ${openlink}`);
     const cq = fields.get('cq');
-    return `${base}${join}t=${t}${cq === undefined ? '' : `&cq=${canonical(cq, 'cq')}`}`;
+    return jumpPageUrl(base, { t, cq: cq === undefined ? undefined : decoded(cq, 'cq') });
   }
   const path = fields.get('path');
   if (fields.has('appid') && path !== undefined) {
-    const query = canonical(fields.get('query') ?? '', 'query');
-    const env = fields.get('env_version') ?? 'release';
-    // Slashes are legal in a query string and keep the SMS link readable: path=pages/index/index.
-    const pagePath = canonical(path, 'path').replace(/%2F/g, '/');
-    return `${base}${join}path=${pagePath}&query=${query}&env_version=${canonical(env, 'env_version')}`;
+    return jumpPageUrl(base, {
+      path: decoded(path, 'path'),
+      query: decoded(fields.get('query') ?? '', 'query'),
+      env_version: decoded(fields.get('env_version') ?? 'release', 'env_version'),
+    });
   }
   throw new TypeError(`h5UrlFromOpenlink: neither t nor appid+path in ${openlink}`);
 }

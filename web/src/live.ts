@@ -8,7 +8,7 @@
  * needs the real script (https://res.wx.qq.com/open/js/cloudbase/1.1.0/cloud.js).
  */
 import type { GenSchemeReply, GenerateRequest } from '../../miniprogram/shared/contract';
-import { ticketOf } from '../../miniprogram/shared/rules';
+import { ticketOf } from '../../miniprogram/shared/links';
 
 /** The part of the CloudBase web SDK (`cloud.Cloud` instance) this page uses. */
 export interface CallFunctionLike {

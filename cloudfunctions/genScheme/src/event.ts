@@ -1,57 +1,41 @@
 /**
- * Turns whatever JSON event arrives into a typed request, or into a Problem that names the field.
- *
- * Accepts the two shapes users paste from the WeChat docs — cloud-call camelCase and HTTPS
- * snake_case — field for field. A field genScheme does not know is an error, never ignored.
- * zod (the `zod/mini` build, tree-shaken into the bundle) checks the structure and the types;
- * the platform's own rules are checked afterwards by rules.ts, with messages of their own.
+ * Turns whatever JSON event arrives into a typed request for one action, or into a Failure that
+ * names the field. Accepts the two shapes users paste from the WeChat docs, cloud-call camelCase
+ * and HTTPS snake_case, field for field. A field genScheme does not know is an error, never
+ * ignored. zod (`zod/mini`, tree-shaken into the bundle) checks structure and types; the
+ * platform's own rules are checked afterwards by the action, with messages of their own.
  */
 import * as z from 'zod/mini';
-import type { Action, EnvVersion } from '../../../miniprogram/shared/contract';
-import { problem, type Problem } from '../../../miniprogram/shared/rules';
-import { EVENT_NOT_OBJECT, INVALID_FIELD, UNKNOWN_ACTION, UNKNOWN_FIELD } from './catalogue';
+import type { Action } from '../../../miniprogram/shared/contract';
+import { clip, inputFailure, type Failure } from '../../../miniprogram/shared/failure';
+import type { ActionDef } from './actions/action';
+import { EVENT_NOT_OBJECT, INVALID_FIELD, UNKNOWN_ACTION, UNKNOWN_FIELD } from './wechat/catalogue';
 
-export interface JumpInput {
-  path?: string;
-  query?: string;
-  envVersion?: string;
+/** Field names as the caller wrote them, by canonical dotted name (`jumpWxa.envVersion` → `jump_wxa.env_version`). */
+export class FieldNames {
+  private readonly byCanonical = new Map<string, string>();
+
+  set(canonical: string, shown: string): void {
+    this.byCanonical.set(canonical, shown);
+  }
+
+  /** The caller's spelling of a field (clipped: it is echoed in replies), or the canonical name. */
+  shown(canonical: string): string {
+    return clip(this.byCanonical.get(canonical) ?? canonical, 80);
+  }
+
+  has(canonical: string): boolean {
+    return this.byCanonical.has(canonical);
+  }
 }
-
-export interface GenerateInput {
-  action: 'generate';
-  jumpWxa?: JumpInput;
-  isExpire?: boolean;
-  expireType?: number;
-  expireTime?: number;
-  expireInterval?: number;
-  cq?: string;
-}
-
-export interface QueryInput {
-  action: 'query';
-  scheme: string;
-}
-
-export interface QuotaInput {
-  action: 'quota';
-}
-
-export interface PlaintextInput {
-  action: 'plaintext';
-  jumpWxa?: JumpInput;
-}
-
-export type ActionInput = GenerateInput | QueryInput | QuotaInput | PlaintextInput;
 
 export interface ParsedEvent {
-  input: ActionInput;
-  /** The admin token as sent; compared by the policy, never logged or echoed. */
+  action: ActionDef;
+  input: Record<string, unknown>;
+  /** The admin token as sent; judged by the access layer, never logged or echoed. */
   adminToken?: string;
-  /** Field names as the caller wrote them, by canonical dotted name (`jumpWxa.envVersion` → `jump_wxa.env_version`). */
-  names: Record<string, string>;
+  names: FieldNames;
 }
-
-export const ACTIONS: readonly Action[] = ['generate', 'query', 'quota', 'plaintext'];
 
 /** HTTPS (snake_case) spelling → cloud-call (camelCase) spelling. */
 const TOP_ALIASES: Record<string, string> = {
@@ -63,27 +47,18 @@ const TOP_ALIASES: Record<string, string> = {
   admin_token: 'adminToken',
 };
 const JUMP_ALIASES: Record<string, string> = { env_version: 'envVersion' };
+const JUMP = 'jumpWxa';
 
 /**
- * The schema of each action, built on first use and then kept. Not at start-up: constructing
- * zod schemas is most of what a module costs to load (~3 ms for all of them), and an instance
- * typically serves one action. One instance of each leaf schema is shared by every field.
- *
- * `userInfo` is added by wx.cloud.callFunction to every call from a mini program
- * (appId/openId): accepted, never trusted — identity comes from getWXContext().
+ * Fields every action accepts. `userInfo` is added by wx.cloud.callFunction to every call from a
+ * mini program: accepted, never trusted (identity comes from getWXContext()).
  */
-const schemas: Partial<Record<Action, z.ZodMiniObject>> = {};
-function buildSchema(action: Action): z.ZodMiniObject {
-  const str = z.optional(z.string());
-  // Fields every action accepts, first in every schema (the action's own follow: see parseEvent).
-  const common = { action: str, adminToken: str, userInfo: z.optional(z.unknown()) };
-  if (action === 'query') return z.strictObject({ ...common, scheme: z.string() });
-  if (action === 'quota') return z.strictObject(common);
-  const jumpWxa = z.optional(z.strictObject({ path: str, query: str, envVersion: str }));
-  if (action === 'plaintext') return z.strictObject({ ...common, jumpWxa });
-  const num = z.optional(z.number());
-  return z.strictObject({ ...common, jumpWxa, isExpire: z.optional(z.boolean()), expireType: num, expireTime: num, expireInterval: num, cq: str });
+function commonFields() {
+  return { action: z.optional(z.string()), adminToken: z.optional(z.string()), userInfo: z.optional(z.unknown()) };
 }
+
+type Failed = { failure: Failure };
+const fail = (parts: Parameters<typeof inputFailure>[0]): Failed => ({ failure: inputFailure(parts) });
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -97,16 +72,7 @@ function describeType(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-/** Shortens a caller's text before it is echoed in a message. */
-export function clip(text: string, max = 60): string {
-  return text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text;
-}
-
-function fail(...parts: Parameters<typeof problem>): { problem: Problem } {
-  return { problem: problem(...parts) };
-}
-
-/** Levenshtein distance, small strings only: enough to say "did you mean expire_interval?". */
+/** Levenshtein distance, short strings only: enough to say "did you mean expire_interval?". */
 function distance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
@@ -132,154 +98,151 @@ function suggest(key: string, candidates: readonly string[]): string | undefined
   return bestScore <= Math.max(2, Math.floor((best?.length ?? 0) / 4)) ? best : undefined;
 }
 
-function unknownField(key: string, where: string, action: Action, snake: boolean, candidates: string[]) {
-  const shown = where ? `${where}.${key}` : key;
+function unknownField(key: string, where: string, action: Action, snake: boolean, candidates: string[]): Failed {
+  const shown = clip(where ? `${where}.${key}` : key);
   if (!where && (key === 'env_version' || key === 'envVersion')) {
     const inside = snake ? 'jump_wxa.env_version' : 'jumpWxa.envVersion';
-    return fail(
-      47001, shown, 'event.envVersionAtTop',
-      `${shown} 写在了顶层；它属于 jump_wxa，写在顶层时微信返回 47001。`,
-      `${shown} is at the top level; it belongs inside jump_wxa (WeChat answers 47001 otherwise).`,
-      `移到 ${inside}。`,
-      `Move it to ${inside}.`,
-    );
+    return fail({
+      errcode: 47001, field: shown, rule: 'event.envVersionAtTop',
+      message: { zh: `${shown} 写在了顶层；它属于 jump_wxa，写在顶层时微信返回 47001。`, en: `${shown} is at the top level; it belongs inside jump_wxa (WeChat answers 47001 otherwise).` },
+      hint: { zh: `移到 ${inside}。`, en: `Move it to ${inside}.` },
+    });
   }
-  if (!where && (key === 'path' || key === 'query') && (action === 'generate' || action === 'plaintext')) {
-    const inside = `${snake ? 'jump_wxa' : 'jumpWxa'}.${key}`;
-    return fail(
-      UNKNOWN_FIELD, shown, 'event.unknownField',
-      `顶层字段 ${shown} 无法识别；它属于 ${inside}。`,
-      `Top-level field ${shown} is not known; it belongs in ${inside}.`,
-      `移到 ${inside}。`, `Move it to ${inside}.`,
-    );
+  if (!where && (key === 'path' || key === 'query') && candidates.includes(snake ? 'jump_wxa' : JUMP)) {
+    const inside = `${snake ? 'jump_wxa' : JUMP}.${key}`;
+    return fail({
+      errcode: UNKNOWN_FIELD, field: shown, rule: 'event.unknownField',
+      message: { zh: `顶层字段 ${shown} 无法识别；它属于 ${inside}。`, en: `Top-level field ${shown} is not known; it belongs in ${inside}.` },
+      hint: { zh: `移到 ${inside}。`, en: `Move it to ${inside}.` },
+    });
   }
   const guess = suggest(key, candidates);
-  return fail(
-    UNKNOWN_FIELD, shown, 'event.unknownField',
-    `字段 ${clip(shown)} 无法识别，genScheme 不会忽略它。`,
-    `Field ${clip(shown)} is not known; genScheme does not ignore unknown fields.`,
-    guess ? `是否想写 ${guess}？` : `${action} 可用的字段：${candidates.join(', ') || '（无）'}。`,
-    guess ? `Did you mean ${guess}?` : `Fields of ${action}: ${candidates.join(', ') || '(none)'}.`,
-  );
+  const list = candidates.join(', ');
+  return fail({
+    errcode: UNKNOWN_FIELD, field: shown, rule: 'event.unknownField',
+    message: { zh: `字段 ${shown} 无法识别，genScheme 不会忽略它。`, en: `Field ${shown} is not known; genScheme does not ignore unknown fields.` },
+    hint: guess
+      ? { zh: `是否想写 ${guess}？`, en: `Did you mean ${guess}?` }
+      : { zh: `${action} 可用的字段：${list || '（无）'}。`, en: `Fields of ${action}: ${list || '(none)'}.` },
+  });
 }
 
 /**
  * Copies `source` under canonical names into a fresh null-prototype object, so keys such as
  * `__proto__` or `constructor` stay plain data and cannot reach any prototype.
  */
-function canonicalise(
-  source: Record<string, unknown>,
-  aliases: Record<string, string>,
-  prefix: string,
-  shownPrefix: string,
-  names: Record<string, string>,
-): { value: Record<string, unknown> } | { problem: Problem } {
+function canonicalise(source: Record<string, unknown>, aliases: Record<string, string>, prefix: string, shownPrefix: string, names: FieldNames): { value: Record<string, unknown> } | Failed {
   const value: Record<string, unknown> = Object.create(null);
   for (const key of Object.keys(source)) {
-    const canonical = Object.hasOwn(aliases, key) ? aliases[key] : key;
+    const canonical = Object.prototype.hasOwnProperty.call(aliases, key) ? aliases[key] : key;
     const shown = shownPrefix ? `${shownPrefix}.${key}` : key;
-    if (Object.hasOwn(value, canonical)) {
-      return fail(
-        INVALID_FIELD, shown, 'event.duplicateField',
-        `${shown} 与 ${names[prefix + canonical]} 是同一个字段，只能写一次。`,
-        `${shown} and ${names[prefix + canonical]} are the same field; give it once.`,
-        '只保留一种写法（camelCase 或 snake_case）。', 'Keep one spelling (camelCase or snake_case).',
-      );
+    if (Object.prototype.hasOwnProperty.call(value, canonical)) {
+      return fail({
+        errcode: INVALID_FIELD, field: clip(shown), rule: 'event.duplicateField',
+        message: { zh: `${clip(shown)} 与 ${names.shown(prefix + canonical)} 是同一个字段，只能写一次。`, en: `${clip(shown)} and ${names.shown(prefix + canonical)} are the same field; give it once.` },
+        hint: { zh: '只保留一种写法（camelCase 或 snake_case）。', en: 'Keep one spelling (camelCase or snake_case).' },
+      });
     }
     value[canonical] = source[key];
-    names[prefix + canonical] = shown;
+    names.set(prefix + canonical, shown);
   }
   return { value };
 }
 
-function typeProblem(field: string, expected: string, got: unknown) {
+function typeFailure(field: string, expected: string, got: unknown): Failed {
   const numberAsString = expected === 'number' && typeof got === 'string' && got.trim() !== '' && Number.isFinite(Number(got));
-  return fail(
-    47001, field, 'event.type',
-    `${clip(field)} 应为 ${expected}，收到的是 ${describeType(got)}。`,
-    `${clip(field)} must be ${expected === 'object' ? 'an object' : `a ${expected}`}; got ${describeType(got)}.`,
-    numberAsString ? `去掉引号：${Number(got)}（数字写成字符串时微信返回 47001）。` : `改为 ${expected} 类型。`,
-    numberAsString ? `Drop the quotes: ${Number(got)} (WeChat answers 47001 to numbers sent as strings).` : `Send a ${expected}.`,
-  );
+  return fail({
+    errcode: 47001, field, rule: 'event.type',
+    message: {
+      zh: `${field} 应为 ${expected}，收到的是 ${describeType(got)}。`,
+      en: `${field} must be ${expected === 'object' ? 'an object' : `a ${expected}`}; got ${describeType(got)}.`,
+    },
+    hint: numberAsString
+      ? { zh: `去掉引号：${Number(got)}（数字写成字符串时微信返回 47001）。`, en: `Drop the quotes: ${Number(got)} (WeChat answers 47001 to numbers sent as strings).` }
+      : { zh: `改为 ${expected} 类型。`, en: `Send a ${expected}.` },
+  });
 }
 
-/** Parses an event. Never throws: anything unexpected becomes a Problem. */
-export function parseEvent(event: unknown): { parsed: ParsedEvent } | { problem: Problem } {
+/** Each action's schema, built on first use and kept: an instance typically serves one action. */
+const schemas = new Map<Action, z.ZodMiniObject>();
+function schemaOf(action: ActionDef): z.ZodMiniObject {
+  let schema = schemas.get(action.name);
+  if (!schema) {
+    schema = z.strictObject({ ...commonFields(), ...action.fields() });
+    schemas.set(action.name, schema);
+  }
+  return schema;
+}
+
+/** Parses an event against the action table. Never throws: anything unexpected becomes a Failure. */
+export function parseEvent(event: unknown, actions: ReadonlyMap<Action, ActionDef>): ParsedEvent | Failed {
   if (!isPlainObject(event)) {
-    return fail(
-      EVENT_NOT_OBJECT, '(event)', 'event.notObject',
-      `事件必须是 JSON 对象，收到的是 ${describeType(event)}。`,
-      `The event must be a JSON object; got ${describeType(event)}.`,
-      '例如 {"jumpWxa":{"path":"pages/index/index"},"expireInterval":7}。',
-      'For example {"jumpWxa":{"path":"pages/index/index"},"expireInterval":7}.',
-    );
+    return fail({
+      errcode: EVENT_NOT_OBJECT, field: '(event)', rule: 'event.notObject',
+      message: { zh: `事件必须是 JSON 对象，收到的是 ${describeType(event)}。`, en: `The event must be a JSON object; got ${describeType(event)}.` },
+      hint: { zh: '例如 {"jumpWxa":{"path":"pages/index/index"},"expireInterval":7}。', en: 'For example {"jumpWxa":{"path":"pages/index/index"},"expireInterval":7}.' },
+    });
   }
-  const rawAction = Object.hasOwn(event, 'action') ? event.action : undefined;
-  if (rawAction !== undefined && typeof rawAction !== 'string') return typeProblem('action', 'string', rawAction);
-  const action = (rawAction ?? 'generate') as Action;
-  if (!ACTIONS.includes(action)) {
-    const guess = suggest(action, ACTIONS);
-    return fail(
-      UNKNOWN_ACTION, 'action', 'event.unknownAction',
-      `action "${clip(action)}" 未知。`, `Unknown action "${clip(action)}".`,
-      `${guess ? `是否想写 "${guess}"？` : ''}可用：${ACTIONS.join(', ')}（不填即 generate）。`,
-      `${guess ? `Did you mean "${guess}"? ` : ''}Use one of ${ACTIONS.join(', ')} (generate when left out).`,
-    );
+  const rawAction = Object.prototype.hasOwnProperty.call(event, 'action') ? event.action : undefined;
+  if (rawAction !== undefined && typeof rawAction !== 'string') return typeFailure('action', 'string', rawAction);
+  const name = (rawAction ?? 'generate') as Action;
+  const action = actions.get(name);
+  if (!action) {
+    const known = [...actions.keys()];
+    const guess = suggest(name, known);
+    return fail({
+      errcode: UNKNOWN_ACTION, field: 'action', rule: 'event.unknownAction',
+      message: { zh: `action "${clip(name)}" 未知。`, en: `Unknown action "${clip(name)}".` },
+      hint: {
+        zh: `${guess ? `是否想写 "${guess}"？` : ''}可用：${known.join(', ')}（不填即 generate）。`,
+        en: `${guess ? `Did you mean "${guess}"? ` : ''}Use one of ${known.join(', ')} (generate when left out).`,
+      },
+    });
   }
 
-  const names: Record<string, string> = Object.create(null);
+  const names = new FieldNames();
   const top = canonicalise(event, TOP_ALIASES, '', '', names);
-  if ('problem' in top) return top;
+  if ('failure' in top) return top;
   const snake = Object.keys(event).some((k) => k in TOP_ALIASES);
-  const jumpKey = 'jumpWxa';
-  if (top.value[jumpKey] !== undefined) {
-    const jump = top.value[jumpKey];
-    if (!isPlainObject(jump)) return typeProblem(names[jumpKey], 'object', jump);
-    const inner = canonicalise(jump, JUMP_ALIASES, `${jumpKey}.`, names[jumpKey], names);
-    if ('problem' in inner) return inner;
-    top.value[jumpKey] = inner.value;
+  if (top.value[JUMP] !== undefined) {
+    const jump = top.value[JUMP];
+    if (!isPlainObject(jump)) return typeFailure(names.shown(JUMP), 'object', jump);
+    const inner = canonicalise(jump, JUMP_ALIASES, `${JUMP}.`, names.shown(JUMP), names);
+    if ('failure' in inner) return inner;
+    top.value[JUMP] = inner.value;
   }
 
-  const schema = (schemas[action] ??= buildSchema(action));
+  const schema = schemaOf(action);
   const result = schema.safeParse(top.value);
   if (!result.success) {
-    // Report unknown keys first: a misspelt field explains a "missing" one better than a type error.
+    // Unknown keys first: a misspelt field explains a "missing" one better than a type error.
     const issues = [...result.error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
     const issue = issues[0];
     const at = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
       const key = issue.keys[0];
-      const inJump = at === jumpKey;
-      const where = inJump ? names[jumpKey] : '';
+      const inJump = at === JUMP;
+      const snakeName = (f: string) => (snake ? Object.keys(TOP_ALIASES).find((k) => TOP_ALIASES[k] === f) ?? f : f);
       const candidates = inJump
-        ? (snake ? ['path', 'query', 'env_version'] : ['path', 'query', 'envVersion'])
-        : // The action's own fields (its schema's, after the three common ones), then the common ones a caller may set.
-          [...Object.keys(schema.shape).slice(3).map((f) => (snake ? Object.keys(TOP_ALIASES).find((k) => TOP_ALIASES[k] === f) ?? f : f)), 'action', 'adminToken'];
-      const shownKey = names[(inJump ? `${jumpKey}.` : '') + key]?.split('.').pop() ?? key;
-      return unknownField(shownKey, where, action, snake, candidates);
+        ? ['path', 'query', snake ? 'env_version' : 'envVersion']
+        : [...Object.keys(action.fields()).map(snakeName), 'action', 'adminToken'];
+      const shownKey = names.has((inJump ? `${JUMP}.` : '') + key) ? names.shown((inJump ? `${JUMP}.` : '') + key).split('.').pop() ?? key : key;
+      return unknownField(shownKey, inJump ? names.shown(JUMP) : '', name, snake, candidates);
     }
-    const shown = names[at] ?? at;
+    const shown = names.shown(at);
     const got = issue.path.reduce<unknown>((v, k) => (isPlainObject(v) ? v[String(k)] : undefined), top.value);
     if (got === undefined) {
-      return fail(
-        INVALID_FIELD, shown, 'event.required',
-        `action "${action}" 需要字段 ${shown}。`, `action "${action}" needs the field ${shown}.`,
-        `补上 ${shown}。`, `Add ${shown}.`,
-      );
+      return fail({
+        errcode: INVALID_FIELD, field: shown, rule: 'event.required',
+        message: { zh: `action "${name}" 需要字段 ${shown}。`, en: `action "${name}" needs the field ${shown}.` },
+        hint: { zh: `补上 ${shown}。`, en: `Add ${shown}.` },
+      });
     }
     const expected = 'expected' in issue && typeof issue.expected === 'string' ? issue.expected : 'valid';
-    return typeProblem(shown, expected, got);
+    return typeFailure(shown, expected, got);
   }
 
-  // The schema of `action` admits only that action's fields; the token and userInfo are set apart.
-  const { adminToken, userInfo: _userInfo, action: _action, ...fields } = result.data as Record<string, unknown>;
-  const input = { action, ...fields } as ActionInput;
-  return { parsed: { input, adminToken: adminToken as string | undefined, names } };
+  // The action's own fields go to the action; the token and userInfo are set apart.
+  const { adminToken, userInfo: _userInfo, action: _action, ...input } = result.data as Record<string, unknown>;
+  return { action, input, adminToken: adminToken as string | undefined, names };
 }
-
-/** The name a caller used for a canonical field, for messages. */
-export function shownName(names: Record<string, string>, canonical: string): string {
-  return names[canonical] ?? canonical;
-}
-
-export type { EnvVersion };

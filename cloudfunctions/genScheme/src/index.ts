@@ -1,24 +1,27 @@
 /**
- * Cloud function entry: the only file that touches wx-server-sdk.
+ * Cloud function entry: the only file that touches wx-server-sdk. It reads the configuration once
+ * per instance and hands every call to the handler with the caller's WeChat context.
  * Built by `npm run build` into ../index.js (esbuild; wx-server-sdk stays external).
  */
-// `import = require` and `export =` (below) compile to a plain require and module.exports: no
-// ESM interop helpers in the bundle.
+// `import = require` and `export =` compile to a plain require and module.exports.
 import cloud = require('wx-server-sdk');
 import { readFileSync } from 'fs';
 import { join } from 'path';
+import { ACTION_ACCESS, ACTIONS } from './actions';
+import type { WxContext } from './access/caller';
 import { systemClock } from './clock';
-import { createHandler, type OpenApi, type RuntimeContext } from './handler';
-import { Gate, loadPolicy, type WxContext } from './policy';
+import { createHandler, internalReply, type RuntimeContext } from './handle';
+import { configure, type PolicyFile } from './settings';
+import type { OpenApi } from './wechat/openapi';
 
-/** Pages of app.json, injected by the build (scripts/build.mjs reads miniprogram/app.json). */
+/** Pages of app.json, injected by the build (scripts/function-build.mjs reads miniprogram/app.json). */
 declare const __GENSCHEME_PAGES__: string[];
 
-// cloudbase-wire.md: DYNAMIC_CURRENT_ENV is a symbol where the typings declare a string.
+// platform-rules §1 notes: DYNAMIC_CURRENT_ENV is a symbol where the typings declare a string.
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });
 
 /** policy.json beside index.js: optional; edit it in the function folder and upload, no rebuild. */
-function readPolicyFile(): { json?: unknown; error?: string } {
+function readPolicyFile(): PolicyFile {
   try {
     return { json: JSON.parse(readFileSync(join(__dirname, 'policy.json'), 'utf8')) };
   } catch (error) {
@@ -27,26 +30,20 @@ function readPolicyFile(): { json?: unknown; error?: string } {
   }
 }
 
-const env = process.env;
-const pages = __GENSCHEME_PAGES__;
-const file = readPolicyFile();
-const { policy, errors } = loadPolicy(file.json, env, pages);
-if (file.error) errors.unshift(file.error);
-if (errors.length) console.error(`[genScheme] policy configuration is wrong; untrusted callers are refused until it is fixed: ${errors.join('; ')}`);
+const configuration = configure(process.env, readPolicyFile(), __GENSCHEME_PAGES__, ACTION_ACCESS);
+for (const line of configuration.startupLog) console.error(line);
 
 const handle = createHandler({
   openapi: cloud.openapi as unknown as OpenApi,
   clock: systemClock,
-  settings: {
-    pages,
-    adminToken: env.GENSCHEME_ADMIN_TOKEN || undefined,
-    appid: env.GENSCHEME_APPID || undefined,
-    h5BaseUrl: env.GENSCHEME_H5_BASE_URL || undefined,
-    gate: new Gate(policy, errors),
-  },
+  actions: ACTIONS,
+  settings: configuration.settings,
+  policy: configuration.policy,
+  adminToken: configuration.adminToken,
   log: (line) => console.log(line),
 });
 
+/** The caller's context; outside a call (or in a console test) it may be empty. */
 function wxContext(): WxContext {
   try {
     return (cloud.getWXContext() ?? {}) as WxContext;
@@ -56,7 +53,12 @@ function wxContext(): WxContext {
 }
 
 async function main(event: unknown, context?: RuntimeContext) {
-  return handle(event, context, wxContext());
+  try {
+    return await handle(event, context, wxContext());
+  } catch (error) {
+    // handle() replies to everything; this is the last guard, so main never rejects.
+    return internalReply(error, 'generate');
+  }
 }
 
 export = { main };

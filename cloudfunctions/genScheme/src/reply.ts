@@ -1,77 +1,31 @@
 /**
- * The one place that turns anything that went wrong — a broken rule, a policy denial, an error
- * thrown by wx-server-sdk, a bug — into genScheme's reply. Nothing escapes as an exception.
+ * The one place a Failure becomes the caller's ErrorReply. Every text is clipped here once more,
+ * so a reply stays small whatever the event held.
  */
-import type { Action, ErrorReply, FailureSource, Warning } from '../../../miniprogram/shared/contract';
-import type { Problem } from '../../../miniprogram/shared/rules';
-import { lookup, INTERNAL, type CatalogueEntry } from './catalogue';
-import { codeOf } from './retry';
+import type { Action, ErrorReply, Warning } from '../../../miniprogram/shared/contract';
+import { clip, type Bilingual, type Failure } from '../../../miniprogram/shared/failure';
+import { callerMayRetry } from './wechat/catalogue';
 
-/** What the caller may do about a failure: try again later when a retry can help at all. */
-const retryable = (entry: CatalogueEntry) => entry.retry === 'backoff' || entry.retry === 'pause';
+const TEXT_MAX = 600;
 
-/** A rule broken by the request itself (found before any call): nothing was spent. */
-export function problemReply(problem: Problem, action: Action, source: FailureSource = 'input'): ErrorReply {
-  return {
-    errcode: problem.errcode,
-    errmsg: `${problem.field}: ${problem.en}`,
-    message: { zh: problem.zh, en: problem.en },
-    hint: { zh: problem.hintZh, en: problem.hintEn },
-    field: problem.field,
-    rule: problem.rule,
-    retryable: retryable(lookup(problem.errcode)),
-    source,
-    action,
-  };
-}
+const clipBoth = (text: Bilingual): Bilingual => ({ zh: clip(text.zh, TEXT_MAX), en: clip(text.en, TEXT_MAX) });
 
-function errMsgOf(error: unknown): string {
-  if (typeof error === 'object' && error !== null) {
-    const e = error as { errMsg?: unknown; errmsg?: unknown; message?: unknown };
-    const text = e.errMsg ?? e.errmsg ?? e.message;
-    if (typeof text === 'string') return text.slice(0, 500);
-  }
-  return String(error).slice(0, 500);
-}
-
-/** A failure reported by wx-server-sdk (WeChat's errcode or a cloud-call code), after retries. */
-export function thrownReply(error: unknown, action: Action, attempts: number, warnings: Warning[] = []): ErrorReply {
-  const code = codeOf(error) ?? INTERNAL;
-  const entry = lookup(code);
-  const raw = errMsgOf(error);
-  const retried = attempts > 1 ? ` (after ${attempts} attempts)` : '';
-  const retriedZh = attempts > 1 ? `（已尝试 ${attempts} 次）` : '';
-  return {
-    errcode: code,
-    errmsg: raw,
-    message: { zh: `${entry.zh}${retriedZh}`, en: `${entry.en}${retried}` },
-    hint: { zh: entry.fixZh, en: entry.fixEn },
-    retryable: retryable(entry),
-    source: entry.source,
-    action,
-    attempts,
-    ...(warnings.length ? { warnings } : {}),
-  };
-}
-
-/** A reply built from one of genScheme's own codes with a specific message. */
-export function ownReply(
-  code: number,
-  action: Action,
-  source: FailureSource,
-  message: { zh: string; en: string },
-  hint?: { zh: string; en: string },
-  extra: Partial<ErrorReply> = {},
-): ErrorReply {
-  const entry = lookup(code);
-  return {
-    errcode: code,
-    errmsg: message.en,
+export function errorReply(failure: Failure, action: Action, extra: { attempts?: number; warnings?: Warning[] } = {}): ErrorReply {
+  const message = clipBoth(failure.message);
+  const reply: ErrorReply = {
+    errcode: failure.errcode,
+    // WeChat's own text when there is one (it carries WeChat's request id), else ours.
+    errmsg: clip(failure.detail ?? (failure.field ? `${failure.field}: ${message.en}` : message.en), TEXT_MAX),
     message,
-    hint: hint ?? { zh: entry.fixZh, en: entry.fixEn },
-    retryable: retryable(entry),
-    source,
+    hint: clipBoth(failure.hint),
+    retryable: callerMayRetry(failure.errcode),
+    source: failure.source,
     action,
-    ...extra,
   };
+  if (failure.field !== undefined) reply.field = clip(failure.field, 100);
+  if (failure.rule !== undefined) reply.rule = failure.rule;
+  if (failure.retryAfterMs !== undefined) reply.retryAfterMs = failure.retryAfterMs;
+  if (extra.attempts) reply.attempts = extra.attempts;
+  if (extra.warnings?.length) reply.warnings = extra.warnings;
+  return reply;
 }

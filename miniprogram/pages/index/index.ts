@@ -7,18 +7,17 @@ import { APP_PAGES } from '../../app-pages';
 import { generate, GenSchemeCallError, query as queryScheme } from '../../services/genscheme';
 import { isErrorReply } from '../../shared/contract';
 import type { ErrorReply, GenerateReply, GenerateRequest, QueryReply } from '../../shared/contract';
+import { checkQuery, isEnvVersion } from '../../shared/checks';
+import { ticketOf } from '../../shared/links';
 import {
-  checkQuery,
   DEFAULT_ENV_VERSION,
   ENV_VERSIONS,
   EXPIRE_INTERVAL_MAX_DAYS,
   EXPIRE_INTERVAL_MIN_DAYS,
-  isEnvVersion,
   QUERY_MAX_LENGTH,
   SCHEME_PREFIX,
-  ticketOf,
-} from '../../shared/rules';
-import type { EnvVersion } from '../../shared/rules';
+} from '../../shared/platform';
+import type { EnvVersion } from '../../shared/platform';
 import { formatLocalTime } from '../../utils/time';
 
 const ENV_LABELS: Record<EnvVersion, string> = { release: '正式版', trial: '体验版', develop: '开发版' };
@@ -87,7 +86,7 @@ Component({
     onQueryInput(e: WechatMiniprogram.Input) {
       const query = e.detail.value;
       const problem = checkQuery(query);
-      this.setData({ query, queryProblem: problem && { zh: problem.zh, hintZh: problem.hintZh } });
+      this.setData({ query, queryProblem: problem && { zh: problem.message.zh, hintZh: problem.hint.zh } });
       // No return value: a string returned from bindinput would replace the input's text.
     },
 
@@ -106,7 +105,7 @@ Component({
       if (this.data.busy) return;
       const problem = checkQuery(this.data.query);
       if (problem) {
-        this.setData({ queryProblem: { zh: problem.zh, hintZh: problem.hintZh } });
+        this.setData({ queryProblem: { zh: problem.message.zh, hintZh: problem.hint.zh } });
         return;
       }
       const req = requestOf(APP_PAGES[this.data.pageIndex].path, this.data.query, this.data.envVersion, this.data.days);

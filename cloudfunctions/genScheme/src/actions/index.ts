@@ -1,0 +1,17 @@
+/**
+ * The action table: an event's `action` picks its row. Adding an action means adding its file
+ * beside this one and one row here.
+ */
+import type { Action } from '../../../../miniprogram/shared/contract';
+import type { ActionDef } from './action';
+import { generate } from './generate';
+import { plaintext } from './plaintext';
+import { query } from './query';
+import { quota } from './quota';
+
+const TABLE: ActionDef<any>[] = [generate, query, quota, plaintext]; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export const ACTIONS: ReadonlyMap<Action, ActionDef> = new Map(TABLE.map((action) => [action.name, action as ActionDef]));
+
+/** Who may use each action when no policy says otherwise. */
+export const ACTION_ACCESS = TABLE.map((action) => ({ name: action.name, ...action.defaultAccess }));

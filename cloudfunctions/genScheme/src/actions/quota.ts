@@ -1,0 +1,29 @@
+/** `quota`: today's remaining visit quota, through urlscheme.query with query_type 1 (platform-rules §4). */
+import type { QuotaReply } from '../../../../miniprogram/shared/contract';
+import { NO_OPENLINK, lookup } from '../wechat/catalogue';
+import { defineAction } from './action';
+import { toNumber } from './numbers';
+
+export const quota = defineAction({
+  name: 'quota',
+  defaultAccess: { user: true, public: false },
+  fields: () => ({}),
+
+  async run(_input, ctx) {
+    const refused = ctx.permit({ action: 'quota' });
+    if (refused) return { failure: refused };
+    const outcome = await ctx.wechat.call('urlscheme.query', { queryType: 1 }, { paced: false, deadline: ctx.deadline, record: ctx.record });
+    if (!outcome.ok) return outcome;
+    const remain = toNumber((outcome.value as { quotaInfo?: { remainVisitQuota?: unknown } } | undefined)?.quotaInfo?.remainVisitQuota);
+    if (!Number.isFinite(remain)) {
+      return {
+        failure: {
+          errcode: NO_OPENLINK, source: 'wechat', rule: 'wechat.noQuota', hint: lookup(NO_OPENLINK).fix,
+          message: { zh: '微信的回复中没有剩余次数。', en: "WeChat's reply holds no remaining quota." },
+        },
+      };
+    }
+    const reply: QuotaReply = { errcode: 0, errmsg: 'ok', action: 'quota', remainVisitQuota: remain, warnings: [], attempts: ctx.record.attempts };
+    return reply;
+  },
+});

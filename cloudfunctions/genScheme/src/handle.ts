@@ -1,0 +1,146 @@
+/**
+ * A call's way through the function: set the deadline, parse the event, identify the caller,
+ * run the action from the table, reply, log one line. Effects (openapi, clock, log) come in as
+ * arguments; only index.ts touches wx-server-sdk. Never throws: every path ends in a reply.
+ */
+import type { Action, ErrorReply, GenSchemeReply, Warning } from '../../../miniprogram/shared/contract';
+import type { Failure } from '../../../miniprogram/shared/failure';
+import { isFailure, type ActionContext, type ActionDef } from './actions/action';
+import { AdminTokenGuard } from './access/admin-token';
+import { authorize, type PolicyState } from './access/authorize';
+import { classify, type Caller, type WxContext } from './access/caller';
+import { RateLimits } from './access/rate-limits';
+import type { Clock } from './clock';
+import { parseEvent } from './event';
+import { errorReply } from './reply';
+import type { Settings } from './settings';
+import { WeChat, type CallRecord, type RetryPolicy } from './wechat/call';
+import { INTERNAL, lookup } from './wechat/catalogue';
+import { errMsgOf } from './wechat/errors';
+import type { OpenApi } from './wechat/openapi';
+
+/** What the runtime passes as the second argument of `main`. */
+export interface RuntimeContext {
+  /** The function's timeout, ms (CloudBase passes it; 3 s is its default). */
+  time_limit_in_ms?: unknown;
+  [key: string]: unknown;
+}
+
+export const DEFAULT_TIME_LIMIT_MS = 3000;
+/** CloudBase functions run 1 s to 900 s: a value outside is a mistake, not a budget. */
+export const TIME_LIMIT_RANGE_MS = { min: 1000, max: 900_000 } as const;
+
+export function timeLimitOf(context: RuntimeContext | undefined): number {
+  const limit = context?.time_limit_in_ms;
+  if (typeof limit !== 'number' || !Number.isFinite(limit) || limit <= 0) return DEFAULT_TIME_LIMIT_MS;
+  return Math.min(Math.max(limit, TIME_LIMIT_RANGE_MS.min), TIME_LIMIT_RANGE_MS.max);
+}
+
+export interface HandlerDeps {
+  openapi: OpenApi;
+  clock: Clock;
+  actions: ReadonlyMap<Action, ActionDef>;
+  settings: Settings;
+  policy: PolicyState;
+  /** GENSCHEME_ADMIN_TOKEN, when strong enough to be used. */
+  adminToken?: string;
+  /** One line per call, for the cloud console. */
+  log: (line: string) => void;
+  retry?: RetryPolicy;
+}
+
+/** The call's log line (never the token; the OPENID only hashed). */
+interface CallLog extends CallRecord {
+  action: Action | 'invalid';
+  caller: string;
+  reason: string;
+  openid?: string;
+  outcome: 'ok' | 'rejected' | 'denied' | 'failed';
+  errcode: number;
+  rule?: string;
+  ms: number;
+}
+
+const OUTCOME = { input: 'rejected', policy: 'denied', wechat: 'failed', cloud: 'failed', genscheme: 'failed' } as const;
+
+export function createHandler(deps: HandlerDeps) {
+  const { clock, actions, settings, policy, log } = deps;
+  const wechat = new WeChat(deps.openapi, clock, deps.retry);
+  const rateLimits = new RateLimits(policy.policy);
+  const tokenGuard = new AdminTokenGuard(deps.adminToken);
+  // Trusted callers read what is wrong with the policy; untrusted ones only that something is.
+  const policyWarning: Warning[] = policy.configErrors.length
+    ? [{ code: 'policy.invalid', zh: `策略配置有误，非受信任调用方被拒绝：${policy.configErrors.join('；')}`, en: `The policy configuration is wrong, so untrusted callers are refused: ${policy.configErrors.join('; ')}` }]
+    : [];
+
+  /** The caller, with the event's admin token judged; or the refusal of a caller guessing tokens. */
+  function identify(wxContext: WxContext, adminToken: string | undefined, now: number): { caller: Caller } | { refused: Failure } {
+    const caller = classify(wxContext ?? {}, policy.policy.adminOpenids);
+    if (adminToken === undefined || caller.class === 'trusted') return { caller };
+    const verdict = tokenGuard.judge(adminToken, caller, now);
+    if (verdict.trusted) return { caller: { ...caller, class: 'trusted', reason: 'admin-token' } };
+    if (verdict.refused) return { refused: verdict.refused };
+    return { caller: { ...caller, reason: 'admin-token-wrong' } };
+  }
+
+  async function run(event: unknown, deadline: number, wxContext: WxContext, record: CallLog): Promise<GenSchemeReply> {
+    const parsed = parseEvent(event, actions);
+    if ('failure' in parsed) {
+      // The reply names a real action: the one asked for when it exists, else the default.
+      const asked = (event as { action?: unknown } | null)?.action;
+      return errorReply(parsed.failure, typeof asked === 'string' && actions.has(asked as Action) ? (asked as Action) : 'generate');
+    }
+    const { action, input, adminToken, names } = parsed;
+    record.action = action.name;
+    const identity = identify(wxContext, adminToken, clock.now());
+    if ('refused' in identity) {
+      record.reason = 'admin-token-throttled';
+      return errorReply(identity.refused, action.name);
+    }
+    const { caller } = identity;
+    Object.assign(record, { caller: caller.class, reason: caller.reason }, caller.openidHash ? { openid: caller.openidHash } : {});
+    const ctx: ActionContext = {
+      caller, names, clock, deadline, settings, policy, wechat, record,
+      permit: (ask) => authorize(policy, caller, ask) ?? rateLimits.admit(caller, clock.now()),
+    };
+    const result = await action.run(input, ctx);
+    const extraWarnings = caller.class === 'trusted' ? policyWarning : [];
+    if (isFailure(result)) {
+      return errorReply(result.failure, action.name, { attempts: record.attempts, warnings: [...(result.warnings ?? []), ...extraWarnings] });
+    }
+    if (extraWarnings.length) result.warnings = [...result.warnings, ...extraWarnings];
+    return result;
+  }
+
+  return async function handle(event: unknown, context: RuntimeContext | undefined, wxContext: WxContext): Promise<GenSchemeReply> {
+    const started = clock.now();
+    const deadline = started + timeLimitOf(context);
+    const record: CallLog = { action: 'invalid', caller: '-', reason: '-', outcome: 'ok', errcode: 0, ms: 0, attempts: 0 };
+    let reply: GenSchemeReply;
+    try {
+      reply = await run(event, deadline, wxContext, record);
+    } catch (error) {
+      // A bug of ours, or an event that throws when read: still a reply, and the log says what happened.
+      reply = internalReply(error, record.action === 'invalid' ? 'generate' : record.action);
+    }
+    record.errcode = reply.errcode;
+    if (reply.errcode !== 0) {
+      const { source, rule } = reply as ErrorReply;
+      record.outcome = OUTCOME[source] ?? 'failed';
+      record.rule = rule;
+    }
+    record.ms = clock.now() - started;
+    try {
+      log(JSON.stringify({ genScheme: 1, ...record }));
+    } catch {
+      // Logging must never turn a reply into a failure.
+    }
+    return reply;
+  };
+}
+
+/** The reply to something that was not supposed to happen; reading the thrown value never throws. */
+export function internalReply(error: unknown, action: Action): ErrorReply {
+  const row = lookup(INTERNAL);
+  return errorReply({ errcode: INTERNAL, source: 'genscheme', rule: 'genscheme.internal', message: row.meaning, hint: row.fix, detail: errMsgOf(error) }, action);
+}

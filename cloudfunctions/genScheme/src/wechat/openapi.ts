@@ -1,0 +1,19 @@
+/** The slice of `cloud.openapi` genScheme calls (wx-server-sdk types it as `any`; requests go in camelCase). */
+export interface OpenApi {
+  urlscheme: {
+    generate(request: Record<string, unknown>): Promise<unknown>;
+    query(request: Record<string, unknown>): Promise<unknown>;
+  };
+}
+
+/** The APIs by the name the function's config.json declares them under. */
+export type ApiName = 'urlscheme.generate' | 'urlscheme.query';
+
+export function apiCall(openapi: OpenApi, api: ApiName, request: Record<string, unknown>): Promise<unknown> {
+  switch (api) {
+    case 'urlscheme.generate':
+      return openapi.urlscheme.generate(request);
+    case 'urlscheme.query':
+      return openapi.urlscheme.query(request);
+  }
+}

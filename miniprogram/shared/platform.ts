@@ -1,0 +1,78 @@
+/**
+ * The WeChat platform's numbers and patterns, each with the rule it comes from.
+ *
+ * The one place they are defined: the cloud function, the mini-program page and the H5 jump
+ * page read them from here (the emulator keeps its own, deliberately independent, reading).
+ * "§n" = docs/platform-rules.md, section n, which names the WeChat pages behind each rule.
+ * Free of `wx`, Node and any dependency: DevTools compiles it into the mini program as is.
+ */
+
+// --- urlscheme.generate (§1) ------------------------------------------------------------------
+
+/** §1: jump_wxa.query holds at most 1024 characters. */
+export const QUERY_MAX_LENGTH = 1024;
+/**
+ * §1: a query (and a cq, §2) may hold only digits, letters and !#$&'()*+,/:;=?@-._~%.
+ * §12: some copies of the doc also list a backtick; the safer reading leaves it out.
+ */
+export const QUERY_ALLOWED = /^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~%]*$/;
+export const QUERY_ALLOWED_CHAR = /[0-9A-Za-z!#$&'()*+,/:;=?@\-._~%]/;
+
+/** §1: env_version is release (the default), trial or develop; 85402 otherwise. */
+export const ENV_VERSIONS = ['release', 'trial', 'develop'] as const;
+export type EnvVersion = (typeof ENV_VERSIONS)[number];
+export const DEFAULT_ENV_VERSION: EnvVersion = 'release';
+
+/** §1: expire_time must lie more than 1 minute ahead (85401). */
+export const EXPIRE_MIN_LEAD_SECONDS = 60;
+/**
+ * §1 known traps, §12: WeChat's clock and ours differ by seconds, so genScheme keeps one more
+ * minute of margin at BOTH ends of the window: a value we send is never refused for skew.
+ */
+export const CLOCK_SKEW_MARGIN_SECONDS = 60;
+/** §1: since 2022-04-11 a link lives at most 30 days; there are no permanent links. */
+export const EXPIRE_MAX_DAYS = 30;
+export const SECONDS_PER_DAY = 86_400;
+export const EXPIRE_MAX_SECONDS = EXPIRE_MAX_DAYS * SECONDS_PER_DAY;
+/** §1: expire_interval is a whole number of days, 1 … 30. */
+export const EXPIRE_INTERVAL_MIN_DAYS = 1;
+export const EXPIRE_INTERVAL_MAX_DAYS = 30;
+/**
+ * §1 known traps: days written into expire_time give 85401. A value this small is a moment in
+ * January 1970 nobody means, so it is read as a count of days.
+ */
+export const EXPIRE_TIME_DAYS_LIKE_MAX = 366;
+/** §1 known traps: a 13-digit expire_time is milliseconds. */
+export const MILLISECONDS_LIKE_MIN = 1e12;
+export const MILLISECONDS_LIKE_MAX = 1e13 + 1e12;
+
+/** §1: an encrypted scheme as WeChat issues it: `weixin://dl/business/?t=TICKET`. */
+export const SCHEME_PREFIX = 'weixin://dl/business/?';
+/** §1: the ticket is short URL-safe text. */
+export const TICKET_PATTERN = /^[0-9A-Za-z_-]{1,128}$/;
+
+// --- custom parameter (§2) and plaintext scheme (§3) ------------------------------------------
+
+/** §2: a `cq` holds at most 256 characters of the query charset, joined to a scheme with `&cq=`. */
+export const CQ_MAX_LENGTH = 256;
+/** §3: a plaintext scheme's query holds at most 512 characters once url-encoded. */
+export const PLAINTEXT_QUERY_MAX_LENGTH = 512;
+/** §3, §7: a mini program's AppID is `wx` and 16 hex digits. */
+export const APPID_PATTERN = /^wx[0-9a-f]{16}$/;
+/** A mini-program page path: letters, digits, `_ - .` and `/` segments (a leading `/` is accepted). */
+export const PAGE_PATH_PATTERN = /^\/?[0-9A-Za-z_\-.]+(\/[0-9A-Za-z_\-.]+)*$/;
+
+// --- limits of the mini program (§5) ----------------------------------------------------------
+
+/** §5: 100 generate calls per second per mini program; 44990 beyond. */
+export const GENERATE_CALLS_PER_SECOND = 100;
+/** §5: 500,000 schemes and URL Links generated per mini program per day; 44993 beyond. */
+export const GENERATE_DAILY_CAP = 500_000;
+/** §5: the platform's day is China's (UTC+8). */
+export const PLATFORM_UTC_OFFSET_HOURS = 8;
+
+// --- opening (§9) -----------------------------------------------------------------------------
+
+/** §9: scene values a page sees when a scheme opened it. */
+export const SCENE_ENCRYPTED_SCHEME = 1065;
+export const SCENE_PLAINTEXT_SCHEME = 1286;

@@ -51,7 +51,7 @@ export class FaultInjector {
   }
 }
 
-const KINDS = new Set<string>(['busy', 'errcode', 'platformError', 'cloudbaseError', 'drop', 'emptyBody']);
+const KINDS = new Set<string>(['busy', 'errcode', 'platformError', 'cloudbaseError', 'drop', 'emptyBody', 'nullBody']);
 
 /** Rejects a plan with a typo rather than silently injecting nothing (plans also arrive as JSON over HTTP). */
 export function validatePlan(plan: FaultPlan): void {

@@ -231,6 +231,9 @@ export class Gateway implements Emulator {
         res.writeHead(200);
         res.end();
         return;
+      case 'nullBody':
+        sendBytes(res, encodeCommOpenApiResp({ respData: Buffer.from('null'), contentType: JSON_CONTENT_TYPE, httpCode: 200 }));
+        return;
     }
   }
 

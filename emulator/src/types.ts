@@ -65,7 +65,9 @@ export type FaultAction =
   /** Destroy the socket without replying. */
   | { kind: 'drop' }
   /** HTTP 200 with an empty body. */
-  | { kind: 'emptyBody' };
+  | { kind: 'emptyBody' }
+  /** A well-formed CommOpenApiResp whose JSON respData is `null`: the SDK fails inside itself with errCode -1. */
+  | { kind: 'nullBody' };
 
 export type Fault = FaultAction & CallSelector;
 

@@ -18,9 +18,12 @@ export function sdkEnv(gatewayUrl: string, env = TEST_ENV): Record<string, strin
   };
 }
 
-/** Sets the environment and returns `cloud.database()` of a freshly required SDK. */
-export function sdkDatabase(gatewayUrl: string, env = TEST_ENV): Db {
-  Object.assign(process.env, sdkEnv(gatewayUrl, env));
+/**
+ * Sets the environment (the emulator's functionEnv() when given, else one for `gatewayUrl`)
+ * and returns `cloud.database()` of the SDK.
+ */
+export function sdkDatabase(gatewayUrl: string, vars?: Record<string, string>): Db {
+  Object.assign(process.env, vars ? { ...vars, SILENCE: 'true' } : sdkEnv(gatewayUrl));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const cloud = require('wx-server-sdk') as typeof import('wx-server-sdk');
   cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });

@@ -115,12 +115,26 @@ describe('database adapter', () => {
     for (const secret of ['oSecretOpenid', '203.0.113.9', 'secretpath', '13800138000']) expect(wire).not.toContain(secret);
   });
 
+  it('sweep() removes idle windows and expired links, and nothing live', async () => {
+    const state = fresh();
+    const target = { kind: 'scheme' as const, path: 'pages/p', query: '', envVersion: 'release' };
+    await state.admit({ key: 'user:oIdle', limit: 5, windowMs: 60_000 }, T0);
+    await state.admit({ key: 'user:oLive', limit: 5, windowMs: 60_000 }, T0 + 60_000);
+    await state.saveLink(target, { link: 'weixin://dl/business/?t=Old', expireTime: T0 / 1000 + 30, createTime: T0 / 1000 });
+    await state.saveLink(target, { link: 'weixin://dl/business/?t=New', expireTime: T0 / 1000 + 3600, createTime: T0 / 1000 });
+    await state.sweep(T0 + 61_000);
+    expect(emu.database.collection(COLLECTIONS.limits)).toHaveLength(1);
+    expect((emu.database.collection(COLLECTIONS.links) ?? []).map((d) => d.link)).toEqual(['weixin://dl/business/?t=New']);
+    expect(await state.admit({ key: 'user:oLive', limit: 1, windowMs: 60_000 }, T0 + 61_000)).toEqual({ ok: true });
+  });
+
   it('a hung database: each call gives up after its time limit', async () => {
     const state = createDatabaseState({ db, clock: systemStateClock, timeoutMs: 200, secret: 's' });
-    emu.setFaults({ databaseLatencyMs: 1000 });
+    emu.setFaults({ databaseLatencyMs: 3000 });
     const started = Date.now();
     await expect(state.admit({ key: 'k', limit: 1, windowMs: 1000 }, T0)).rejects.toMatchObject({ errCode: 'TIMEOUT' });
-    expect(Date.now() - started).toBeLessThan(900);
+    // Gave up long before the database answered (slack for a busy 2-core machine).
+    expect(Date.now() - started).toBeLessThan(2000);
     emu.clearFaults();
   });
 });

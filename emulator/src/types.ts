@@ -75,7 +75,7 @@ export type FaultAction =
   | { kind: 'drop' }
   /** HTTP 200 with an empty body. */
   | { kind: 'emptyBody' }
-  /** Database only: an HTTP error status (default 500) with a short text body; the SDK throws -501001. */
+  /** Database only: an HTTP error status (default 500) with a JSON body; the SDK throws -501001 naming the status. */
   | { kind: 'httpError'; status?: number };
 
 export type Fault = FaultAction & CallSelector;

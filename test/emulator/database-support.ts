@@ -16,9 +16,9 @@ export interface DatabaseHarness {
   clock: { now: number };
 }
 
-/** The real SDK, initialised once per test file's module registry, as in a function instance. */
-export function sdkDatabase(emu: Emulator): Db {
-  applyFunctionEnv(emu.functionEnv());
+/** The real SDK pointed at the emulator whose functionEnv() is `env`; cloud.init runs once per test file's module registry, as in a function instance. */
+export function sdkDatabase(env: Record<string, string>): Db {
+  applyFunctionEnv(env);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const cloud = require('wx-server-sdk');
   cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
@@ -30,7 +30,7 @@ export function useDatabase(options: EmulatorOptions = {}): DatabaseHarness {
   const h = { clock: { now: T0 } } as DatabaseHarness;
   beforeAll(async () => {
     h.emu = await startEmulator({ appJsonPath: APP_JSON, functionConfigPath: FUNCTION_CONFIG, seed: 7, now: () => h.clock.now, ...options });
-    h.db = sdkDatabase(h.emu);
+    h.db = sdkDatabase(h.emu.functionEnv());
     h._ = h.db.command;
   });
   beforeEach(() => {

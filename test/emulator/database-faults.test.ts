@@ -71,7 +71,7 @@ it('databaseLatencyMs delays database replies only; latencyMs does not touch the
   started = Date.now();
   await bump();
   expect(Date.now() - started).toBeGreaterThanOrEqual(115);
-  expect(h.emu.faultPlan).toEqual({ databaseLatencyMs: 120, faults: [] });
+  expect(await (await fetch(h.emu.url.replace(/\/admin$/, '/__emulator/faults'))).json()).toEqual({ databaseLatencyMs: 120, faults: [] });
 });
 
 it('a slow database call is still applied atomically: concurrent conditional updates never overshoot', async () => {

@@ -7,9 +7,9 @@ import { loadEmulator } from '../emulator/load.mjs';
 const started = process.hrtime.bigint();
 const USAGE = `usage: npm run emulator -- [options]
   --port N              listen on 127.0.0.1:N (default: a free port)
-  --daily-cap N         generated links per day before 44993 (default 500000)
-  --rate N              generate calls per second before 44990 (default 100)
-  --busy-rate R         answer -1 (system busy) to a fraction R (0…1) of generate calls
+  --daily-cap N         schemes + URL Links generated per day before 44993 (default 500000)
+  --rate N              urlscheme + urllink generate calls per second before 44990 (default 100)
+  --busy-rate R         answer -1 (system busy) to a fraction R (0…1) of urlscheme.generate calls
   --latency MS          delay every openapi reply by MS milliseconds
   --db-latency MS       delay every database reply by MS milliseconds
   --data DIR            keep the database in DIR across restarts (default: in memory)
@@ -66,7 +66,7 @@ function number(name, { min = 0, max = Infinity } = {}) {
   return n;
 }
 
-const { startEmulator, SHELL_KEYS } = loadEmulator();
+const { startEmulator, SHELL_KEYS, API_NAMES } = loadEmulator();
 let emulator;
 try {
   emulator = await startEmulator({
@@ -98,6 +98,7 @@ const base = emulator.url.replace(/\/admin$/, '');
 const ms = Number(process.hrtime.bigint() - started) / 1e6;
 
 console.log(`CloudBase gateway emulator on ${emulator.url} (ready in ${ms.toFixed(0)} ms)
+# Serves cloud.openapi: ${API_NAMES.join(', ')}
 # Database: ${args.data ? `kept in ${args.data}` : 'in memory'}; collections: ${emulator.database.collections().join(', ') || 'none'}
 # Environment for a cloud function process (${wantsCaller ? 'this caller' : 'no caller: getWXContext() returns {} like a console call'}):
 unset ${SHELL_KEYS.join(' ')}

@@ -1,6 +1,6 @@
 /**
  * Control endpoint, for tools and other processes (the JS API offers the same):
- *   GET    /__emulator               url, appid, fault plan, number of calls
+ *   GET    /__emulator               url, appid, served apis, fault plan, number of calls
  *   GET    /__emulator/calls         the recorded calls
  *   GET    /__emulator/faults        the fault plan
  *   POST   /__emulator/faults        replace the fault plan (JSON FaultPlan)
@@ -13,6 +13,7 @@ import type { IncomingMessage, ServerResponse } from 'http';
 import { handleDatabaseControl } from './database/control';
 import type { Gateway } from './gateway';
 import { readBody, sendJson } from './http-util';
+import { API_NAMES } from './openapi';
 import type { Caller, FaultPlan } from './types';
 
 const CALLER_PARAMS: Array<keyof Caller> = ['openid', 'appid', 'unionid', 'source', 'clientIp', 'clientIpV6', 'env'];
@@ -23,7 +24,7 @@ export async function handleControl(gw: Gateway, req: IncomingMessage, res: Serv
   const route = `${req.method} ${path}`;
   switch (route) {
     case 'GET /__emulator':
-      return sendJson(res, 200, { url: gw.url, port: gw.port, appid: gw.appid, faults: gw.faultPlan, calls: gw.calls.length, databaseCalls: gw.databaseCalls.length });
+      return sendJson(res, 200, { url: gw.url, port: gw.port, appid: gw.appid, apis: API_NAMES, faults: gw.faultPlan, calls: gw.calls.length, databaseCalls: gw.databaseCalls.length });
     case 'GET /__emulator/calls':
       return sendJson(res, 200, gw.calls);
     case 'GET /__emulator/faults':

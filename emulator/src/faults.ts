@@ -1,12 +1,14 @@
 /** Fault injection: decides, call by call, whether the gateway misbehaves instead of answering. */
 import { ALL_DATABASE, DATABASE_ACTIONS, isDatabaseApi } from './database/action-names';
+import { API_NAMES } from './openapi';
 import type { Fault, FaultAction, FaultPlan } from './types';
 
 const DEFAULT_API = 'urlscheme.generate';
-/** The openapi apis a fault may name: the two the emulator answers, or `*` for every wx.openApi call. */
-const OPENAPI_FAULT_APIS = ['urlscheme.generate', 'urlscheme.query', '*'];
-/** Database faults name an action, or `database` for every database call (counted together, apart from `*`). */
-const FAULT_APIS = new Set<string>([...OPENAPI_FAULT_APIS, ALL_DATABASE, ...DATABASE_ACTIONS]);
+/**
+ * The apis a fault may name: those the emulator answers (urlscheme.*, urllink.*), `*` for every
+ * wx.openApi call, a database action, or `database` for every database call (counted apart from `*`).
+ */
+const FAULT_APIS = new Set<string>([...API_NAMES, '*', ALL_DATABASE, ...DATABASE_ACTIONS]);
 
 export class FaultInjector {
   private plan: FaultPlan = {};

@@ -293,6 +293,7 @@ function parseValue(value: Buffer): unknown {
 function describe(call: RecordedCall): string {
   const outcome = call.fault && call.errcode === null ? `fault ${call.fault}` : String(call.errcode);
   const why = call.reason ? ` (${call.reason})` : '';
-  const link = typeof call.response?.openlink === 'string' ? ` ${call.response.openlink}` : '';
+  const issued = call.response?.openlink ?? call.response?.url_link;
+  const link = typeof issued === 'string' ? ` ${issued}` : '';
   return `#${call.seq} ${call.apiName} env=${call.env} → ${outcome}${link}${why}`;
 }

@@ -8,6 +8,8 @@ import type { Emulator, EmulatorOptions } from './types';
 
 export type { Caller, CallSelector, Emulator, EmulatorDatabase, EmulatorOptions, Fault, FaultAction, FaultPlan, RecordedCall, RecordedDatabaseCall } from './types';
 export { DEFAULTS } from './gateway';
+/** The cloud.openapi apis served: urlscheme.generate, urlscheme.query, urllink.generate, urllink.query. */
+export { API_NAMES } from './openapi';
 export { CALLER_KEYS, SHELL_KEYS } from './function-env';
 
 /** Starts the emulator on 127.0.0.1 (a free port unless `port` is given). */

@@ -1,8 +1,13 @@
-/** The two WeChat APIs the emulator answers: urlscheme.generate and urlscheme.query (platform-rules §1, §4, §5). */
+/**
+ * The WeChat APIs the emulator answers: urlscheme.generate / urlscheme.query
+ * (platform-rules §1, §4) and urllink.generate / urllink.query (§8), under the shared
+ * generation limits of §5.
+ */
 import { DailyCounter, SlidingWindow } from './limits';
 import { LinkStore } from './links';
 import { randomTicket } from './rng';
 import { checkGenerate } from './scheme-rules';
+import { checkUrlLinkGenerate } from './urllink-rules';
 import { refuse, Refusal } from './wechat-errors';
 
 export interface ApiContext {
@@ -11,7 +16,9 @@ export interface ApiContext {
   pages: () => Set<string>;
   links: LinkStore;
   rng: () => number;
+  /** One window for urlscheme.generate and urllink.generate together (§5). */
   rate: SlidingWindow;
+  /** One counter for schemes and URL Links together (§5, §8). */
   daily: DailyCounter;
   visitQuota: number;
 }
@@ -20,21 +27,41 @@ export interface ApiContext {
 export type ApiResult = Record<string, unknown> | Refusal;
 
 export const API_HANDLERS: Record<string, (req: Record<string, unknown>, ctx: ApiContext) => ApiResult> = {
-  'urlscheme.generate': generate,
-  'urlscheme.query': query,
+  'urlscheme.generate': generateScheme,
+  'urlscheme.query': queryScheme,
+  'urllink.generate': generateUrlLink,
+  'urllink.query': queryUrlLink,
 };
 
-function generate(req: Record<string, unknown>, ctx: ApiContext): ApiResult {
-  // §5: 100 generate calls per second per mini program → 44990.
+/** The served api names, for the fault plan's selector and the docs. */
+export const API_NAMES = Object.keys(API_HANDLERS);
+
+const SCHEME_TICKET_LENGTH = 14; // weixin://dl/business/?t=a1B2c3D4e5F6g7
+const URL_LINK_TICKET_LENGTH = 12; // https://wxaurl.cn/a1B2c3D4e5F6
+
+/** §5, shared by both generate apis: the rate window, then the daily cap. */
+function admitGeneration(ctx: ApiContext): Refusal | null {
+  // §5: 100 generate calls per second per mini program (schemes and URL Links together) → 44990.
   if (!ctx.rate.admit(ctx.nowMs)) return refuse(44990, 'more than the allowed generate calls in the last second');
-  // §5: 500k schemes + URL Links a day → 44993.
-  if (ctx.daily.full(ctx.nowMs)) return refuse(44993, `daily cap of ${ctx.daily.cap} links reached`);
+  // §5/§8: 500k schemes + URL Links a day → 44993.
+  if (ctx.daily.full(ctx.nowMs)) return refuse(44993, `daily cap of ${ctx.daily.cap} links (schemes and URL Links) reached`);
+  return null;
+}
+
+/** Counts the link toward the daily cap and returns a ticket not yet issued, of either kind. */
+function issueTicket(ctx: ApiContext, length: number): string {
+  ctx.daily.add(ctx.nowMs);
+  let ticket = randomTicket(ctx.rng, length);
+  while (ctx.links.has(ticket)) ticket = randomTicket(ctx.rng, length);
+  return ticket;
+}
+
+function generateScheme(req: Record<string, unknown>, ctx: ApiContext): ApiResult {
+  const refused = admitGeneration(ctx);
+  if (refused) return refused;
   const order = checkGenerate(req, ctx.nowMs, ctx.pages());
   if (order instanceof Refusal) return order;
-  ctx.daily.add(ctx.nowMs);
-  let ticket = randomTicket(ctx.rng);
-  while (ctx.links.has(ticket)) ticket = randomTicket(ctx.rng);
-  const openlink = ctx.links.add(ticket, {
+  const openlink = ctx.links.add(issueTicket(ctx, SCHEME_TICKET_LENGTH), {
     appid: ctx.appid,
     path: order.path,
     query: order.query,
@@ -45,19 +72,63 @@ function generate(req: Record<string, unknown>, ctx: ApiContext): ApiResult {
   return { openlink };
 }
 
-function query(req: Record<string, unknown>, ctx: ApiContext): ApiResult {
-  const { scheme, query_type: queryType } = req;
+function generateUrlLink(req: Record<string, unknown>, ctx: ApiContext): ApiResult {
+  const refused = admitGeneration(ctx);
+  if (refused) return refused;
+  const order = checkUrlLinkGenerate(req, ctx.nowMs, ctx.pages());
+  if (order instanceof Refusal) return order;
+  const urlLink = ctx.links.addUrlLink(issueTicket(ctx, URL_LINK_TICKET_LENGTH), {
+    appid: ctx.appid,
+    path: order.path,
+    query: order.query,
+    create_time: Math.floor(ctx.nowMs / 1000),
+    expire_time: order.expireTime,
+    env_version: order.envVersion,
+    cloud_base: order.cloudBase,
+  });
+  return { url_link: urlLink };
+}
+
+/** §4/§8: query_type 0 = link info (the default), 1 = visit quota; a string is 47001. */
+function queryTypeOf(req: Record<string, unknown>): 0 | 1 | Refusal {
+  const queryType = req.query_type;
   if (queryType !== undefined && queryType !== null && typeof queryType !== 'number') {
     return refuse(47001, `query_type is ${JSON.stringify(queryType)}; it must be a JSON number`);
   }
-  const type = queryType ?? 0; // §4: 0 = scheme info (default), 1 = visit quota
+  const type = queryType ?? 0;
   if (type !== 0 && type !== 1) return refuse(40097, `query_type = ${type}; it must be 0 or 1`);
+  return type;
+}
+
+const isBlank = (v: unknown): boolean => v === undefined || v === null || v === '';
+
+function queryScheme(req: Record<string, unknown>, ctx: ApiContext): ApiResult {
+  const { scheme } = req;
+  const type = queryTypeOf(req);
+  if (type instanceof Refusal) return type;
   const quota = { remain_visit_quota: ctx.visitQuota };
   // queryScheme doc: scheme is optional; the visit quota (query_type 1) is per mini program.
-  if (type === 1 && (scheme === undefined || scheme === null || scheme === '')) return { quota_info: quota };
-  if (scheme === undefined || scheme === null || scheme === '') return refuse(40097, 'scheme is missing');
+  if (type === 1 && isBlank(scheme)) return { quota_info: quota };
+  if (isBlank(scheme)) return refuse(40097, 'scheme is missing');
   if (typeof scheme !== 'string') return refuse(47001, `scheme is ${JSON.stringify(scheme)}; it must be a string`);
   const info = ctx.links.resolve(scheme, ctx.appid, ctx.pages());
   if (info instanceof Refusal) return info;
   return type === 1 ? { quota_info: quota } : { scheme_info: info, quota_info: quota };
+}
+
+/**
+ * §8: url_link + query_type → url_link_info + quota_info; 85403 when not found.
+ * Emulator's reading: url_link is required for both query types (unlike urlscheme.query's
+ * scheme, the URL Link doc has no quota-only form) — missing → 40097.
+ */
+function queryUrlLink(req: Record<string, unknown>, ctx: ApiContext): ApiResult {
+  const { url_link: link } = req;
+  const type = queryTypeOf(req);
+  if (type instanceof Refusal) return type;
+  if (isBlank(link)) return refuse(40097, 'url_link is missing');
+  if (typeof link !== 'string') return refuse(47001, `url_link is ${JSON.stringify(link)}; it must be a string`);
+  const info = ctx.links.resolveUrlLink(link);
+  if (info instanceof Refusal) return info;
+  const quota = { remain_visit_quota: ctx.visitQuota };
+  return type === 1 ? { quota_info: quota } : { url_link_info: info, quota_info: quota };
 }

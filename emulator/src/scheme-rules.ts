@@ -24,14 +24,14 @@ export interface GenerateOrder {
   expireTime: number;
 }
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** JSON null is read as "absent", as a JSON→protobuf parser does. */
-const present = (v: unknown): boolean => v !== undefined && v !== null;
+export const present = (v: unknown): boolean => v !== undefined && v !== null;
 
 /** §1: numeric fields must be JSON numbers (a string is 47001), integers for integer fields. */
-function intField(req: Json, key: string): number | Refusal | undefined {
+export function intField(req: Json, key: string): number | Refusal | undefined {
   const v = req[key];
   if (!present(v)) return undefined;
   if (typeof v !== 'number') return refuse(47001, `${key} is ${JSON.stringify(v)} (${typeof v}); it must be a JSON number`);
@@ -39,10 +39,10 @@ function intField(req: Json, key: string): number | Refusal | undefined {
   return v;
 }
 
-function stringField(obj: Json, key: string, where: string): string | Refusal | undefined {
+export function stringField(obj: Json, key: string, where: string): string | Refusal | undefined {
   const v = obj[key];
   if (!present(v)) return undefined;
-  if (typeof v !== 'string') return refuse(47001, `${where}.${key} is ${JSON.stringify(v)}; it must be a string`);
+  if (typeof v !== 'string') return refuse(47001, `${where ? `${where}.` : ''}${key} is ${JSON.stringify(v)}; it must be a string`);
   return v;
 }
 
@@ -103,7 +103,7 @@ export function checkGenerate(req: Json, nowMs: number, pages: Set<string>): Gen
  * Emulator's strict reading where the docs are silent: an expire_type given without its
  * field is 85401; an expire_type other than 0/1 is 47001.
  */
-function expiryOf(type: number | undefined, time: number | undefined, interval: number | undefined, nowMs: number): number | Refusal {
+export function expiryOf(type: number | undefined, time: number | undefined, interval: number | undefined, nowMs: number): number | Refusal {
   const kind = type ?? 0;
   if (kind !== 0 && kind !== 1) return refuse(47001, `expire_type = ${kind}; it must be 0 or 1`);
   if (kind === 1) {

@@ -24,11 +24,11 @@ export interface EmulatorOptions {
   functionConfigPath?: string;
   /** Declared openapi permissions; when given, replaces reading `functionConfigPath`. */
   permissions?: string[];
-  /** Generated links per day (platform-rules §5: 500,000). */
+  /** Generated links per day, schemes and URL Links together (platform-rules §5: 500,000). */
   dailyCap?: number;
-  /** Generate calls per sliding second (platform-rules §5: 100). */
+  /** Generate calls per sliding second, urlscheme.generate and urllink.generate together (platform-rules §5: 100). */
   ratePerSecond?: number;
-  /** remain_visit_quota answered by urlscheme.query (platform-rules §1: 3,000,000 opens a day). */
+  /** remain_visit_quota answered by urlscheme.query and urllink.query (platform-rules §1: 3,000,000 opens a day). */
   visitQuota?: number;
   /** Clock in milliseconds; inject one in tests. Default `Date.now`. */
   now?: () => number;
@@ -50,9 +50,9 @@ export interface EmulatorOptions {
 /** Which calls a fault applies to. Calls are counted per api (1-based) from the last setFaults(). */
 export interface CallSelector {
   /**
-   * Api the fault applies to: `urlscheme.generate` (default), `urlscheme.query`, `*` = every
-   * wx.openApi call (counted together); a database action such as `database.modifyDocument`, or
-   * `database` = every database call (counted together, apart from `*`).
+   * Api the fault applies to: `urlscheme.generate` (default), `urlscheme.query`, `urllink.generate`,
+   * `urllink.query`, `*` = every wx.openApi call (counted together); a database action such as
+   * `database.modifyDocument`, or `database` = every database call (counted together, apart from `*`).
    */
   api?: string;
   /** 1-based indices of calls (at least one). */
@@ -75,7 +75,7 @@ export type FaultAction =
   | { kind: 'drop' }
   /** HTTP 200 with an empty body. */
   | { kind: 'emptyBody' }
-  /** Database only: an HTTP error status (default 500) with a short text body; the SDK throws -501001. */
+  /** Database only: an HTTP error status (default 500) with a JSON body; the SDK throws -501001 naming the status. */
   | { kind: 'httpError'; status?: number };
 
 export type Fault = FaultAction & CallSelector;

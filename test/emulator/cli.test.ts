@@ -56,6 +56,7 @@ it('prints the URL and `export K=V` lines a shell can eval', () => {
   expect(output).toMatch(/^export TENCENTCLOUD='true'$/m);
   expect(output).toMatch(/^export WX_OPENID='oCli'$/m);
   expect(output).toMatch(/^unset TCB_ENV TCB_CONTEXT_KEYS TENCENTCLOUD_RUNENV TENCENTCLOUD_SESSIONTOKEN$/m);
+  expect(output).toMatch(/^# Serves cloud\.openapi: urlscheme\.generate, urlscheme\.query, urllink\.generate, urllink\.query$/m);
 });
 
 it('serves a function in another process, with the printed environment', async () => {
@@ -66,6 +67,12 @@ it('serves a function in another process, with the printed environment', async (
     { thrown: 44993 }, // --daily-cap 1
   ]);
   await waitFor(() => /\[emulator\] #2 urlscheme\.generate .*→ 44993/.test(output)); // the call log, on the emulator's stdout
+});
+
+it('counts a URL Link against the same --daily-cap as schemes', async () => {
+  const env = Object.fromEntries([...output.matchAll(/^export (\w+)='(.*)'$/gm)].map((m) => [m[1], m[2]]));
+  await expect(runFunction(env, [{ api: 'urllink.generate' }])).resolves.toEqual([{ thrown: 44993 }]);
+  await waitFor(() => /\[emulator\] #3 urllink\.generate .*→ 44993/.test(output));
 });
 
 it('stops on Ctrl-C (SIGINT)', async () => {

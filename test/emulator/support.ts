@@ -40,3 +40,5 @@ export function useEmulator(options: EmulatorOptions = {}): Harness {
 }
 
 export const ENCRYPTED_LINK = /^weixin:\/\/dl\/business\/\?t=[0-9A-Za-z]{14}$/;
+/** A URL Link as urllink.generate answers it: 12 URL-safe letters and digits. */
+export const URL_LINK = /^https:\/\/wxaurl\.cn\/[0-9A-Za-z]{12}$/;

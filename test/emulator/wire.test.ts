@@ -64,6 +64,10 @@ describe('HTTP', () => {
     expect((await http('GET', '/__emulator/calls')).json).toEqual([]);
   });
 
+  it('lists the served apis at /__emulator', async () => {
+    expect((await http('GET', '/__emulator')).json).toMatchObject({ apis: ['urlscheme.generate', 'urlscheme.query', 'urllink.generate', 'urllink.query'] });
+  });
+
   it('answers 400 for a bad fault plan', async () => {
     expect(await http('POST', '/__emulator/faults', '{"faults":[{"kind":"nope"}]}')).toMatchObject({ status: 400, json: { error: expect.stringContaining('unknown fault kind') } });
     expect(await http('POST', '/__emulator/faults', 'not json')).toMatchObject({ status: 400 });

@@ -55,6 +55,7 @@ export function find(docs: Doc[], query: Doc, options: FindOptions): Doc[] {
  * Returns the copy when something changed, else null (so `updated` counts real changes only).
  */
 export function applyUpdate(doc: Doc, modifier: Doc): Doc | null {
+  checkOperandTypes(doc, modifier);
   const copy = structuredClone(doc);
   const changed = evaluating('update', () => loadMingo().update(copy, modifier as Parameters<typeof Mingo.update>[1], undefined, undefined, { cloneMode: 'deep', queryOptions: OPTIONS }));
   if (!changed.length) return null;
@@ -67,6 +68,44 @@ export function aggregate(docs: Doc[], pipeline: Doc[], resolveCollection: (name
   return evaluating('aggregate', () =>
     loadMingo().aggregate(structuredClone(docs), pipeline, { ...OPTIONS, collectionResolver: (name) => structuredClone(resolveCollection(name)) }) as Doc[],
   );
+}
+
+/** Operators that need a number or an array where the field exists. */
+const NEEDS: Record<string, { type: string; accepts: (value: unknown) => boolean }> = {
+  $inc: { type: 'numeric', accepts: (v) => typeof v === 'number' },
+  $mul: { type: 'numeric', accepts: (v) => typeof v === 'number' },
+  $push: { type: 'array', accepts: Array.isArray },
+  $addToSet: { type: 'array', accepts: Array.isArray },
+  $pop: { type: 'array', accepts: Array.isArray },
+  $pull: { type: 'array', accepts: Array.isArray },
+  $pullAll: { type: 'array', accepts: Array.isArray },
+};
+
+/**
+ * MongoDB refuses `$inc` on a string or `$push` onto a number; mingo skips them silently, which
+ * would hide a bug the real database reports. A guard on the stored value's type, nothing more.
+ */
+function checkOperandTypes(doc: Doc, modifier: Doc): void {
+  for (const [operator, fields] of Object.entries(modifier)) {
+    const need = NEEDS[operator];
+    if (!need || fields === null || typeof fields !== 'object') continue;
+    for (const path of Object.keys(fields as Doc)) {
+      if (path.includes('$')) continue; // positional paths: left to mingo
+      const value = valueAt(doc, path);
+      if (value !== undefined && value !== null && !need.accepts(value)) {
+        throw new DatabaseError(DB_CODES.requestFailed, `Cannot apply ${operator} to a value of non-${need.type} type: field '${path}' holds ${JSON.stringify(value)}`);
+      }
+    }
+  }
+}
+
+function valueAt(doc: Doc, path: string): unknown {
+  let value: unknown = doc;
+  for (const key of path.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Doc)[key];
+  }
+  return value;
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

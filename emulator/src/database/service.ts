@@ -93,9 +93,9 @@ export class DatabaseService implements EmulatorDatabase {
         call.message = fault.message ?? `injected ${fault.code}`;
         return sendError(res, call.code, call.message);
       case 'httpError':
-        res.writeHead(fault.status ?? 500, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end('injected HTTP error');
-        return;
+        // A JSON body: node-sdk parses the body before it looks at the status, so text would
+        // surface as a SyntaxError instead of the -501001 a gateway failure gives.
+        return sendJson(res, fault.status ?? 500, { code: 'INTERNAL_SERVER_ERROR', message: 'injected HTTP error', requestId: requestId() });
       case 'drop':
         res.socket?.destroy();
         return;

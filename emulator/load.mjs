@@ -15,7 +15,8 @@ const require = createRequire(import.meta.url);
 
 function sourceHash() {
   const hash = createHash('sha256');
-  for (const name of readdirSync(srcDir).filter((n) => n.endsWith('.ts')).sort()) {
+  const names = readdirSync(srcDir, { recursive: true }).map(String).filter((n) => n.endsWith('.ts')).sort();
+  for (const name of names) {
     hash.update(name).update('\0').update(readFileSync(join(srcDir, name))).update('\0');
   }
   return hash.digest('hex').slice(0, 16);
@@ -40,6 +41,8 @@ export function loadEmulator() {
       target: 'node18',
       outfile: tmp,
       logLevel: 'warning',
+      // Required from node_modules on the first database call, so an openapi-only start stays quick.
+      external: ['mingo', 'bson'],
     });
     renameSync(tmp, file); // atomic: a concurrent run never loads half a file
     for (const old of readdirSync(cacheDir)) {

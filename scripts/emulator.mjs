@@ -10,7 +10,9 @@ const USAGE = `usage: npm run emulator -- [options]
   --daily-cap N         schemes + URL Links generated per day before 44993 (default 500000)
   --rate N              urlscheme + urllink generate calls per second before 44990 (default 100)
   --busy-rate R         answer -1 (system busy) to a fraction R (0…1) of urlscheme.generate calls
-  --latency MS          delay every reply by MS milliseconds
+  --latency MS          delay every openapi reply by MS milliseconds
+  --db-latency MS       delay every database reply by MS milliseconds
+  --data DIR            keep the database in DIR across restarts (default: in memory)
   --seed N              seed tickets and --busy-rate, for repeatable runs
   --app-json PATH       the mini program's app.json (default miniprogram/app.json)
   --function-config P   the function's config.json (default cloudfunctions/genScheme/config.json)
@@ -31,6 +33,8 @@ try {
       rate: { type: 'string' },
       'busy-rate': { type: 'string' },
       latency: { type: 'string' },
+      'db-latency': { type: 'string' },
+      data: { type: 'string' },
       seed: { type: 'string' },
       'app-json': { type: 'string' },
       'function-config': { type: 'string' },
@@ -74,6 +78,7 @@ try {
     functionConfigPath: args['function-config'],
     appid: args.appid,
     env: args.env,
+    dataDir: args.data,
     log: args.quiet ? undefined : (line) => console.log(`[emulator] ${line}`),
   });
 } catch (e) {
@@ -83,7 +88,8 @@ try {
 
 const busyRate = number('busy-rate', { max: 1 });
 const latencyMs = number('latency');
-if (busyRate || latencyMs) emulator.setFaults({ latencyMs, faults: busyRate ? [{ kind: 'busy', rate: busyRate }] : [] });
+const databaseLatencyMs = number('db-latency');
+if (busyRate || latencyMs || databaseLatencyMs) emulator.setFaults({ latencyMs, databaseLatencyMs, faults: busyRate ? [{ kind: 'busy', rate: busyRate }] : [] });
 
 const wantsCaller = args.openid !== undefined || args.source !== undefined || args['client-ip'] !== undefined;
 const env = emulator.functionEnv(wantsCaller ? { openid: args.openid, source: args.source, clientIp: args['client-ip'] } : undefined);
@@ -93,10 +99,11 @@ const ms = Number(process.hrtime.bigint() - started) / 1e6;
 
 console.log(`CloudBase gateway emulator on ${emulator.url} (ready in ${ms.toFixed(0)} ms)
 # Serves cloud.openapi: ${API_NAMES.join(', ')}
+# Database: ${args.data ? `kept in ${args.data}` : 'in memory'}; collections: ${emulator.database.collections().join(', ') || 'none'}
 # Environment for a cloud function process (${wantsCaller ? 'this caller' : 'no caller: getWXContext() returns {} like a console call'}):
 unset ${SHELL_KEYS.join(' ')}
 ${Object.entries(env).map(([k, v]) => `export ${k}=${quote(v)}`).join('\n')}
-# Control: GET ${base}/__emulator/calls · POST ${base}/__emulator/faults '{"faults":[{"kind":"busy","on":[1]}]}' · POST ${base}/__emulator/reset
+# Control: GET ${base}/__emulator/calls · POST ${base}/__emulator/faults '{"faults":[{"kind":"busy","on":[1]}]}' · GET ${base}/__emulator/database/collections/NAME · POST ${base}/__emulator/reset
 # Ctrl-C stops it.`);
 
 let stopping = false;

@@ -7,8 +7,10 @@
  *   DELETE /__emulator/faults        clear it
  *   POST   /__emulator/reset         forget calls, faults, links and counters
  *   GET    /__emulator/env?openid=…  functionEnv(caller) as JSON (no query = no caller)
+ *   …      /__emulator/database/…    the database: see database/control.ts
  */
 import type { IncomingMessage, ServerResponse } from 'http';
+import { handleDatabaseControl } from './database/control';
 import type { Gateway } from './gateway';
 import { readBody, sendJson } from './http-util';
 import { API_NAMES } from './openapi';
@@ -17,10 +19,12 @@ import type { Caller, FaultPlan } from './types';
 const CALLER_PARAMS: Array<keyof Caller> = ['openid', 'appid', 'unionid', 'source', 'clientIp', 'clientIpV6', 'env'];
 
 export async function handleControl(gw: Gateway, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const route = `${req.method} ${url.pathname.replace(/\/+$/, '')}`;
+  const path = url.pathname.replace(/\/+$/, '');
+  if (path.startsWith('/__emulator/database')) return handleDatabaseControl(gw.databaseService, req, res, path);
+  const route = `${req.method} ${path}`;
   switch (route) {
     case 'GET /__emulator':
-      return sendJson(res, 200, { url: gw.url, port: gw.port, appid: gw.appid, apis: API_NAMES, faults: gw.faultPlan, calls: gw.calls.length });
+      return sendJson(res, 200, { url: gw.url, port: gw.port, appid: gw.appid, apis: API_NAMES, faults: gw.faultPlan, calls: gw.calls.length, databaseCalls: gw.databaseCalls.length });
     case 'GET /__emulator/calls':
       return sendJson(res, 200, gw.calls);
     case 'GET /__emulator/faults':
@@ -38,7 +42,7 @@ export async function handleControl(gw: Gateway, req: IncomingMessage, res: Serv
     case 'DELETE /__emulator/faults':
       gw.clearFaults();
       return sendJson(res, 200, gw.faultPlan);
-    case 'POST /__emulator/reset':
+    case 'POST /__emulator/reset': // the database too
       gw.reset();
       return sendJson(res, 200, { ok: true });
     case 'GET /__emulator/env': {

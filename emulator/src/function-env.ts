@@ -38,6 +38,9 @@ export function buildFunctionEnv(gatewayUrl: string, defaults: { env: string; ap
     // Tells node-sdk it already runs in Tencent Cloud, so it never probes
     // http://metadata.tencentyun.com (slow DNS, and traffic off this machine).
     TENCENTCLOUD: 'true',
+    // Without it a database call that fails at the HTTP level leaves a 3 s "slow request"
+    // timer that keeps the process alive and prints [TCB][WARN] (cloudbase-database-wire.md).
+    SILENCE: 'true',
   };
   // No caller at all = a console test call: getWXContext() returns {}.
   if (!caller) return vars;

@@ -10,6 +10,7 @@ import type { AddressInfo, Socket } from 'net';
 import { resolve } from 'path';
 import { pagesReader, permissionsReader, type Permissions } from './config-files';
 import { handleControl } from './control';
+import { DatabaseService } from './database/service';
 import { FaultInjector } from './faults';
 import { buildFunctionEnv } from './function-env';
 import { isLoopbackHost, readBody, sendBytes, sendJson } from './http-util';
@@ -19,7 +20,7 @@ import { boundaryOf, parseMultipart } from './multipart';
 import { API_HANDLERS } from './openapi';
 import { decodeCommApiData, encodeCommOpenApiResp } from './protobuf';
 import { createRng } from './rng';
-import type { Caller, Emulator, EmulatorOptions, FaultAction, FaultPlan, RecordedCall } from './types';
+import type { Caller, Emulator, EmulatorDatabase, EmulatorOptions, FaultAction, FaultPlan, RecordedCall, RecordedDatabaseCall } from './types';
 import { ERRMSG, Refusal } from './wechat-errors';
 
 export const DEFAULTS = {
@@ -50,6 +51,8 @@ export class Gateway implements Emulator {
   private readonly rate: SlidingWindow;
   private readonly daily: DailyCounter;
   private readonly log: (line: string) => void;
+  /** `cloud.database()`: JSON bodies with a `database.*` action (cloudbase-database-wire.md). */
+  readonly databaseService: DatabaseService;
   private recorded: RecordedCall[] = [];
   private address: AddressInfo | null = null;
 
@@ -67,6 +70,7 @@ export class Gateway implements Emulator {
     this.faults = new FaultInjector(this.rng);
     this.rate = new SlidingWindow(options.ratePerSecond ?? DEFAULTS.ratePerSecond);
     this.daily = new DailyCounter(options.dailyCap ?? DEFAULTS.dailyCap);
+    this.databaseService = new DatabaseService({ now: this.now, faults: this.faults, log: this.log, dataDir: options.dataDir && resolve(options.dataDir) });
     this.server = createServer((req, res) => void this.route(req, res));
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
@@ -96,6 +100,14 @@ export class Gateway implements Emulator {
     return this.recorded.map((c) => ({ ...c }));
   }
 
+  get databaseCalls(): RecordedDatabaseCall[] {
+    return this.databaseService.calls;
+  }
+
+  get database(): EmulatorDatabase {
+    return this.databaseService;
+  }
+
   get faultPlan(): FaultPlan {
     return this.faults.current;
   }
@@ -118,11 +130,13 @@ export class Gateway implements Emulator {
     this.links.clear();
     this.rate.reset();
     this.daily.reset();
+    this.databaseService.reset();
   }
 
   close(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    this.databaseService.close();
     return new Promise((done) => {
       this.server.close(() => done());
       for (const socket of this.sockets) socket.destroy(); // keep-alive sockets of the SDK
@@ -134,7 +148,11 @@ export class Gateway implements Emulator {
       if (!isLoopbackHost(req.headers.host)) return sendJson(res, 403, { error: 'loopback only' });
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (url.pathname.startsWith('/__emulator')) return await handleControl(this, req, res, url);
-      if (req.method === 'POST' && url.pathname === '/admin') return await this.gatewayCall(req, res, url);
+      if (req.method === 'POST' && url.pathname === '/admin') {
+        // The SDK sends database calls as JSON, openapi calls as multipart.
+        if (/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return await this.databaseService.handle(req, res, url);
+        return await this.gatewayCall(req, res, url);
+      }
       sendJson(res, 404, { error: `no route ${req.method} ${url.pathname}` });
     } catch (e) {
       if (!res.headersSent) sendJson(res, 500, { error: String((e as Error)?.message ?? e) });

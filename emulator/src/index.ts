@@ -1,12 +1,12 @@
 /**
- * A local emulator of the CloudBase gateway for `cloud.openapi` (wx.openApi) calls, so the
+ * A local emulator of the CloudBase gateway for `cloud.openapi` (wx.openApi) and `cloud.database()` calls, so the
  * real, unmodified wx-server-sdk runs end to end on a developer machine and in CI.
  * See emulator/README.md.
  */
 import { Gateway } from './gateway';
 import type { Emulator, EmulatorOptions } from './types';
 
-export type { Caller, CallSelector, Emulator, EmulatorOptions, Fault, FaultAction, FaultPlan, RecordedCall } from './types';
+export type { Caller, CallSelector, Emulator, EmulatorDatabase, EmulatorOptions, Fault, FaultAction, FaultPlan, RecordedCall, RecordedDatabaseCall } from './types';
 export { DEFAULTS } from './gateway';
 /** The cloud.openapi apis served: urlscheme.generate, urlscheme.query, urllink.generate, urllink.query. */
 export { API_NAMES } from './openapi';

@@ -40,11 +40,20 @@ export interface EmulatorOptions {
   seed?: number;
   /** One line per call received, and warnings. */
   log?: (line: string) => void;
+  /**
+   * Keep the database in this directory across restarts (one `<collection>.ejson.json` file per
+   * collection, loaded at start, rewritten after each change). Default: in memory only.
+   */
+  dataDir?: string;
 }
 
 /** Which calls a fault applies to. Calls are counted per api (1-based) from the last setFaults(). */
 export interface CallSelector {
-  /** Api the fault applies to: `urlscheme.generate` (default), `urlscheme.query`, `urllink.generate`, `urllink.query`, or `*` = every wx.openApi call (counted together). */
+  /**
+   * Api the fault applies to: `urlscheme.generate` (default), `urlscheme.query`, `urllink.generate`,
+   * `urllink.query`, `*` = every wx.openApi call (counted together); a database action such as
+   * `database.modifyDocument`, or `database` = every database call (counted together, apart from `*`).
+   */
   api?: string;
   /** 1-based indices of calls (at least one). */
   on?: number[];
@@ -67,13 +76,17 @@ export type FaultAction =
   /** HTTP 200 with an empty body. */
   | { kind: 'emptyBody' }
   /** A well-formed CommOpenApiResp whose JSON respData is `null`: the SDK fails inside itself with errCode -1. */
-  | { kind: 'nullBody' };
+  | { kind: 'nullBody' }
+  /** Database only: an HTTP error status (default 500) with a JSON body; the SDK throws -501001 naming the status. */
+  | { kind: 'httpError'; status?: number };
 
 export type Fault = FaultAction & CallSelector;
 
 export interface FaultPlan {
-  /** Delay added before every reply, ms. */
+  /** Delay added before every wx.openApi reply, ms. */
   latencyMs?: number;
+  /** Delay added before every database reply, ms (the request is applied after the delay). */
+  databaseLatencyMs?: number;
   /** The first matching fault wins. */
   faults?: Fault[];
 }
@@ -101,6 +114,46 @@ export interface RecordedCall {
   response?: Record<string, unknown>;
 }
 
+/**
+ * One `database.*` request as the gateway received and answered it. Database faults are
+ * `cloudbaseError` (a `DATABASE_*` code: COLLECTION_NOT_EXIST → SDK -502005, REQUEST_FAILED →
+ * -502001, …), `drop` and `httpError`.
+ */
+export interface RecordedDatabaseCall {
+  /** 1-based, over all database calls since start or reset(). */
+  seq: number;
+  /** As on the wire, e.g. `database.modifyDocument`. */
+  action: string;
+  collection?: string;
+  transactionId?: string;
+  /** envName. */
+  env: string;
+  /** Emulator clock, ms. */
+  time: number;
+  /** The request body's fields as sent (EJSON strings left as strings), without the empty token fields. */
+  request: Record<string, unknown>;
+  /** null = success; else the error code answered, e.g. `DATABASE_COLLECTION_NOT_EXIST`. Also null for a drop or HTTP error. */
+  code: string | null;
+  message?: string;
+  fault?: FaultAction['kind'];
+  /** The JSON answered on success (list items are EJSON strings). */
+  reply?: Record<string, unknown>;
+}
+
+/** The emulated database, for tests to seed and inspect. Documents go in and come out as plain JS values (Date for dates). */
+export interface EmulatorDatabase {
+  /** Names of the collections that exist. */
+  collections(): string[];
+  /** Deep copies of a collection's documents in insertion order; undefined when it does not exist. */
+  collection(name: string): Array<Record<string, unknown>> | undefined;
+  /** Creates the collection, or replaces all its documents; an `_id` is generated where missing. */
+  seed(name: string, documents?: Array<Record<string, unknown>>): void;
+  /** Removes a collection; false when there was none. */
+  drop(name: string): boolean;
+  /** Removes every collection (and, with `dataDir`, their files) and open transactions. */
+  clear(): void;
+}
+
 export interface Emulator {
   /** Gateway URL, e.g. `http://127.0.0.1:PORT/admin` (what TCB_CONTEXT_CNFG.URL holds). */
   readonly url: string;
@@ -111,9 +164,13 @@ export interface Emulator {
   /** Replaces the fault plan and restarts the per-api call counters. */
   setFaults(plan: FaultPlan): void;
   clearFaults(): void;
-  /** Every call received since start or reset(). A copy. */
+  /** Every wx.openApi call received since start or reset(). A copy. */
   readonly calls: RecordedCall[];
-  /** Forgets calls, faults, issued links and rate/daily counters. */
+  /** Every database call received since start or reset(), in order. A copy. */
+  readonly databaseCalls: RecordedDatabaseCall[];
+  /** The database `cloud.database()` reaches. */
+  readonly database: EmulatorDatabase;
+  /** Forgets calls, faults, issued links, rate/daily counters and the database (its files too). */
   reset(): void;
   close(): Promise<void>;
 }

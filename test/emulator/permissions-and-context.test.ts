@@ -107,6 +107,7 @@ describe('cloud.getWXContext() in the function', () => {
       TENCENTCLOUD_SECRETKEY: expect.any(String),
       SCF_NAMESPACE: 'genscheme-local',
       TENCENTCLOUD: 'true',
+      SILENCE: 'true',
     });
     expect(h.emu.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/admin$/);
   });

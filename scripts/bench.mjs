@@ -154,7 +154,7 @@ mkdirSync(cacheDir, { recursive: true });
 const handlerBundle = join(cacheDir, 'genscheme-handler.cjs');
 require('esbuild').buildSync({
   stdin: {
-    contents: "export { createHandler } from './handle'; export { ACTIONS, ACTION_ACCESS } from './actions'; export { configure } from './settings';",
+    contents: "export { createHandler } from './handle'; export { ACTIONS, ACTION_ACCESS } from './actions'; export { configure } from './settings'; export { createState } from './state';",
     resolveDir: join(fnDir, 'src'),
     sourcefile: 'bench-entry.ts',
     loader: 'ts',

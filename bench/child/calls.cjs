@@ -86,13 +86,14 @@ let logBytes = 0;
 function load() {
   const m = require(job.module);
   if (job.target === 'genscheme') {
-    const { settings, policy } = m.configure({}, {}, job.pages, m.ACTION_ACCESS);
+    const { settings, policy } = m.configure({ GENSCHEME_REUSE: 'off' }, {}, job.pages, m.ACTION_ACCESS);
     const handle = m.createHandler({
       openapi,
       clock,
       actions: m.ACTIONS,
       settings,
       policy,
+      state: m.createState({ mode: 'memory', clock, log: () => undefined }),
       log: (line) => {
         logBytes += line.length; // the line is built (JSON.stringify) as in production; not printed
       },

@@ -48,6 +48,8 @@ export interface GenerateRequest extends CallerFields {
   expireInterval?: number;
   /** Custom parameter appended to the link as `&cq=` (≤ 256 chars). */
   cq?: string;
+  /** `false`: always make a new link, even when a live identical one could be reused. */
+  reuse?: boolean;
 }
 
 /** `action: "generate"`, HTTPS shape (as pasted from the HTTPS docs). */
@@ -109,8 +111,10 @@ export interface GenerateReply extends SuccessBase {
   expireAt: string;
   /** https link of the H5 jump page for SMS, when the function knows the page's base URL. */
   h5Url?: string;
-  /** How many calls to WeChat it took (retries of -1 / 44990 included). */
+  /** How many calls to WeChat it took (retries of -1 / 44990 included); 0 for a reused link. */
   attempts: number;
+  /** True when a live identical link made earlier was returned: no call, no quota. */
+  reused?: boolean;
 }
 
 export interface QueryReply extends SuccessBase {
@@ -131,6 +135,10 @@ export interface QueryReply extends SuccessBase {
 export interface QuotaReply extends SuccessBase {
   action: 'quota';
   remainVisitQuota: number;
+  /** Links WeChat issued today (China time) through this function, counted in the shared state. */
+  generatedToday: number;
+  /** What is left of the daily cap (GENSCHEME_DAILY_CAP, at most the platform's 500,000). */
+  generateRemaining: number;
   attempts: number;
 }
 

@@ -43,7 +43,7 @@ describe('the memory check detects a leak', () => {
   beforeAll(() => {
     require('esbuild').buildSync({
       stdin: {
-        contents: "export { createHandler } from './handler'; export { Gate, loadPolicy } from './policy';",
+        contents: "export { createHandler } from './handle'; export { ACTIONS, ACTION_ACCESS } from './actions'; export { configure } from './settings'; export { createState } from './state';",
         resolveDir: join(ROOT, 'cloudfunctions/genScheme/src'),
         loader: 'ts',
       },

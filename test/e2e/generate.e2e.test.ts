@@ -6,7 +6,8 @@
 import { join } from 'path';
 import type { ErrorReply, GenerateReply, GenSchemeReply } from '../../miniprogram/shared/contract';
 import { startEmulator, type Caller, type Emulator } from '../../emulator/src';
-import { applyFunctionEnv, loadFunction, type FunctionContext, type LoadedFunction } from '../../emulator/src/run-function';
+import { applyFunctionEnv, type FunctionContext, type LoadedFunction } from '../../emulator/src/run-function';
+import { loadWithEnv } from '../support/function';
 import { ROOT } from '../support/app-pages';
 
 const INDEX = join(ROOT, 'cloudfunctions/genScheme/index.js');
@@ -20,7 +21,7 @@ const nowS = () => Math.floor(Date.now() / 1000);
 beforeAll(async () => {
   jest.spyOn(console, 'log').mockImplementation(() => undefined); // the function's per-call log lines
   emulator = await startEmulator({ seed: 7 });
-  fn = loadFunction<unknown, GenSchemeReply>(INDEX, emulator);
+  fn = loadWithEnv(emulator); // one warm instance, its state in memory, no reuse (SINGLE_INSTANCE_ENV)
 });
 afterAll(async () => {
   await emulator.close();

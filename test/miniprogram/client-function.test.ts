@@ -11,6 +11,7 @@
 import { join } from 'path';
 import { startEmulator, type Emulator } from '../../emulator/src';
 import { loadFunction, type LoadedFunction } from '../../emulator/src/run-function';
+import { SINGLE_INSTANCE_ENV } from '../support/function';
 import { generate, query } from '../../miniprogram/services/genscheme';
 import { isErrorReply, type ErrorReply, type GenerateReply, type GenerateRequest } from '../../miniprogram/shared/contract';
 
@@ -24,6 +25,7 @@ const sent: unknown[] = [];
 beforeAll(async () => {
   jest.spyOn(console, 'log').mockImplementation(() => undefined); // the function's per-call log lines
   emulator = await startEmulator({ seed: 11 });
+  Object.assign(process.env, SINGLE_INSTANCE_ENV);
   fn = loadFunction(INDEX, emulator);
   (globalThis as Record<string, unknown>).wx = {
     cloud: {

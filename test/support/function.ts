@@ -7,11 +7,18 @@ import { ROOT } from './app-pages';
 export const INDEX = join(ROOT, 'cloudfunctions/genScheme/index.js');
 
 /**
+ * The single-instance suites test one instance's behaviour call by call: its state in memory
+ * and no link reuse, unless a test asks for them (the shared-state suites do).
+ */
+export const SINGLE_INSTANCE_ENV = { GENSCHEME_STATE: 'memory', GENSCHEME_REUSE: 'off' } as const;
+
+/**
  * Loads a fresh instance of the built function (a cold start: its own module registry, so
  * its own wx-server-sdk, policy and rate limits) with `env` set while it loads — the way
  * CloudBase hands a function its environment variables.
  */
-export function loadWithEnv(emulator: Emulator, env: Record<string, string> = {}): LoadedFunction<unknown, GenSchemeReply> {
+export function loadWithEnv(emulator: Emulator, overrides: Record<string, string> = {}): LoadedFunction<unknown, GenSchemeReply> {
+  const env: Record<string, string> = { ...SINGLE_INSTANCE_ENV, ...overrides };
   const saved: Record<string, string | undefined> = {};
   for (const key of Object.keys(env)) {
     saved[key] = process.env[key];

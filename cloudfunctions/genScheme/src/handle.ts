@@ -6,6 +6,7 @@
 import type { Action, ErrorReply, GenSchemeReply, Warning } from '../../../miniprogram/shared/contract';
 import type { Failure } from '../../../miniprogram/shared/failure';
 import { isFailure, type ActionContext, type ActionDef } from './actions/action';
+import { RecentLinks } from './actions/reuse';
 import { AdminTokenGuard } from './access/admin-token';
 import { authorize, type PolicyState } from './access/authorize';
 import { classify, type Caller, type WxContext } from './access/caller';
@@ -14,6 +15,7 @@ import type { Clock } from './clock';
 import { parseEvent } from './event';
 import { errorReply } from './reply';
 import type { Settings } from './settings';
+import type { StatePort } from './state';
 import { WeChat, type CallRecord, type RetryPolicy } from './wechat/call';
 import { INTERNAL, lookup } from './wechat/catalogue';
 import { errMsgOf } from './wechat/errors';
@@ -44,6 +46,8 @@ export interface HandlerDeps {
   policy: PolicyState;
   /** GENSCHEME_ADMIN_TOKEN, when strong enough to be used. */
   adminToken?: string;
+  /** Limits, today's count and stored links: this instance's memory or the shared database. */
+  state: StatePort;
   /** One line per call, for the cloud console. */
   log: (line: string) => void;
   retry?: RetryPolicy;
@@ -64,20 +68,22 @@ interface CallLog extends CallRecord {
 const OUTCOME = { input: 'rejected', policy: 'denied', wechat: 'failed', cloud: 'failed', genscheme: 'failed' } as const;
 
 export function createHandler(deps: HandlerDeps) {
-  const { clock, actions, settings, policy, log } = deps;
-  const wechat = new WeChat(deps.openapi, clock, deps.retry);
-  const rateLimits = new RateLimits(policy.policy);
-  const tokenGuard = new AdminTokenGuard(deps.adminToken);
+  const { clock, actions, settings, policy, state, log } = deps;
+  const wechat = new WeChat(deps.openapi, clock, state, deps.retry);
+  const rateLimits = new RateLimits(policy.policy, state);
+  const tokenGuard = new AdminTokenGuard(deps.adminToken, state);
+  const inflight = new Map<string, Promise<unknown>>();
+  const recentLinks = new RecentLinks();
   // Trusted callers read what is wrong with the policy; untrusted ones only that something is.
   const policyWarning: Warning[] = policy.configErrors.length
     ? [{ code: 'policy.invalid', zh: `策略配置有误，非受信任调用方被拒绝：${policy.configErrors.join('；')}`, en: `The policy configuration is wrong, so untrusted callers are refused: ${policy.configErrors.join('; ')}` }]
     : [];
 
   /** The caller, with the event's admin token judged; or the refusal of a caller guessing tokens. */
-  function identify(wxContext: WxContext, adminToken: string | undefined, now: number): { caller: Caller } | { refused: Failure } {
+  async function identify(wxContext: WxContext, adminToken: string | undefined, now: number): Promise<{ caller: Caller } | { refused: Failure }> {
     const caller = classify(wxContext ?? {}, policy.policy.adminOpenids);
     if (adminToken === undefined || caller.class === 'trusted') return { caller };
-    const verdict = tokenGuard.judge(adminToken, caller, now);
+    const verdict = await tokenGuard.judge(adminToken, caller, now);
     if (verdict.trusted) return { caller: { ...caller, class: 'trusted', reason: 'admin-token' } };
     if (verdict.refused) return { refused: verdict.refused };
     return { caller: { ...caller, reason: 'admin-token-wrong' } };
@@ -92,7 +98,7 @@ export function createHandler(deps: HandlerDeps) {
     }
     const { action, input, adminToken, names } = parsed;
     record.action = action.name;
-    const identity = identify(wxContext, adminToken, clock.now());
+    const identity = await identify(wxContext, adminToken, clock.now());
     if ('refused' in identity) {
       record.reason = 'admin-token-throttled';
       return errorReply(identity.refused, action.name);
@@ -100,8 +106,8 @@ export function createHandler(deps: HandlerDeps) {
     const { caller } = identity;
     Object.assign(record, { caller: caller.class, reason: caller.reason }, caller.openidHash ? { openid: caller.openidHash } : {});
     const ctx: ActionContext = {
-      caller, names, clock, deadline, settings, policy, wechat, record,
-      permit: (ask) => authorize(policy, caller, ask) ?? rateLimits.admit(caller, clock.now()),
+      caller, names, clock, deadline, settings, policy, wechat, record, state, inflight, recentLinks,
+      permit: async (ask) => authorize(policy, caller, ask) ?? (await rateLimits.admit(caller, clock.now())),
     };
     const result = await action.run(input, ctx);
     const extraWarnings = caller.class === 'trusted' ? policyWarning : [];

@@ -12,6 +12,7 @@ import type { WxContext } from './access/caller';
 import { systemClock } from './clock';
 import { createHandler, internalReply, type RuntimeContext } from './handle';
 import { configure, type PolicyFile } from './settings';
+import { createState } from './state';
 import type { OpenApi } from './wechat/openapi';
 
 /** Pages of app.json, injected by the build (scripts/function-build.mjs reads miniprogram/app.json). */
@@ -33,6 +34,15 @@ function readPolicyFile(): PolicyFile {
 const configuration = configure(process.env, readPolicyFile(), __GENSCHEME_PAGES__, ACTION_ACCESS);
 for (const line of configuration.startupLog) console.error(line);
 
+const state = createState({
+  mode: configuration.settings.stateMode,
+  // Asked for on first use only: an instance that serves only plaintext links never touches it.
+  database: () => cloud.database(),
+  secret: configuration.settings.stateSecret,
+  clock: systemClock,
+  log: (line) => console.error(line),
+});
+
 const handle = createHandler({
   openapi: cloud.openapi as unknown as OpenApi,
   clock: systemClock,
@@ -40,6 +50,7 @@ const handle = createHandler({
   settings: configuration.settings,
   policy: configuration.policy,
   adminToken: configuration.adminToken,
+  state,
   log: (line) => console.log(line),
 });
 

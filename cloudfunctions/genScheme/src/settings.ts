@@ -6,6 +6,8 @@
 import type { PolicyState } from './access/authorize';
 import { weakTokenReason } from './access/admin-token';
 import { loadPolicy, type ActionAccess } from './access/policy';
+import { GENERATE_DAILY_CAP } from '../../../miniprogram/shared/platform';
+import { stateModeFrom } from './state';
 
 export interface Settings {
   /** Pages of the mini program (main package and subpackages), from app.json at build time. */
@@ -14,6 +16,14 @@ export interface Settings {
   appid?: string;
   /** GENSCHEME_H5_BASE_URL: the H5 jump page, e.g. https://<env>.tcloudbaseapp.com/jump.html */
   h5BaseUrl?: string;
+  /** GENSCHEME_DAILY_CAP: links a day before genScheme refuses locally with 44993 (platform-rules §5: 500,000). */
+  dailyCap: number;
+  /** GENSCHEME_STATE: where limits, today's count and links live (`database`, the default, or `memory`). */
+  stateMode: 'database' | 'memory';
+  /** GENSCHEME_STATE_SECRET: hashes OPENIDs, IPs and targets in the database; generated and stored once when unset. */
+  stateSecret?: string;
+  /** GENSCHEME_REUSE (`on`, the default, or `off`): whether generate may return a live identical link. */
+  reuse: boolean;
 }
 
 export interface Configuration {
@@ -42,8 +52,28 @@ export function configure(env: Record<string, string | undefined>, policyFile: P
     startupLog.push(`[genScheme] GENSCHEME_ADMIN_TOKEN is too weak (${weak}); admin access by token is disabled. Set a long random value, e.g. the output of \`openssl rand -hex 24\`.`);
     adminToken = undefined;
   }
+  let dailyCap = GENERATE_DAILY_CAP;
+  if (env.GENSCHEME_DAILY_CAP) {
+    const cap = Number(env.GENSCHEME_DAILY_CAP);
+    // §5: a cap above the platform's own would only move the refusal to WeChat.
+    if (Number.isInteger(cap) && cap >= 0 && cap <= GENERATE_DAILY_CAP) dailyCap = cap;
+    else startupLog.push(`[genScheme] GENSCHEME_DAILY_CAP must be a whole number from 0 to ${GENERATE_DAILY_CAP}, not "${env.GENSCHEME_DAILY_CAP}"; using ${GENERATE_DAILY_CAP}.`);
+  }
+  const reuseText = (env.GENSCHEME_REUSE ?? 'on').trim().toLowerCase();
+  const reuse = !['off', 'false', '0'].includes(reuseText);
+  if (reuse && !['on', 'true', '1', ''].includes(reuseText)) startupLog.push(`[genScheme] GENSCHEME_REUSE must be on or off, not "${env.GENSCHEME_REUSE}"; reuse stays on.`);
+  const mode = stateModeFrom(env);
+  if (typeof mode !== 'string') startupLog.push(`[genScheme] ${mode.error}; using the database.`);
   return {
-    settings: { pages, appid: env.GENSCHEME_APPID || undefined, h5BaseUrl: env.GENSCHEME_H5_BASE_URL || undefined },
+    settings: {
+      pages,
+      appid: env.GENSCHEME_APPID || undefined,
+      h5BaseUrl: env.GENSCHEME_H5_BASE_URL || undefined,
+      dailyCap,
+      stateMode: typeof mode === 'string' ? mode : 'database',
+      stateSecret: env.GENSCHEME_STATE_SECRET || undefined,
+      reuse,
+    },
     policy: { policy, configErrors: errors },
     adminToken,
     startupLog,

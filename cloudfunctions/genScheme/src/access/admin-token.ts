@@ -3,8 +3,14 @@
  * rights). A token is a password, so it must be strong, and guessing it must be slow: failed
  * attempts are counted per caller, and past the limit every event carrying a token is refused
  * before the token is even compared.
+ *
+ * Failures are counted in the shared state (every instance sees them) and mirrored in this
+ * instance's memory, which is what is checked before comparing: the shared state only offers an
+ * atomic "take a slot". So across N warm instances a guesser gets at most 5 + N − 1 comparisons
+ * in the window: each other instance compares once more before its own memory learns the limit.
  */
 import type { Failure } from '../../../../miniprogram/shared/failure';
+import type { StatePort } from '../state';
 import { RATE_LIMITED } from '../wechat/catalogue';
 import { callerKey, tokenMatches, type Caller } from './caller';
 import { WindowLimiter } from './window-limiter';
@@ -32,15 +38,24 @@ export class AdminTokenGuard {
   private readonly failures = new WindowLimiter(ADMIN_TOKEN_FAILURES, ADMIN_TOKEN_WINDOW_MS);
 
   /** `expected` is the configured token, or undefined when none is set or it is too weak. */
-  constructor(private readonly expected: string | undefined) {}
+  constructor(
+    private readonly expected: string | undefined,
+    private readonly state?: StatePort,
+  ) {}
 
   /** Judges the token an event carried. A wrong one is counted; a caller over the limit is refused. */
-  judge(given: string, caller: Caller, now: number): TokenVerdict {
+  async judge(given: string, caller: Caller, now: number): Promise<TokenVerdict> {
     const key = callerKey(caller);
     const room = this.failures.check(key, now);
     if (!room.ok) return { trusted: false, refused: throttled(room.retryAfterMs) };
     if (tokenMatches(given, this.expected)) return { trusted: true };
     this.failures.take(key, now);
+    const shared = await this.state?.admit({ key: `admin-token:${key}`, limit: ADMIN_TOKEN_FAILURES, windowMs: ADMIN_TOKEN_WINDOW_MS }, now);
+    if (shared && !shared.ok) {
+      // Other instances already saw this caller's failures: fill this instance's memory too.
+      while (this.failures.check(key, now).ok) this.failures.take(key, now);
+      return { trusted: false, refused: throttled(shared.retryAfterMs) };
+    }
     return { trusted: false };
   }
 }

@@ -11,6 +11,8 @@ import type { Caller } from '../access/caller';
 import type { Clock } from '../clock';
 import type { FieldNames } from '../event';
 import type { Settings } from '../settings';
+import type { StatePort } from '../state';
+import type { RecentLinks } from './reuse';
 import type { CallRecord, WeChat } from '../wechat/call';
 
 export interface ActionContext {
@@ -26,7 +28,13 @@ export interface ActionContext {
   /** The call's log record: the WeChat call path fills in attempts and waits. */
   record: CallRecord;
   /** Asks the policy, then takes a slot of the caller's rate limits: null = go ahead. */
-  permit(ask: Ask): Failure | null;
+  permit(ask: Ask): Promise<Failure | null>;
+  /** Limits, today's generation count and stored links, shared by every instance with the database. */
+  state: StatePort;
+  /** Work under way in this instance, by key: identical requests at the same moment share it. */
+  inflight: Map<string, Promise<unknown>>;
+  /** Links this instance found or made lately (reuse without a database read). */
+  recentLinks: RecentLinks;
 }
 
 export type ActionResult = SuccessReply | ActionFailure;

@@ -24,7 +24,7 @@ export const plaintext = defineAction({
     if (broken) return { failure: broken };
 
     // 2. The policy.
-    const refused = ctx.permit({
+    const refused = await ctx.permit({
       action: 'plaintext', path: parts.path, envVersion: parts.envVersion, queryLength: parts.query.length,
       fields: { path: names.shown('jumpWxa.path'), envVersion: names.shown('jumpWxa.envVersion'), query: names.shown('jumpWxa.query') },
     });

@@ -30,7 +30,7 @@ export const query = defineAction({
     if ('failure' in checked) return checked;
 
     // 2. The policy.
-    const refused = ctx.permit({ action: 'query' });
+    const refused = await ctx.permit({ action: 'query' });
     if (refused) return { failure: refused };
 
     // 3. WeChat.

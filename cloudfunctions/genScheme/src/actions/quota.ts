@@ -1,4 +1,7 @@
-/** `quota`: today's remaining visit quota, through urlscheme.query with query_type 1 (platform-rules §4). */
+/**
+ * `quota`: today's remaining visit quota, through urlscheme.query with query_type 1 (platform-rules §4),
+ * and today's generations against the daily cap (§5), from the shared state.
+ */
 import type { QuotaReply } from '../../../../miniprogram/shared/contract';
 import { NO_OPENLINK, lookup } from '../wechat/catalogue';
 import { defineAction } from './action';
@@ -10,9 +13,13 @@ export const quota = defineAction({
   fields: () => ({}),
 
   async run(_input, ctx) {
-    const refused = ctx.permit({ action: 'quota' });
+    const refused = await ctx.permit({ action: 'quota' });
     if (refused) return { failure: refused };
-    const outcome = await ctx.wechat.call('urlscheme.query', { queryType: 1 }, { paced: false, deadline: ctx.deadline, record: ctx.record });
+    // The visit quota from WeChat and today's generations from the shared state, side by side.
+    const [outcome, generatedToday] = await Promise.all([
+      ctx.wechat.call('urlscheme.query', { queryType: 1 }, { paced: false, deadline: ctx.deadline, record: ctx.record }),
+      ctx.state.generatedToday(ctx.clock.now()),
+    ]);
     if (!outcome.ok) return outcome;
     const remain = toNumber((outcome.value as { quotaInfo?: { remainVisitQuota?: unknown } } | undefined)?.quotaInfo?.remainVisitQuota);
     if (!Number.isFinite(remain)) {
@@ -23,7 +30,16 @@ export const quota = defineAction({
         },
       };
     }
-    const reply: QuotaReply = { errcode: 0, errmsg: 'ok', action: 'quota', remainVisitQuota: remain, warnings: [], attempts: ctx.record.attempts };
+    const reply: QuotaReply = {
+      errcode: 0,
+      errmsg: 'ok',
+      action: 'quota',
+      remainVisitQuota: remain,
+      generatedToday,
+      generateRemaining: Math.max(0, ctx.settings.dailyCap - generatedToday),
+      warnings: [],
+      attempts: ctx.record.attempts,
+    };
     return reply;
   },
 });

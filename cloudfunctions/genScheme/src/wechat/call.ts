@@ -9,8 +9,8 @@ import type { Clock } from '../clock';
 import { retriedByGenScheme, lookup, TIME_BUDGET } from './catalogue';
 import { codeOf, isWeChatBusy, sdkFailure } from './errors';
 import { apiCall, type ApiName, type OpenApi } from './openapi';
-import { Pacer } from './pacer';
 import { GENERATE_CALLS_PER_SECOND } from '../../../../miniprogram/shared/platform';
+import type { Admission, StatePort } from '../state';
 
 export interface RetryPolicy {
   /** Calls in all, the first included. */
@@ -35,11 +35,21 @@ export interface CallRecord {
   waitedMs?: number;
 }
 
+/**
+ * §5: at most 100 generate calls a second reach WeChat, counted as they arrive there. A call is
+ * admitted when it is sent; it arrives up to a network delay later. Counting sends over a window
+ * longer by that delay keeps every 1-second window of arrivals at or under 100, across instances.
+ */
+export const PACING_ARRIVAL_ALLOWANCE_MS = 100;
+export const PACING_WINDOW = { key: 'pace:generate', limit: GENERATE_CALLS_PER_SECOND, windowMs: 1000 + PACING_ARRIVAL_ALLOWANCE_MS } as const;
+
 export type CallOutcome = { ok: true; value: unknown } | { ok: false; failure: Failure };
 
 export interface CallOptions {
   /** Generate calls count against the platform's 100 a second (§5). */
   paced: boolean;
+  /** A pacing admission already asked for (concurrently with other work), used by the first attempt. */
+  firstSlot?: Promise<Admission>;
   /** Epoch ms by which the function must have replied. */
   deadline: number;
   record: CallRecord;
@@ -65,13 +75,18 @@ class GiveUp {
 }
 
 export class WeChat {
-  private readonly pacer = new Pacer(GENERATE_CALLS_PER_SECOND, 1000);
-
   constructor(
     private readonly openapi: OpenApi,
     private readonly clock: Clock,
+    /** Where the pacing window is counted: this instance's memory or the shared database. */
+    private readonly state: Pick<StatePort, 'admit'>,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
   ) {}
+
+  /** Asks for a pacing slot now; pass the promise as `firstSlot` to overlap it with other work. */
+  pacingSlot(): Promise<Admission> {
+    return this.state.admit(PACING_WINDOW, this.clock.now());
+  }
 
   async call(api: ApiName, request: Record<string, unknown>, options: CallOptions): Promise<CallOutcome> {
     const { record, deadline } = options;
@@ -79,9 +94,9 @@ export class WeChat {
     for (let attempt = 1; ; attempt++) {
       const started = this.clock.now();
       try {
-        if (options.paced) await this.takePacingSlot(deadline, record);
+        if (options.paced) await this.takePacingSlot(deadline, record, attempt === 1 ? options.firstSlot : undefined);
         record.attempts = attempt;
-        const value = await this.attempt(api, request, deadline, options.paced);
+        const value = await this.attempt(api, request, deadline);
         return { ok: true, value };
       } catch (error) {
         if (error instanceof GiveUp) return { ok: false, failure: error.failure };
@@ -101,7 +116,7 @@ export class WeChat {
   }
 
   /** One call, given up REPLY_RESERVE_MS before the deadline; a late answer is ignored. */
-  private attempt(api: ApiName, request: Record<string, unknown>, deadline: number, paced: boolean): Promise<unknown> {
+  private attempt(api: ApiName, request: Record<string, unknown>, deadline: number): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const cancel = this.clock.setTimer(Math.max(0, deadline - REPLY_RESERVE_MS - this.clock.now()), () =>
         reject(new GiveUp({
@@ -113,10 +128,7 @@ export class WeChat {
           hint: lookup(TIME_BUDGET).fix,
         })),
       );
-      const settle = () => {
-        cancel();
-        if (paced) this.pacer.release(this.clock.now());
-      };
+      const settle = cancel;
       let call: Promise<unknown>;
       try {
         call = apiCall(this.openapi, api, { ...request });
@@ -131,16 +143,16 @@ export class WeChat {
   }
 
   /** Waits for a pacing slot, or gives up with 44990 when none frees up in time. */
-  private async takePacingSlot(deadline: number, record: CallRecord): Promise<void> {
-    for (;;) {
-      const slot = this.pacer.acquire(this.clock.now());
+  private async takePacingSlot(deadline: number, record: CallRecord, first?: Promise<Admission>): Promise<void> {
+    for (let asked = first; ; asked = undefined) {
+      const slot = await (asked ?? this.pacingSlot());
       if (slot.ok) return;
       if (this.clock.now() + slot.retryAfterMs + REPLY_RESERVE_MS > deadline) {
         throw new GiveUp({
           errcode: 44990, source: 'genscheme', rule: 'pacing.held',
           message: {
-            zh: '本实例在过去 1 秒内已向微信发出 100 次生成请求，在时间预算内等不到空位，genScheme 没有发出这次请求。',
-            en: 'This instance already sent 100 generate calls in the last second and no slot frees up within the time budget; genScheme did not send this one.',
+            zh: '过去 1 秒内已向微信发出 100 次生成请求，在时间预算内等不到空位，genScheme 没有发出这次请求。',
+            en: '100 generate calls were already sent in the last second and no slot frees up within the time budget; genScheme did not send this one.',
           },
           hint: lookup(44990).fix,
         });

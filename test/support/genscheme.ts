@@ -9,6 +9,8 @@ import type { Caller, WxContext } from '../../cloudfunctions/genScheme/src/acces
 import { FieldNames } from '../../cloudfunctions/genScheme/src/event';
 import { createHandler, type RuntimeContext } from '../../cloudfunctions/genScheme/src/handle';
 import { configure, type Settings } from '../../cloudfunctions/genScheme/src/settings';
+import { RecentLinks } from '../../cloudfunctions/genScheme/src/actions/reuse';
+import { createState } from '../../cloudfunctions/genScheme/src/state';
 import type { CallOptions, CallOutcome, RetryPolicy, WeChat } from '../../cloudfunctions/genScheme/src/wechat/call';
 import type { ApiName, OpenApi } from '../../cloudfunctions/genScheme/src/wechat/openapi';
 import type { Failure } from '../../miniprogram/shared/failure';
@@ -59,7 +61,7 @@ export function setup(answers: Array<unknown | Error> = [], opts: SetupOptions =
   const clock = new FakeClock(NOW_S * 1000);
   const fake = fakeOpenApi(answers, clock, opts.callMs);
   const lines: string[] = [];
-  const configuration = configure({ GENSCHEME_ADMIN_TOKEN: ADMIN_TOKEN, ...opts.env }, opts.policyJson === undefined ? {} : { json: opts.policyJson }, PAGES, ACTION_ACCESS);
+  const configuration = configure({ GENSCHEME_ADMIN_TOKEN: ADMIN_TOKEN, GENSCHEME_REUSE: 'off', ...opts.env }, opts.policyJson === undefined ? {} : { json: opts.policyJson }, PAGES, ACTION_ACCESS);
   const handler = createHandler({
     openapi: opts.openapi ?? fake.openapi,
     clock,
@@ -67,6 +69,7 @@ export function setup(answers: Array<unknown | Error> = [], opts: SetupOptions =
     settings: configuration.settings,
     policy: configuration.policy,
     adminToken: configuration.adminToken,
+    state: createState({ mode: 'memory', clock, log: (l) => lines.push(l) }),
     log: (l) => lines.push(l),
     retry: opts.retry,
   });
@@ -85,6 +88,7 @@ export function fakeWeChat(outcomes: CallOutcome[]) {
   const calls: Array<{ api: ApiName; request: Record<string, unknown>; options: CallOptions }> = [];
   let n = 0;
   const wechat = {
+    pacingSlot: jest.fn(async () => ({ ok: true })),
     call: jest.fn(async (api: ApiName, request: Record<string, unknown>, options: CallOptions) => {
       calls.push({ api, request, options });
       options.record.attempts = 1;
@@ -112,18 +116,21 @@ export function actionContext(opts: ContextOptions = {}) {
   for (const [canonical, shown] of Object.entries(opts.names ?? {})) names.set(canonical, shown);
   const { wechat, calls } = fakeWeChat(opts.outcomes ?? []);
   const asks: Ask[] = [];
-  const permit = jest.fn((ask: Ask) => (asks.push(ask), opts.permit ? opts.permit(ask) : null));
+  const permit = jest.fn(async (ask: Ask) => (asks.push(ask), opts.permit ? opts.permit(ask) : null));
   const policy = opts.policy ?? configure({}, {}, PAGES, ACTION_ACCESS).policy;
   const ctx: ActionContext = {
     caller: opts.caller ?? callers.trusted,
     names,
     clock,
     deadline: clock.now() + 3000,
-    settings: { pages: PAGES, ...opts.settings },
+    settings: { pages: PAGES, dailyCap: 500_000, stateMode: 'memory', reuse: false, ...opts.settings },
     policy,
     wechat,
     record: { attempts: 0 },
     permit,
+    state: createState({ mode: 'memory', clock, log: () => undefined }),
+    inflight: new Map(),
+    recentLinks: new RecentLinks(),
   };
   return { ctx, calls, asks, permit, clock };
 }

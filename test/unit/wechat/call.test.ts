@@ -1,3 +1,4 @@
+import { createState } from '../../../cloudfunctions/genScheme/src/state';
 /** The one way to WeChat (src/wechat/call.ts): pacing, retries worth making, and the time budget. */
 import { DEFAULT_RETRY, REPLY_RESERVE_MS, WeChat, delayFor, type CallRecord } from '../../../cloudfunctions/genScheme/src/wechat/call';
 import { INTERNAL, TIME_BUDGET } from '../../../cloudfunctions/genScheme/src/wechat/catalogue';
@@ -19,7 +20,7 @@ function scripted(clock: FakeClock, script: Array<{ answer?: unknown; ms?: numbe
 }
 const failing = (...errors: Error[]) => errors.map((answer) => ({ answer }));
 
-async function call(clock: FakeClock, openapi: OpenApi, budgetMs: number, paced = false, wechat = new WeChat(openapi, clock)) {
+async function call(clock: FakeClock, openapi: OpenApi, budgetMs: number, paced = false, wechat = new WeChat(openapi, clock, memoryState(clock))) {
   const record: CallRecord = { attempts: 0 };
   const outcome = await wechat.call('urlscheme.generate', { jumpWxa: {} }, { paced, deadline: clock.now() + budgetMs, record });
   return { outcome, record };
@@ -168,19 +169,19 @@ describe('pacing generate calls (§5: 100 a second)', () => {
   it('holds the 101st call until the first leaves the window, and records the wait', async () => {
     const clock = new FakeClock(0);
     const { openapi, fn } = scripted(clock, []);
-    const wechat = new WeChat(openapi, clock);
+    const wechat = new WeChat(openapi, clock, memoryState(clock));
     for (let i = 0; i < 100; i++) await call(clock, openapi, 3000, true, wechat);
     const { outcome, record } = await call(clock, openapi, 3000, true, wechat);
     expect(outcome.ok).toBe(true);
-    expect(record).toEqual({ attempts: 1, waitedMs: 1000 });
-    expect(clock.sleeps).toEqual([1000]);
+    expect(record).toEqual({ attempts: 1, waitedMs: 1100 }); // §5 window plus the arrival allowance
+    expect(clock.sleeps).toEqual([1100]);
     expect(fn).toHaveBeenCalledTimes(101);
   });
 
   it(`refuses with 44990 pacing.held, without calling, when no slot frees up within the time budget`, async () => {
     const clock = new FakeClock(0);
     const { openapi, fn } = scripted(clock, []);
-    const wechat = new WeChat(openapi, clock);
+    const wechat = new WeChat(openapi, clock, memoryState(clock));
     for (let i = 0; i < 100; i++) await call(clock, openapi, 3000, true, wechat);
     const { outcome, record } = await call(clock, openapi, 1000, true, wechat);
     expect(outcome).toMatchObject({ ok: false, failure: { errcode: 44990, source: 'genscheme', rule: 'pacing.held' } });
@@ -192,9 +193,13 @@ describe('pacing generate calls (§5: 100 a second)', () => {
   it('unpaced calls (query, quota) do not wait for the pacer', async () => {
     const clock = new FakeClock(0);
     const { openapi } = scripted(clock, []);
-    const wechat = new WeChat(openapi, clock);
+    const wechat = new WeChat(openapi, clock, memoryState(clock));
     for (let i = 0; i < 100; i++) await call(clock, openapi, 3000, true, wechat);
     expect((await call(clock, openapi, 3000, false, wechat)).outcome.ok).toBe(true);
     expect(clock.sleeps).toEqual([]);
   });
 });
+
+function memoryState(clock: { now(): number }) {
+  return createState({ mode: 'memory', clock: { now: () => clock.now(), setTimer: () => () => undefined }, log: () => undefined });
+}

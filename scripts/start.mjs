@@ -17,14 +17,16 @@ const fnDir = join(root, 'cloudfunctions/genScheme');
 const indexJs = join(fnDir, 'index.js');
 
 const USAGE = `usage: npm start -- [options]
-Generates a URL Scheme through the real function and wx-server-sdk against the local emulator.
+Generates a URL Scheme (or, with --kind urllink, a URL Link) through the real function and
+wx-server-sdk against the local emulator.
+  --kind K           scheme | urllink (default: scheme): a weixin:// URL Scheme or an https://wxaurl.cn/ URL Link
   --path P           page to open, e.g. pages/product/detail (default: home page)
   --query Q          query string, e.g. id=42&from=sms
   --days N           validity in days, 1-30 (default: 30)
   --env-version V    release | trial | develop (default: release)
-  --cq C             custom parameter appended to the link (&cq=…)
-  --action A         generate | query | quota | plaintext (default: generate)
-  --scheme S         the link to look up, with --action query
+  --cq C             custom parameter appended to the link (&cq=… on a scheme, ?cq=… on a URL Link)
+  --action A         generate | urllink | query | quota | plaintext (default: generate, or urllink with --kind urllink)
+  --scheme S         the link to look up, with --action query (a weixin:// scheme or an https://wxaurl.cn/ URL Link)
   --event FILE       send this JSON event as is (like a cloud-console test); other event flags are ignored
   --openid ID        call as a mini-program user with this OPENID (default: a console call, no OPENID)
   --source S         the caller's SOURCE, e.g. wx_client, wx_http, wx_client,scf
@@ -48,6 +50,7 @@ try {
       'env-version': { type: 'string' },
       cq: { type: 'string' },
       action: { type: 'string' },
+      kind: { type: 'string' },
       scheme: { type: 'string' },
       event: { type: 'string' },
       openid: { type: 'string' },
@@ -67,10 +70,16 @@ if (args.help) {
   console.log(USAGE);
   process.exit(0);
 }
+if (args.kind !== undefined && !['scheme', 'urllink'].includes(args.kind)) {
+  console.error(`--kind ${args.kind}: use scheme or urllink\n\n${USAGE}`);
+  process.exit(2);
+}
 
 /** Rebuilds index.js when it is missing or older than its source or app.json. */
 function buildIfNeeded() {
-  const sources = [join(root, 'miniprogram/app.json'), ...readdirSync(join(fnDir, 'src')).map((f) => join(fnDir, 'src', f)), ...readdirSync(join(root, 'miniprogram/shared')).map((f) => join(root, 'miniprogram/shared', f))];
+  // src/ has folders (actions/, access/, wechat/…): every file in them counts.
+  const filesUnder = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? filesUnder(join(dir, d.name)) : [join(dir, d.name)]));
+  const sources = [join(root, 'miniprogram/app.json'), ...filesUnder(join(fnDir, 'src')), ...filesUnder(join(root, 'miniprogram/shared'))];
   const builtAt = existsSync(indexJs) ? statSync(indexJs).mtimeMs : 0;
   if (sources.some((f) => statSync(f).mtimeMs > builtAt)) {
     execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: args.json ? 'ignore' : 'inherit' });
@@ -88,6 +97,7 @@ function eventFromArgs() {
   }
   const event = {};
   if (args.action) event.action = args.action;
+  else if (args.kind === 'urllink') event.action = 'urllink';
   if (args.scheme !== undefined) event.scheme = args.scheme;
   const jumpWxa = {};
   if (args.path !== undefined) jumpWxa.path = args.path;
@@ -169,8 +179,9 @@ if (args.json) {
 } else {
   console.log(`\nevent  ${JSON.stringify(event).replace(/"adminToken":"[^"]*"/, '"adminToken":"***"')}`);
   console.log(`reply  ${JSON.stringify(reply, null, 2)}`);
-  if (reply?.errcode === 0 && reply.openlink) {
-    console.log(`\nopenlink: ${reply.openlink}`);
+  if (reply?.errcode === 0 && (reply.openlink || reply.urlLink)) {
+    if (reply.openlink) console.log(`\nopenlink: ${reply.openlink}`);
+    else console.log(`\nurlLink:  ${reply.urlLink}`);
     if (reply.expireAt) console.log(`expires:  ${reply.expireAt}`);
   } else if (reply) {
     console.log(`\nerrcode ${reply.errcode}: ${reply.message?.en}\n  fix: ${reply.hint?.en}\n  ${reply.message?.zh}\n  办法:${reply.hint?.zh}`);

@@ -3,7 +3,8 @@
  * Request and reply types come from shared/contract.ts, so a contract change breaks
  * the page's type check instead of the page at run time.
  */
-import type { Bilingual, ErrorReply, GenerateReply, GenerateRequest, GenSchemeRequest, QueryReply, QueryRequest, Warning } from '../shared/contract';
+import type { Bilingual, ErrorReply, GenerateReply, GenerateRequest, GenSchemeRequest, QueryReply, QueryRequest, UrlLinkReply, UrlLinkRequest, Warning } from '../shared/contract';
+import { urlLinkTicketOf } from '../shared/links';
 import { SCHEME_PREFIX } from '../shared/platform';
 
 export const FUNCTION_NAME = 'genScheme';
@@ -30,6 +31,9 @@ export class GenSchemeCallError extends Error {
 /** What `action: 'generate'` can answer (a subset of the contract's GenSchemeReply). */
 export type GenerateOutcome = GenerateReply | ErrorReply;
 
+/** What `action: 'urllink'` can answer. */
+export type UrlLinkOutcome = UrlLinkReply | ErrorReply;
+
 /** What `action: 'query'` can answer. */
 export type QueryOutcome = QueryReply | ErrorReply;
 
@@ -42,9 +46,14 @@ export function generate(req: GenerateRequest): Promise<GenerateOutcome> {
   return call(req, readGenerate);
 }
 
+/** An https URL Link (`action: 'urllink'`, platform-rules §8); same outcomes as generate(). */
+export function generateUrlLink(req: UrlLinkRequest): Promise<UrlLinkOutcome> {
+  return call(req, readUrlLink);
+}
+
 /**
  * Asks genScheme what WeChat knows about a link (`action: 'query'`): encrypted (`?t=`, maybe
- * with `&cq=`) or plaintext (`?appid=`). Same outcomes as generate(): the reply, or a
+ * with `&cq=`), plaintext (`?appid=`), or a URL Link (`https://wxaurl.cn/…`, maybe with `?cq=`). Same outcomes as generate(): the reply, or a
  * GenSchemeCallError.
  */
 export function query(scheme: string): Promise<QueryOutcome> {
@@ -90,6 +99,13 @@ function readGenerate(value: Record<string, unknown>): GenerateReply | null {
   const reply = { ...value, warnings: warningsOf(field<GenerateReply>(value, 'warnings')) } as unknown as GenerateReply;
   if (typeof h5Url !== 'string' || h5Url === '') delete reply.h5Url;
   return reply;
+}
+
+function readUrlLink(value: Record<string, unknown>): UrlLinkReply | null {
+  const urlLink = field<UrlLinkReply>(value, 'urlLink');
+  if (field<UrlLinkReply>(value, 'action') !== 'urllink') return null;
+  if (typeof urlLink !== 'string' || urlLinkTicketOf(urlLink) === null || !isFiniteNumber(field<UrlLinkReply>(value, 'expireTime'))) return null;
+  return { ...value, warnings: warningsOf(field<UrlLinkReply>(value, 'warnings')) } as unknown as UrlLinkReply;
 }
 
 function readQuery(value: Record<string, unknown>): QueryReply | null {

@@ -10,7 +10,7 @@ import type { EnvVersion } from './platform';
 
 export type { Bilingual, EnvVersion, FailureSource };
 
-export type Action = 'generate' | 'query' | 'quota' | 'plaintext';
+export type Action = 'generate' | 'query' | 'quota' | 'plaintext' | 'urllink';
 
 /** jump_wxa in the cloud-call (camelCase) shape. */
 export interface JumpWxa {
@@ -63,11 +63,11 @@ export interface GenerateRequestSnake extends CallerFields {
   cq?: string;
 }
 
-/** `action: "query"`: what WeChat knows about a link (encrypted, with `cq`, or plaintext). */
-export interface QueryRequest extends CallerFields {
-  action: 'query';
-  scheme: string;
-}
+/**
+ * `action: "query"`: what WeChat knows about a link: a scheme (encrypted, with `&cq=`, or
+ * plaintext) or a URL Link (`https://wxaurl.cn/…`, with `?cq=`), given as `scheme` or `urlLink`.
+ */
+export type QueryRequest = CallerFields & { action: 'query' } & ({ scheme: string; urlLink?: never } | { urlLink: string; scheme?: never });
 
 /** `action: "quota"`: today's remaining visit quota. */
 export interface QuotaRequest extends CallerFields {
@@ -81,12 +81,62 @@ export interface PlaintextRequest extends CallerFields {
   jump_wxa?: JumpWxaSnake;
 }
 
+/** §8 `cloud_base`: a CloudBase static-website page as the URL Link's middle page (cloud-call shape). */
+export interface CloudBase {
+  /** The environment ID (not its display name): letters, digits, `-`, 6–40 characters. */
+  env: string;
+  /** A custom host name of the static website, e.g. `m.example.com`. */
+  domain?: string;
+  /** The page, e.g. `/jump.html`; no query string. */
+  path?: string;
+  /** ≤ 1024 characters of the query set. */
+  query?: string;
+  /** For resource sharing: the AppID whose resources are used. */
+  resourceAppid?: string;
+}
+
+/**
+ * `action: "urllink"`: an https URL Link through urllink.generate (§8). The target is given either
+ * as genScheme's `jumpWxa` or flat as in WeChat's doc (`path`, `query`, `envVersion`), not both.
+ */
+export interface UrlLinkRequest extends CallerFields {
+  action: 'urllink';
+  jumpWxa?: JumpWxa;
+  path?: string;
+  query?: string;
+  envVersion?: EnvVersion;
+  isExpire?: boolean;
+  expireType?: 0 | 1;
+  expireTime?: number;
+  expireInterval?: number;
+  /** Custom parameter appended to the link as `?cq=` (≤ 256 chars). */
+  cq?: string;
+  cloudBase?: CloudBase;
+}
+
+/** `action: "urllink"` as pasted from the HTTPS doc (snake_case, flat). */
+export interface UrlLinkRequestSnake extends CallerFields {
+  action: 'urllink';
+  jump_wxa?: JumpWxaSnake;
+  path?: string;
+  query?: string;
+  env_version?: EnvVersion;
+  is_expire?: boolean;
+  expire_type?: 0 | 1;
+  expire_time?: number;
+  expire_interval?: number;
+  cq?: string;
+  cloud_base?: { env: string; domain?: string; path?: string; query?: string; resource_appid?: string };
+}
+
 export type GenSchemeRequest =
   | GenerateRequest
   | GenerateRequestSnake
   | QueryRequest
   | QuotaRequest
-  | PlaintextRequest;
+  | PlaintextRequest
+  | UrlLinkRequest
+  | UrlLinkRequestSnake;
 
 /** Something adjusted, or worth knowing, about a request that still succeeded. */
 export interface Warning {
@@ -119,6 +169,9 @@ export interface GenerateReply extends SuccessBase {
 
 export interface QueryReply extends SuccessBase {
   action: 'query';
+  /** Which kind of link was looked up: a URL Scheme (urlscheme.query) or a URL Link (urllink.query). */
+  kind?: 'scheme' | 'urllink';
+  /** The link as given (a scheme, or a URL Link when `kind` is 'urllink'). */
   scheme: string;
   appid: string;
   path: string;
@@ -148,7 +201,19 @@ export interface PlaintextReply extends SuccessBase {
   h5Url?: string;
 }
 
-export type SuccessReply = GenerateReply | QueryReply | QuotaReply | PlaintextReply;
+export interface UrlLinkReply extends SuccessBase {
+  action: 'urllink';
+  /** `https://wxaurl.cn/TICKET` (or `https://wxmpurl.cn/…`), with `?cq=` when a cq was given. */
+  urlLink: string;
+  /** Unix seconds when the link stops working. */
+  expireTime: number;
+  /** The same, as an ISO 8601 UTC string. */
+  expireAt: string;
+  /** How many calls to WeChat it took (retries of -1 / 44990 included). */
+  attempts: number;
+}
+
+export type SuccessReply = GenerateReply | QueryReply | QuotaReply | PlaintextReply | UrlLinkReply;
 
 /** A Failure (failure.ts) as the caller receives it. */
 export interface ErrorReply {

@@ -62,6 +62,23 @@ export const APPID_PATTERN = /^wx[0-9a-f]{16}$/;
 /** A mini-program page path: letters, digits, `_ - .` and `/` segments (a leading `/` is accepted). */
 export const PAGE_PATH_PATTERN = /^\/?[0-9A-Za-z_\-.]+(\/[0-9A-Za-z_\-.]+)*$/;
 
+// --- URL Link (§8) -----------------------------------------------------------------------------
+
+/** §8, §12: a URL Link is `https://wxaurl.cn/TICKET`; the newest guide also shows `https://wxmpurl.cn/TICKET`: accept both. */
+export const URL_LINK_HOSTS = ['wxaurl.cn', 'wxmpurl.cn'] as const;
+/**
+ * §8: `cloud_base.env` is a CloudBase environment **ID** (e.g. `prod-4g5h6j7k8l`), not its display
+ * name: letters, digits and `-`, 6 to 40 characters (genScheme's reading; the doc gives no pattern).
+ */
+export const CLOUDBASE_ENV_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{5,39}$/;
+/** §8: `cloud_base.domain`, a custom domain of the static website: a bare host name, no scheme, no path. */
+export const DOMAIN_PATTERN = /^(?=.{4,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+/** §8: `cloud_base.path`, a page of the static website: URL path characters, no query (`?`) or fragment (`#`). */
+export const WEB_PATH_PATTERN = /^[0-9A-Za-z_\-./~%!$&'()*+,;=:@]{0,1024}$/;
+/** §9: scene values a page sees when a URL Link opened it. */
+export const SCENE_URL_LINK_OUTSIDE = 1194;
+export const SCENE_URL_LINK_INSIDE = 1167;
+
 // --- limits of the mini program (§5) ----------------------------------------------------------
 
 /** §5: 100 generate calls per second per mini program; 44990 beyond. */

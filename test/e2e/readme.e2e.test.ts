@@ -59,7 +59,7 @@ it('the policy.json example of "Security" is a valid policy', async () => {
 it('each example event of "More actions" is accepted and answers with the fields the table lists', async () => {
   const rows = section('More actions').split('\n').filter((l) => l.startsWith('| `'));
   const examples = rows.flatMap((row) => [...row.matchAll(/`(\{ "action"[^`]*\})`/g)].map((m) => JSON.parse(m[1]) as Record<string, unknown>));
-  expect(examples.map((e) => e.action).sort()).toEqual(['plaintext', 'query', 'quota']);
+  expect(examples.map((e) => e.action).sort()).toEqual(['plaintext', 'query', 'quota', 'urllink']);
   const fn = loadWithEnv(emulator);
   const caller = { openid: 'oReadme', source: 'wx_client' };
   const made = (await fn.invoke({ jumpWxa: { path: 'pages/product/detail' } }, caller)) as GenerateReply;
@@ -67,6 +67,7 @@ it('each example event of "More actions" is accepted and answers with the fields
     query: ['path', 'query', 'envVersion', 'createTime', 'expireTime', 'expired'],
     quota: ['remainVisitQuota'],
     plaintext: ['openlink'],
+    urllink: ['urlLink', 'expireTime', 'expireAt'],
   };
   for (const example of examples) {
     // The query example's scheme is a placeholder (t=…&cq=…): ask about a real link with a cq.

@@ -201,9 +201,11 @@ export function parseEvent(event: unknown, actions: ReadonlyMap<Action, ActionDe
   }
 
   const names = new FieldNames();
-  const top = canonicalise(event, TOP_ALIASES, '', '', names);
+  // An action may add aliases of its own fields; the shared ones (and generate's behaviour) stay as they are.
+  const aliases = action.aliases ? { ...TOP_ALIASES, ...action.aliases } : TOP_ALIASES;
+  const top = canonicalise(event, aliases, '', '', names);
   if ('failure' in top) return top;
-  const snake = Object.keys(event).some((k) => k in TOP_ALIASES);
+  const snake = Object.keys(event).some((k) => k in aliases);
   if (top.value[JUMP] !== undefined) {
     const jump = top.value[JUMP];
     if (!isPlainObject(jump)) return typeFailure(names.shown(JUMP), 'object', jump);
@@ -222,7 +224,7 @@ export function parseEvent(event: unknown, actions: ReadonlyMap<Action, ActionDe
     if (issue.code === 'unrecognized_keys') {
       const key = issue.keys[0];
       const inJump = at === JUMP;
-      const snakeName = (f: string) => (snake ? Object.keys(TOP_ALIASES).find((k) => TOP_ALIASES[k] === f) ?? f : f);
+      const snakeName = (f: string) => (snake ? Object.keys(aliases).find((k) => aliases[k] === f) ?? f : f);
       const candidates = inJump
         ? ['path', 'query', snake ? 'env_version' : 'envVersion']
         : [...Object.keys(action.fields()).map(snakeName), 'action', 'adminToken'];

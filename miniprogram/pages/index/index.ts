@@ -4,11 +4,11 @@
  * Built with Component (WeChat accepts it for pages) so miniprogram-simulate can test it.
  */
 import { APP_PAGES } from '../../app-pages';
-import { generate, GenSchemeCallError, query as queryScheme } from '../../services/genscheme';
+import { generate, generateUrlLink, GenSchemeCallError, query as queryScheme } from '../../services/genscheme';
 import { isErrorReply } from '../../shared/contract';
-import type { ErrorReply, GenerateReply, GenerateRequest, QueryReply } from '../../shared/contract';
+import type { ErrorReply, GenerateReply, GenerateRequest, QueryReply, UrlLinkReply, UrlLinkRequest } from '../../shared/contract';
 import { checkQuery, isEnvVersion } from '../../shared/checks';
-import { ticketOf } from '../../shared/links';
+import { checkUrlLink, looksLikeUrlLink, ticketOf } from '../../shared/links';
 import {
   DEFAULT_ENV_VERSION,
   ENV_VERSIONS,
@@ -22,12 +22,23 @@ import { formatLocalTime } from '../../utils/time';
 
 const ENV_LABELS: Record<EnvVersion, string> = { release: '正式版', trial: '体验版', develop: '开发版' };
 
+/** Which link to make: an https URL Link (platform-rules §8) or a weixin:// URL Scheme (§1). */
+type LinkKind = 'urllink' | 'scheme';
+/** One sentence each on where the link opens (§8, §9). */
+const KIND_OPTIONS: Array<{ value: LinkKind; label: string; note: string }> = [
+  { value: 'urllink', label: 'URL Link', note: 'https 链接：安卓和 iPhone 的短信里可直接点开，微信内也能打开（先显示微信的中间页）。' },
+  { value: 'scheme', label: 'URL Scheme', note: 'weixin:// 链接：供 App 和微信外的 H5 页面拉起小程序；安卓短信里不能点开，在微信内也打不开。' },
+];
+const isLinkKind = (value: unknown): value is LinkKind => value === 'urllink' || value === 'scheme';
+
 interface QueryProblemView {
   zh: string;
   hintZh: string;
 }
 
 interface LinkView {
+  kind: LinkKind;
+  /** The link to copy: the openlink of a scheme, or the urlLink. */
   openlink: string;
   expireText: string;
   h5Url: string;
@@ -58,6 +69,8 @@ Component({
   data: {
     pageTitles: APP_PAGES.map((page) => `${page.title} · ${page.path}`),
     pageIndex: 0,
+    kindOptions: KIND_OPTIONS,
+    kind: 'scheme' as LinkKind,
     query: '',
     queryMax: QUERY_MAX_LENGTH,
     queryProblem: null as QueryProblemView | null,
@@ -90,6 +103,11 @@ Component({
       // No return value: a string returned from bindinput would replace the input's text.
     },
 
+    onKindChange(e: WechatMiniprogram.RadioGroupChange) {
+      // A link of the other kind stays on screen until the next one is generated.
+      if (isLinkKind(e.detail.value)) this.setData({ kind: e.detail.value });
+    },
+
     onEnvChange(e: WechatMiniprogram.RadioGroupChange) {
       if (isEnvVersion(e.detail.value)) this.setData({ envVersion: e.detail.value });
     },
@@ -111,7 +129,7 @@ Component({
       const req = requestOf(APP_PAGES[this.data.pageIndex].path, this.data.query, this.data.envVersion, this.data.days);
       this.setData({ busy: true, link: null, failure: null });
       try {
-        const reply = await generate(req);
+        const reply = this.data.kind === 'urllink' ? await generateUrlLink(urlLinkRequestOf(req)) : await generate(req);
         if (isErrorReply(reply)) this.setData({ failure: failureOf(reply) });
         else this.setData({ link: linkOf(reply) });
       } catch (err) {
@@ -180,11 +198,18 @@ function requestOf(path: string, query: string, envVersion: EnvVersion, days: nu
   };
 }
 
-function linkOf(reply: GenerateReply): LinkView {
+/** The same target and expiry, as an `action: 'urllink'` request. */
+function urlLinkRequestOf(req: GenerateRequest): UrlLinkRequest {
+  return { action: 'urllink', jumpWxa: req.jumpWxa, expireType: req.expireType, expireInterval: req.expireInterval };
+}
+
+function linkOf(reply: GenerateReply | UrlLinkReply): LinkView {
+  const isScheme = reply.action === 'generate';
   return {
-    openlink: reply.openlink,
+    kind: isScheme ? 'scheme' : 'urllink',
+    openlink: isScheme ? reply.openlink : reply.urlLink,
     expireText: formatLocalTime(reply.expireTime),
-    h5Url: reply.h5Url ?? '',
+    h5Url: isScheme ? reply.h5Url ?? '' : '',
     warnings: (reply.warnings ?? []).map((w) => w.zh).filter((zh) => typeof zh === 'string' && zh !== ''),
   };
 }
@@ -200,6 +225,7 @@ function callFailureOf(err: unknown, what = '生成失败'): FailureView {
 }
 
 const LINK_EXAMPLE_HINT = '请粘贴完整链接,例如 weixin://dl/business/?t=XXXX(可带 &cq=…),或明文链接 weixin://dl/business/?appid=…&path=…。';
+const URL_LINK_HINT = '请粘贴完整的 URL Link,例如 https://wxaurl.cn/XXXX(可带 ?cq=…)。';
 
 /**
  * The checks genScheme makes before asking WeChat (an encrypted link with a valid ticket, or a
@@ -207,6 +233,11 @@ const LINK_EXAMPLE_HINT = '请粘贴完整链接,例如 weixin://dl/business/?t=
  */
 function schemeProblemOf(scheme: string): QueryProblemView | null {
   if (scheme === '') return { zh: '请先粘贴要检查的链接。', hintZh: LINK_EXAMPLE_HINT };
+  if (looksLikeUrlLink(scheme)) {
+    // §8: the same check genScheme makes (host, ticket, ?cq=).
+    const checked = checkUrlLink(scheme, '链接');
+    return 'failure' in checked ? { zh: checked.failure.message.zh, hintZh: checked.failure.hint.zh || URL_LINK_HINT } : null;
+  }
   if (!scheme.startsWith(SCHEME_PREFIX)) {
     return { zh: `这不是小程序的 URL Scheme 链接：应以 ${SCHEME_PREFIX} 开头。`, hintZh: LINK_EXAMPLE_HINT };
   }
@@ -232,7 +263,7 @@ function versionLabel(envVersion: string): string {
 
 function checkedOf(reply: QueryReply, scheme: string): CheckedView {
   return {
-    kind: ticketOf(scheme) !== null ? '加密 Scheme' : '明文 Scheme',
+    kind: reply.kind === 'urllink' || looksLikeUrlLink(scheme) ? 'URL Link' : ticketOf(scheme) !== null ? '加密 Scheme' : '明文 Scheme',
     path: reply.path === '' ? '首页' : reply.path,
     query: reply.query === '' ? '无' : reply.query,
     version: versionLabel(reply.envVersion),

@@ -56,6 +56,11 @@ export interface ActionDef<F extends Fields = Fields> {
   name: Action;
   /** Who may use it when no policy says otherwise. */
   defaultAccess: { user: boolean; public: boolean };
+  /**
+   * snake_case spellings of the action's own top-level fields, beyond the shared ones of event.ts
+   * (e.g. `env_version` → `envVersion` for an action whose target is flat, as urllink's is).
+   */
+  aliases?: Readonly<Record<string, string>>;
   /** The action's own fields. Built on first use: building zod schemas is most of a module's load time. */
   fields(): F;
   run(input: z.infer<z.ZodMiniObject<F>>, ctx: ActionContext): Promise<ActionResult>;

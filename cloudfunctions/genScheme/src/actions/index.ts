@@ -8,8 +8,9 @@ import { generate } from './generate';
 import { plaintext } from './plaintext';
 import { query } from './query';
 import { quota } from './quota';
+import { urllink } from './urllink';
 
-const TABLE: ActionDef<any>[] = [generate, query, quota, plaintext]; // eslint-disable-line @typescript-eslint/no-explicit-any
+const TABLE: ActionDef<any>[] = [generate, query, quota, plaintext, urllink]; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export const ACTIONS: ReadonlyMap<Action, ActionDef> = new Map(TABLE.map((action) => [action.name, action as ActionDef]));
 

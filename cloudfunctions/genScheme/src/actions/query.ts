@@ -1,13 +1,14 @@
 /**
- * `query`: what WeChat knows about a link (urlscheme.query, platform-rules §4): its page, query,
- * version and lifetime. The link is checked first (a malformed one costs no call), and a caller
- * sees only links it could have created itself.
+ * `query`: what WeChat knows about a link (urlscheme.query, platform-rules §4; for a URL Link
+ * urllink.query, §8): its page, query, version and lifetime. The link is checked first (a
+ * malformed one costs no call), and a caller sees only links it could have created itself.
  */
 import type { QueryReply } from '../../../../miniprogram/shared/contract';
 import type { Failure } from '../../../../miniprogram/shared/failure';
-import { checkScheme } from '../../../../miniprogram/shared/links';
+import { checkScheme, checkUrlLink, looksLikeUrlLink } from '../../../../miniprogram/shared/links';
+import { inputFailure } from '../../../../miniprogram/shared/failure';
 import { mayRead } from '../access/authorize';
-import { NO_OPENLINK, lookup } from '../wechat/catalogue';
+import { INVALID_FIELD, NO_OPENLINK, lookup } from '../wechat/catalogue';
 import { defineAction } from './action';
 import { toNumber } from './numbers';
 import * as z from 'zod/mini';
@@ -21,12 +22,32 @@ function notFound(field: string): Failure {
 export const query = defineAction({
   name: 'query',
   defaultAccess: { user: true, public: false },
-  fields: () => ({ scheme: z.string() }),
+  // §8: the link may be given as `urlLink` (`url_link`) as well as `scheme`.
+  aliases: { url_link: 'urlLink' },
+  fields: () => ({ scheme: z.optional(z.string()), urlLink: z.optional(z.string()) }),
 
   async run(input, ctx) {
-    const field = ctx.names.shown('scheme');
-    // 1. The link's own form (§1–§3).
-    const checked = checkScheme(input.scheme, field);
+    if ((input.scheme === undefined) === (input.urlLink === undefined)) {
+      const [a, b] = [ctx.names.shown('scheme'), ctx.names.shown('urlLink')];
+      const both = input.scheme !== undefined;
+      return {
+        failure: inputFailure({
+          errcode: INVALID_FIELD, field: both ? b : 'scheme', rule: both ? 'query.twoLinks' : 'event.required',
+          message: both
+            ? { zh: `${a} 与 ${b} 只能给一个。`, en: `Give ${a} or ${b}, not both.` }
+            : { zh: 'action "query" 需要字段 scheme（或 urlLink）。', en: 'action "query" needs the field scheme (or urlLink).' },
+          hint: both
+            ? { zh: '一次查询一个链接。', en: 'Query one link at a time.' }
+            : { zh: '补上 scheme：weixin://dl/business/?t=… 或 https://wxaurl.cn/…。', en: 'Add scheme: weixin://dl/business/?t=… or https://wxaurl.cn/….' },
+        }),
+      };
+    }
+    const link = (input.scheme ?? input.urlLink) as string;
+    const field = ctx.names.shown(input.scheme !== undefined ? 'scheme' : 'urlLink');
+    // A URL Link (§8, both hosts §12) goes to urllink.query; anything else is read as a scheme.
+    const kind = input.urlLink !== undefined || looksLikeUrlLink(link) ? 'urllink' : 'scheme';
+    // 1. The link's own form (§1–§3, §8).
+    const checked = kind === 'urllink' ? checkUrlLink(link, field) : checkScheme(link, field);
     if ('failure' in checked) return checked;
 
     // 2. The policy.
@@ -34,15 +55,19 @@ export const query = defineAction({
     if (refused) return { failure: refused };
 
     // 3. WeChat.
-    const outcome = await ctx.wechat.call('urlscheme.query', { scheme: input.scheme, queryType: 0 }, { paced: false, deadline: ctx.deadline, record: ctx.record });
+    const outcome = kind === 'urllink'
+      ? await ctx.wechat.call('urllink.query', { urlLink: link, queryType: 0 }, { paced: false, deadline: ctx.deadline, record: ctx.record })
+      : await ctx.wechat.call('urlscheme.query', { scheme: link, queryType: 0 }, { paced: false, deadline: ctx.deadline, record: ctx.record });
     if (!outcome.ok) return { failure: outcome.failure.errcode === 85403 ? notFound(field) : outcome.failure };
-    const info = (outcome.value as { schemeInfo?: unknown } | undefined)?.schemeInfo;
+    const infoKey = kind === 'urllink' ? 'urlLinkInfo' : 'schemeInfo';
+    const info = (outcome.value as Record<string, unknown> | undefined)?.[infoKey];
     if (typeof info !== 'object' || info === null) {
-      // An answer without scheme_info says nothing about the link: never report it as "never expires".
+      // An answer without scheme_info / url_link_info says nothing about the link: never report it as "never expires".
+      const wire = kind === 'urllink' ? 'url_link_info' : 'scheme_info';
       return {
         failure: {
-          errcode: NO_OPENLINK, source: 'wechat', rule: 'wechat.noSchemeInfo', hint: lookup(NO_OPENLINK).fix,
-          message: { zh: '微信返回成功，但回复中没有链接信息（scheme_info）。', en: 'WeChat answered success, but the reply holds no scheme_info.' },
+          errcode: NO_OPENLINK, source: 'wechat', rule: kind === 'urllink' ? 'wechat.noUrlLinkInfo' : 'wechat.noSchemeInfo', hint: lookup(NO_OPENLINK).fix,
+          message: { zh: `微信返回成功，但回复中没有链接信息（${wire}）。`, en: `WeChat answered success, but the reply holds no ${wire}.` },
         },
       };
     }
@@ -60,7 +85,8 @@ export const query = defineAction({
       errcode: 0,
       errmsg: 'ok',
       action: 'query',
-      scheme: input.scheme,
+      kind,
+      scheme: link,
       appid: text('appid'),
       path: text('path'),
       query: text('query'),

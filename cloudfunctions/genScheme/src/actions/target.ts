@@ -26,7 +26,7 @@ export function checkTarget(jump: TargetInput | undefined, names: FieldNames, pa
   const query = jump?.query ?? '';
   const envVersion = jump?.envVersion ?? DEFAULT_ENV_VERSION;
   const failure =
-    checkPath(path, pages, names.shown('jumpWxa.path')) ??
+    checkPath(path, pages, names.shown('jumpWxa.path'), names.shown('jumpWxa.query')) ??
     (checkQueryCharset ? checkQuery(query, { field: names.shown('jumpWxa.query') }) : null) ??
     checkEnvVersion(envVersion, names.shown('jumpWxa.envVersion'));
   if (failure) return { failure };

@@ -4,10 +4,15 @@ export interface OpenApi {
     generate(request: Record<string, unknown>): Promise<unknown>;
     query(request: Record<string, unknown>): Promise<unknown>;
   };
+  /** platform-rules §8: declared as `urllink.generate` / `urllink.query` in config.json. */
+  urllink: {
+    generate(request: Record<string, unknown>): Promise<unknown>;
+    query(request: Record<string, unknown>): Promise<unknown>;
+  };
 }
 
 /** The APIs by the name the function's config.json declares them under. */
-export type ApiName = 'urlscheme.generate' | 'urlscheme.query';
+export type ApiName = 'urlscheme.generate' | 'urlscheme.query' | 'urllink.generate' | 'urllink.query';
 
 export function apiCall(openapi: OpenApi, api: ApiName, request: Record<string, unknown>): Promise<unknown> {
   switch (api) {
@@ -15,5 +20,9 @@ export function apiCall(openapi: OpenApi, api: ApiName, request: Record<string, 
       return openapi.urlscheme.generate(request);
     case 'urlscheme.query':
       return openapi.urlscheme.query(request);
+    case 'urllink.generate':
+      return openapi.urllink.generate(request);
+    case 'urllink.query':
+      return openapi.urllink.query(request);
   }
 }

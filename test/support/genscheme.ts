@@ -43,7 +43,10 @@ export function fakeOpenApi(answers: Array<unknown | Error> = [], clock?: FakeCl
     if (next instanceof Error) throw next;
     return next;
   };
-  const openapi: OpenApi = { urlscheme: { generate: answer('urlscheme.generate'), query: answer('urlscheme.query') } };
+  const openapi: OpenApi = {
+    urlscheme: { generate: answer('urlscheme.generate'), query: answer('urlscheme.query') },
+    urllink: { generate: answer('urllink.generate'), query: answer('urllink.query') },
+  };
   return { openapi, sent };
 }
 

@@ -40,8 +40,6 @@ yes<Assignable<PlaintextReply, SuccessOf<typeof plaintext>>>();
 yes<Covers<Fields<GenerateRequest> & { unknownField?: string }, InputOf<typeof generate>>>();
 // @ts-expect-error — the schema takes expireInterval as a number, not a string.
 yes<Covers<Omit<Fields<GenerateRequest>, 'expireInterval'> & { expireInterval?: string }, InputOf<typeof generate>>>();
-// @ts-expect-error — the query action requires its scheme.
-yes<Covers<{ scheme?: string }, InputOf<typeof query>>>();
 
 describe('contract requests pass the actions\' schemas', () => {
   const full: Record<string, GenerateRequest | QueryRequest | QuotaRequest | PlaintextRequest> = {

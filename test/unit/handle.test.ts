@@ -261,7 +261,7 @@ describe('calling WeChat', () => {
 
   it('answers before the function times out when WeChat does not answer, and spends no retry on it', async () => {
     let calls = 0;
-    const hanging: OpenApi = { urlscheme: { generate: () => (calls++, new Promise(() => undefined)), query: () => new Promise(() => undefined) } };
+    const hanging = { urlscheme: { generate: () => (calls++, new Promise(() => undefined)), query: () => new Promise(() => undefined) } } as unknown as OpenApi;
     const { handle, clock } = setup([], { openapi: hanging });
     const pending = handle({}, { time_limit_in_ms: 3000 }, TRUSTED);
     let settled = false;
@@ -332,7 +332,7 @@ describe('the time limit', () => {
   });
 
   it('a time limit below 1 s is read as 1 s: a hanging call is given up at 850 ms, not at once', async () => {
-    const hanging: OpenApi = { urlscheme: { generate: () => new Promise(() => undefined), query: () => new Promise(() => undefined) } };
+    const hanging = { urlscheme: { generate: () => new Promise(() => undefined), query: () => new Promise(() => undefined) } } as unknown as OpenApi;
     const { handle, clock } = setup([], { openapi: hanging });
     const pending = handle({}, { time_limit_in_ms: 1 }, TRUSTED);
     let settled = false;
@@ -477,7 +477,7 @@ describe('never throws', () => {
     const clock = new FakeClock(NOW_S * 1000);
     const { settings, policy } = configure({}, {}, PAGES, ACTION_ACCESS);
     const handle = createHandler({
-      openapi: { urlscheme: { generate: async () => ({ openlink: 'weixin://dl/business/?t=T' }), query: async () => ({}) } },
+      openapi: { urlscheme: { generate: async () => ({ openlink: 'weixin://dl/business/?t=T' }), query: async () => ({}) } } as unknown as OpenApi,
       clock, actions: ACTIONS, settings, policy,
       log: () => { throw new Error('log down'); },
       state: createState({ mode: 'memory', clock, log: () => undefined }),

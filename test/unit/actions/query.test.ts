@@ -19,7 +19,7 @@ describe('query action', () => {
     const { ctx, calls, asks } = actionContext({ outcomes: [info()] });
     expect(await query.run({ scheme: SCHEME }, ctx)).toEqual({
       errcode: 0, errmsg: 'ok', action: 'query', scheme: SCHEME, appid: 'wx1234567890abcdef', path: 'pages/index/index', query: 'a=1',
-      envVersion: 'release', createTime: NOW_S - 60, expireTime: NOW_S + 60, expired: false, warnings: [], attempts: 1,
+      envVersion: 'release', createTime: NOW_S - 60, expireTime: NOW_S + 60, expired: false, kind: 'scheme', warnings: [], attempts: 1,
     });
     expect(asks).toEqual([{ action: 'query' }]);
     expect(calls[0]).toMatchObject({ api: 'urlscheme.query', request: { scheme: SCHEME, queryType: 0 }, options: { paced: false } });

@@ -15,7 +15,7 @@ function scripted(clock: FakeClock, script: Array<{ answer?: unknown; ms?: numbe
     if (step.answer instanceof Error) throw step.answer;
     return step.answer ?? 'ok';
   });
-  const openapi: OpenApi = { urlscheme: { generate: fn, query: fn } };
+  const openapi = { urlscheme: { generate: fn, query: fn } } as unknown as OpenApi;
   return { openapi, fn };
 }
 const failing = (...errors: Error[]) => errors.map((answer) => ({ answer }));
@@ -152,7 +152,7 @@ describe('the time budget', () => {
   it(`gives up on an unanswered call ${REPLY_RESERVE_MS} ms before the deadline with ${TIME_BUDGET}, and ignores a late answer`, async () => {
     const clock = new FakeClock(0);
     let answer: (v: unknown) => void = () => undefined;
-    const openapi: OpenApi = { urlscheme: { generate: () => new Promise((r) => (answer = r)), query: () => new Promise(() => undefined) } };
+    const openapi = { urlscheme: { generate: () => new Promise((r) => (answer = r)), query: () => new Promise(() => undefined) } } as unknown as OpenApi;
     const pending = call(clock, openapi, 3000);
     await Promise.resolve();
     clock.advance(3000 - REPLY_RESERVE_MS);

@@ -135,7 +135,7 @@ export const urllink = defineAction({
     }
 
     // 2. The policy: the same rules as for a scheme, under the action's own name.
-    const refused = ctx.permit({
+    const refused = await ctx.permit({
       action: 'urllink', path: checked.target.path, envVersion: checked.target.envVersion, days: expiry.days, daysField: expiry.field, queryLength: checked.target.query.length,
       fields: shown,
     });

@@ -134,6 +134,7 @@ export function actionContext(opts: ContextOptions = {}) {
     state: createState({ mode: 'memory', clock, log: () => undefined }),
     inflight: new Map(),
     recentLinks: new RecentLinks(),
+    generatedToday: async () => 0,
   };
   return { ctx, calls, asks, permit, clock };
 }

@@ -74,6 +74,13 @@ export function createHandler(deps: HandlerDeps) {
   const tokenGuard = new AdminTokenGuard(deps.adminToken, state);
   const inflight = new Map<string, Promise<unknown>>();
   const recentLinks = new RecentLinks();
+  // A burst must not send one counter read per request: one a second per instance is enough for
+  // a cap that only refuses early (WeChat's own 44993 stays the hard limit, platform-rules §5).
+  let today: { at: number; count: Promise<number> } | undefined;
+  const generatedToday = (nowMs: number) => {
+    if (!today || nowMs - today.at >= 1000) today = { at: nowMs, count: state.generatedToday(nowMs) };
+    return today.count;
+  };
   // Trusted callers read what is wrong with the policy; untrusted ones only that something is.
   const policyWarning: Warning[] = policy.configErrors.length
     ? [{ code: 'policy.invalid', zh: `策略配置有误，非受信任调用方被拒绝：${policy.configErrors.join('；')}`, en: `The policy configuration is wrong, so untrusted callers are refused: ${policy.configErrors.join('; ')}` }]
@@ -106,7 +113,7 @@ export function createHandler(deps: HandlerDeps) {
     const { caller } = identity;
     Object.assign(record, { caller: caller.class, reason: caller.reason }, caller.openidHash ? { openid: caller.openidHash } : {});
     const ctx: ActionContext = {
-      caller, names, clock, deadline, settings, policy, wechat, record, state, inflight, recentLinks,
+      caller, names, clock, deadline, settings, policy, wechat, record, state, inflight, recentLinks, generatedToday,
       permit: async (ask) => authorize(policy, caller, ask) ?? (await rateLimits.admit(caller, clock.now())),
     };
     const result = await action.run(input, ctx);

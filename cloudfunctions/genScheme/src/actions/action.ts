@@ -33,6 +33,8 @@ export interface ActionContext {
   state: StatePort;
   /** Work under way in this instance, by key: identical requests at the same moment share it. */
   inflight: Map<string, Promise<unknown>>;
+  /** Today's generations, read from the state at most once a second per instance (the cap is checked against it). */
+  generatedToday(nowMs: number): Promise<number>;
   /** Links this instance found or made lately (reuse without a database read). */
   recentLinks: RecentLinks;
 }

@@ -50,7 +50,7 @@ export const generate = defineAction({
         fields: { path: names.shown('jumpWxa.path'), envVersion: names.shown('jumpWxa.envVersion'), query: names.shown('jumpWxa.query') },
       }),
       reuse && !known ? ctx.state.findLink(stored, window.min, window.max, nowMs) : Promise.resolve(known),
-      known ? Promise.resolve(0) : ctx.state.generatedToday(nowMs),
+      known ? Promise.resolve(0) : ctx.generatedToday(nowMs),
       known ? undefined : ctx.wechat.pacingSlot(),
     ];
     const denial = await refused;

@@ -83,9 +83,18 @@ export class WeChat {
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
   ) {}
 
-  /** Asks for a pacing slot now; pass the promise as `firstSlot` to overlap it with other work. */
+  /** This instance's pacing admissions, one at a time (see pacingSlot). */
+  private pacingQueue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Asks for a pacing slot; pass the promise as `firstSlot` to overlap it with other work.
+   * An instance asks one at a time: a burst then queues here instead of sending hundreds of
+   * concurrent updates of the one shared pacing document, which would time out and fall back.
+   */
   pacingSlot(): Promise<Admission> {
-    return this.state.admit(PACING_WINDOW, this.clock.now());
+    const slot = this.pacingQueue.then(() => this.state.admit(PACING_WINDOW, this.clock.now()));
+    this.pacingQueue = slot.catch(() => undefined);
+    return slot;
   }
 
   async call(api: ApiName, request: Record<string, unknown>, options: CallOptions): Promise<CallOutcome> {

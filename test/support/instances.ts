@@ -1,0 +1,42 @@
+/**
+ * N instances of the built function, each in its own Node process, against one emulator: what a
+ * promise about many instances is tested with (each instance starts empty, as on CloudBase).
+ */
+import { fork, type ChildProcess } from 'child_process';
+import { join } from 'path';
+import type { GenSchemeReply } from '../../miniprogram/shared/contract';
+import type { Caller, Emulator } from '../../emulator/src';
+
+export interface Instance {
+  invoke(event: unknown, caller?: Caller, timeLimitMs?: number): Promise<GenSchemeReply>;
+}
+
+export async function startInstances(emulator: Emulator, count: number, env: Record<string, string>): Promise<{ instances: Instance[]; stop(): Promise<void> }> {
+  const children: ChildProcess[] = [];
+  const instances: Instance[] = [];
+  for (let i = 0; i < count; i++) {
+    const child = fork(join(__dirname, 'instance-worker.js'), [], { stdio: ['ignore', 'ignore', process.env.GENSCHEME_TEST_STDERR ? 'inherit' : 'ignore', 'ipc'] });
+    await new Promise<void>((ready) => child.once('message', () => ready()));
+    const pending = new Map<number, (reply: GenSchemeReply) => void>();
+    child.on('message', (m: { id?: number; reply?: GenSchemeReply }) => {
+      if (m.id !== undefined) pending.get(m.id)?.(m.reply as GenSchemeReply);
+    });
+    let next = 0;
+    children.push(child);
+    instances.push({
+      invoke(event, caller, timeLimitMs) {
+        const id = next++;
+        return new Promise((done) => {
+          pending.set(id, done);
+          child.send({ id, env: { ...env, ...emulator.functionEnv(caller) }, event, timeLimitMs });
+        });
+      },
+    });
+  }
+  return {
+    instances,
+    async stop() {
+      await Promise.all(children.map((c) => new Promise<void>((gone) => (c.once('exit', () => gone()), c.send('exit')))));
+    },
+  };
+}

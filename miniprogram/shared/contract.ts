@@ -111,6 +111,8 @@ export interface UrlLinkRequest extends CallerFields {
   expireInterval?: number;
   /** Custom parameter appended to the link as `?cq=` (≤ 256 chars). */
   cq?: string;
+  /** `false`: always make a new link, even when a live identical one could be reused. */
+  reuse?: boolean;
   cloudBase?: CloudBase;
 }
 
@@ -211,6 +213,8 @@ export interface UrlLinkReply extends SuccessBase {
   expireAt: string;
   /** How many calls to WeChat it took (retries of -1 / 44990 included). */
   attempts: number;
+  /** True when a live identical URL Link made earlier was returned: no call, no quota. */
+  reused?: boolean;
 }
 
 export type SuccessReply = GenerateReply | QueryReply | QuotaReply | PlaintextReply | UrlLinkReply;

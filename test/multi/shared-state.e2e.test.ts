@@ -2,7 +2,7 @@
  * Issue 12's promises, shown with four instances of the built function in four processes (each its
  * own module state and real wx-server-sdk) against one emulator serving openapi AND the database.
  */
-import type { ErrorReply, GenerateReply, QuotaReply } from '../../miniprogram/shared/contract';
+import type { ErrorReply, GenerateReply, QuotaReply, UrlLinkReply } from '../../miniprogram/shared/contract';
 import { startEmulator, type Emulator } from '../../emulator/src';
 import { startInstances, type Instance } from '../support/instances';
 
@@ -81,6 +81,21 @@ it('identical requests on different instances share one link, and the daily coun
   expect(trial.reused).toBeUndefined();
   const quota = (await instances[3].invoke({ action: 'quota' }, TRUSTED)) as QuotaReply;
   expect(quota).toMatchObject({ errcode: 0, generatedToday: 2, generateRemaining: 500_000 - 2 });
+});
+
+it('URL Links are reused across instances like schemes, never across kinds, and count toward the same daily total', async () => {
+  const instances = await four();
+  const target = { jumpWxa: { path: 'pages/product/detail', query: 'id=8' }, expireInterval: 10 };
+  const scheme = (await instances[0].invoke(target, TRUSTED)) as GenerateReply;
+  const first = (await instances[1].invoke({ action: 'urllink', ...target }, TRUSTED)) as UrlLinkReply;
+  expect(first).toMatchObject({ errcode: 0, action: 'urllink' });
+  expect(first.reused).toBeUndefined(); // the scheme with the same target is another kind
+  const again = (await instances[2].invoke({ action: 'urllink', ...target, cq: 'src=sms' }, TRUSTED)) as UrlLinkReply;
+  expect(again).toMatchObject({ errcode: 0, reused: true, urlLink: `${first.urlLink}?cq=src%3Dsms` });
+  expect(emulator.calls.map((c) => c.apiName)).toEqual(['urlscheme.generate', 'urllink.generate']);
+  expect(scheme.openlink.startsWith('weixin://')).toBe(true);
+  const quota = (await instances[3].invoke({ action: 'quota' }, TRUSTED)) as QuotaReply;
+  expect(quota.generatedToday).toBe(2);
 });
 
 it('past GENSCHEME_DAILY_CAP every instance refuses locally with 44993, spending nothing', async () => {

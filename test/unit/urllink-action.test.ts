@@ -12,6 +12,8 @@ import type { Failure } from '../../miniprogram/shared/failure';
 import type { UrlLinkReply } from '../../miniprogram/shared/contract';
 import { appendUrlLinkCq, checkUrlLink, urlLinkTicketOf, urlLinkWithCq } from '../../miniprogram/shared/links';
 import { FakeClock } from '../support/fake-clock';
+import { RecentLinks } from '../../cloudfunctions/genScheme/src/actions/reuse';
+import { createState } from '../../cloudfunctions/genScheme/src/state';
 
 const NOW_MS = Date.UTC(2026, 11, 1, 4, 0, 0);
 const PAGES = ['pages/index/index', 'pages/product/detail'];
@@ -32,15 +34,20 @@ function fake(answer: CallOutcome = { ok: true, value: { errcode: 0, errmsg: 'ok
       return answer;
     },
   } as unknown as WeChat;
+  const clock = new FakeClock(NOW_MS);
   const ctx = {
     caller: { class: 'user', reason: 'openid', source: 'wx_client' },
-    clock: new FakeClock(NOW_MS),
+    clock,
     deadline: NOW_MS + 3000,
-    settings: { pages: PAGES },
+    settings: { pages: PAGES, dailyCap: 500_000, reuse: false },
     policy: { policy: {}, configErrors: [] },
-    wechat,
+    wechat: Object.assign(wechat, { pacingSlot: async () => ({ ok: true, askedAt: clock.now() }) }),
     record: { attempts: 0 },
-    permit: (ask: Ask) => (asks.push(ask), refuse ?? null),
+    permit: async (ask: Ask) => (asks.push(ask), refuse ?? null),
+    state: createState({ mode: 'memory', clock, log: () => undefined }),
+    inflight: new Map(),
+    recentLinks: new RecentLinks(),
+    generatedToday: async () => 0,
   } as unknown as ActionContext;
   return { ctx, calls, asks };
 }

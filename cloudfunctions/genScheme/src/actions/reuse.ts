@@ -4,6 +4,8 @@
  * its expireTime lies in [asked − 5 % of the asked lifetime, asked + the clock-skew margin].
  * No call, no quota; `cq` is still appended per request.
  */
+import type { Warning } from '../../../../miniprogram/shared/contract';
+import { formatUnix } from '../../../../miniprogram/shared/checks';
 import { CLOCK_SKEW_MARGIN_SECONDS } from '../../../../miniprogram/shared/platform';
 import type { StoredLink, Target } from '../state';
 
@@ -45,4 +47,13 @@ export class RecentLinks {
     this.links.set(key, link);
     if (this.links.size > this.capacity) this.links.delete(this.links.keys().next().value as string);
   }
+}
+
+/** Told to the caller with a reused link: nothing was spent, and how to get a new one. */
+export function reusedWarning(expireTime: number): Warning {
+  return {
+    code: 'link.reused',
+    zh: `复用了一个相同目标、仍然有效的链接（${formatUnix(expireTime)} 失效），没有消耗生成次数；要新链接请传 reuse: false。`,
+    en: `A live link to the same target was reused (it expires at ${formatUnix(expireTime)}); no generation was spent. Pass reuse: false for a new one.`,
+  };
 }

@@ -2,8 +2,8 @@
  * `urllink`: an https URL Link through urllink.generate (platform-rules §8): the scheme's rules for
  * page, query, env_version and expiry (§1, §8), an optional custom parameter joined with `?cq=`
  * (§8, not the scheme's `&cq=`), and an optional `cloud_base` middle page (§8). Same policy, rate
- * limits, pacing (URL Links count toward the same 100 calls a second, §5), retries and time budget
- * as `generate`: everything goes through ctx.permit and ctx.wechat.call.
+ * limits, pacing (URL Links count toward the same 100 calls a second, §5), daily count, reuse,
+ * retries and time budget as `generate`: both issue through actions/issue.ts.
  *
  * The target comes in either shape: genScheme's `jumpWxa {path, query, envVersion}`, or flat as in
  * WeChat's doc (`path`, `query`, `env_version`/`envVersion`), never both.
@@ -13,10 +13,12 @@ import { checkCloudBase, checkCq, type CloudBaseParts } from '../../../../minipr
 import { clip, inputFailure, type Failure } from '../../../../miniprogram/shared/failure';
 import { appendUrlLinkCq, urlLinkTicketOf } from '../../../../miniprogram/shared/links';
 import { FieldNames } from '../event';
-import { INVALID_FIELD, NO_OPENLINK, UNKNOWN_FIELD, lookup } from '../wechat/catalogue';
+import { INVALID_FIELD, UNKNOWN_FIELD } from '../wechat/catalogue';
 import { defineAction } from './action';
 import { planExpiry } from './expiry';
 import { expiryFields, jumpWxaField, optionalString } from './fields';
+import { issueLink } from './issue';
+import { reusedWarning } from './reuse';
 import { checkTarget, type TargetInput } from './target';
 import * as z from 'zod/mini';
 
@@ -84,6 +86,7 @@ export const urllink = defineAction({
     ...expiryFields(),
     cq: optionalString(),
     cloudBase: z.optional(z.looseObject({})),
+    reuse: z.optional(z.boolean()),
   }),
 
   async run(input, ctx) {
@@ -134,39 +137,43 @@ export const urllink = defineAction({
       cloudBase = read.parts;
     }
 
-    // 2. The policy: the same rules as for a scheme, under the action's own name.
-    const refused = await ctx.permit({
-      action: 'urllink', path: checked.target.path, envVersion: checked.target.envVersion, days: expiry.days, daysField: expiry.field, queryLength: checked.target.query.length,
-      fields: shown,
-    });
-    if (refused) return { failure: refused };
-
-    // 3. WeChat: flat fields (§8); the SDK writes them in snake_case.
-    const request = { ...checked.target, ...expiry.call, ...(cloudBase ? { cloudBase } : {}) };
-    const outcome = await ctx.wechat.call('urllink.generate', request, { paced: true, deadline: ctx.deadline, record: ctx.record });
-    if (!outcome.ok) return { failure: outcome.failure, warnings: expiry.warnings };
-    const urlLink = (outcome.value as { urlLink?: unknown } | undefined)?.urlLink;
-    if (typeof urlLink !== 'string' || !urlLinkTicketOf(urlLink)) {
-      return {
-        failure: {
-          errcode: NO_OPENLINK, source: 'wechat', rule: 'wechat.noUrlLink', hint: lookup(NO_OPENLINK).fix,
-          message: { zh: '微信返回成功，但回复中没有有效的 url_link。', en: 'WeChat answered success, but the reply holds no valid url_link.' },
+    // 2.–4. The policy, the shared state and WeChat (actions/issue.ts). URL Links are reused like
+    // schemes (never across kinds); one with its own cloud_base middle page is always made anew.
+    const issued = await issueLink(
+      {
+        target: { kind: 'urllink', ...checked.target },
+        expiry,
+        reuse: input.reuse !== false && ctx.settings.reuse && cloudBase === undefined,
+        ask: {
+          action: 'urllink', path: checked.target.path, envVersion: checked.target.envVersion, days: expiry.days, daysField: expiry.field, queryLength: checked.target.query.length,
+          fields: shown,
         },
-        warnings: expiry.warnings,
-      };
-    }
+        // §8: flat fields; the SDK writes them in snake_case.
+        call: (firstSlot) =>
+          ctx.wechat.call('urllink.generate', { ...checked.target, ...expiry.call, ...(cloudBase ? { cloudBase } : {}) }, { paced: true, firstSlot, deadline: ctx.deadline, record: ctx.record }),
+        linkIn: (answer) => {
+          const urlLink = (answer as { urlLink?: unknown } | undefined)?.urlLink;
+          return typeof urlLink === 'string' && urlLinkTicketOf(urlLink) ? urlLink : null;
+        },
+        noLink: { rule: 'wechat.noUrlLink', zh: '微信返回成功，但回复中没有有效的 url_link。', en: 'WeChat answered success, but the reply holds no valid url_link.' },
+      },
+      ctx,
+    );
+    if ('failure' in issued) return issued;
 
-    // 4. The reply.
+    // 5. The reply.
+    const { link, reused } = issued;
     const reply: UrlLinkReply = {
       errcode: 0,
       errmsg: 'ok',
       action: 'urllink',
-      urlLink: input.cq === undefined ? urlLink : appendUrlLinkCq(urlLink, input.cq),
-      expireTime: expiry.expireTime,
-      expireAt: new Date(expiry.expireTime * 1000).toISOString(),
-      warnings: expiry.warnings,
+      urlLink: input.cq === undefined ? link.link : appendUrlLinkCq(link.link, input.cq),
+      expireTime: link.expireTime,
+      expireAt: new Date(link.expireTime * 1000).toISOString(),
+      warnings: reused ? [...issued.warnings, reusedWarning(link.expireTime)] : issued.warnings,
       attempts: ctx.record.attempts,
     };
+    if (reused) reply.reused = true;
     return reply;
   },
 });

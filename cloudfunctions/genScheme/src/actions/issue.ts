@@ -1,0 +1,102 @@
+/**
+ * Issuing a link, for every action that makes one (generate, urllink): the policy and the shared
+ * state side by side, reuse of a live identical link, the daily cap, one call per target at a
+ * time in this instance, then remembering and counting what WeChat issued.
+ *
+ * Database round trips on this path (platform-rules §11: each is a network round trip):
+ *  1. before WeChat, concurrently: the caller's rate limit, a stored link for the target, today's
+ *     count (read at most once a second per instance) and a pacing slot;
+ *  2. after WeChat, concurrently: the link saved and today's count incremented.
+ * A reuse hit stops after 1 and costs no WeChat call; a link this instance already knows costs
+ * no read at all. A pacing slot that went stale meanwhile is asked for again (wechat/call.ts).
+ */
+import type { Warning } from '../../../../miniprogram/shared/contract';
+import type { Failure } from '../../../../miniprogram/shared/failure';
+import type { Ask } from '../access/authorize';
+import type { StoredLink, Target } from '../state';
+import type { CallOutcome, PacingSlot } from '../wechat/call';
+import { NO_OPENLINK, lookup } from '../wechat/catalogue';
+import type { ActionContext, ActionFailure } from './action';
+import type { Expiry } from './expiry';
+import { reuseWindow, targetKey } from './reuse';
+
+export interface IssueRequest {
+  /** What the link opens; reuse never crosses kinds or env versions. */
+  target: Target;
+  expiry: Expiry;
+  /** The caller allows reuse (its `reuse` field, GENSCHEME_REUSE, nothing that makes the link unique). */
+  reuse: boolean;
+  /** What to ask the policy. */
+  ask: Ask;
+  /** The WeChat call that makes the link; `firstSlot` is the pacing slot asked for in stage 1. */
+  call(firstSlot: Promise<PacingSlot> | undefined): Promise<CallOutcome>;
+  /** The link in WeChat's answer, or null when it holds none. */
+  linkIn(answer: unknown): string | null;
+  /** Said when WeChat's answer holds no link. */
+  noLink: { zh: string; en: string; rule: string };
+}
+
+export type Issued = { link: StoredLink; reused: boolean; warnings: Warning[] };
+
+export async function issueLink(request: IssueRequest, ctx: ActionContext): Promise<Issued | ActionFailure> {
+  const { target, expiry, reuse } = request;
+  const nowMs = ctx.clock.now();
+  const nowSeconds = Math.floor(nowMs / 1000);
+  const window = reuseWindow(expiry.expireTime, nowSeconds);
+  const known = reuse ? ctx.recentLinks.find(target, window, nowSeconds) : null;
+
+  // 1. The policy and the shared state, side by side.
+  const refused = ctx.permit(request.ask);
+  const found = reuse && !known ? ctx.state.findLink(target, window.min, window.max, nowMs) : Promise.resolve(known);
+  const generatedToday = known ? Promise.resolve(0) : ctx.generatedToday(nowMs);
+  const firstSlot = known ? undefined : ctx.wechat.pacingSlot();
+  const denial = await refused;
+  if (denial) return { failure: denial };
+  const reusable = await found;
+  if (reusable) {
+    ctx.recentLinks.remember(target, reusable);
+    return { link: reusable, reused: true, warnings: expiry.warnings.filter((w) => w.code !== 'expiry.defaulted') };
+  }
+  if ((await generatedToday) >= ctx.settings.dailyCap) return { failure: dailyCapReached(ctx.settings.dailyCap), warnings: expiry.warnings };
+
+  // 2. WeChat, once per target at a time in this instance: an identical request arriving
+  //    meanwhile waits for this one and reuses its link.
+  const key = `issue:${targetKey(target)}`;
+  const pending = reuse ? (ctx.inflight.get(key) as Promise<StoredLink | null> | undefined) : undefined;
+  if (pending) {
+    const shared = await pending;
+    if (shared && shared.expireTime >= window.min && shared.expireTime <= window.max) return { link: shared, reused: true, warnings: expiry.warnings };
+  }
+  const call = request.call(firstSlot);
+  const made = call.then((outcome): StoredLink | null => {
+    const link = outcome.ok ? request.linkIn(outcome.value) : null;
+    return link ? { link, expireTime: expiry.expireTime, createTime: nowSeconds } : null;
+  });
+  if (reuse) {
+    ctx.inflight.set(key, made);
+    void made.finally(() => ctx.inflight.get(key) === made && ctx.inflight.delete(key));
+  }
+  const outcome = await call;
+  if (!outcome.ok) return { failure: outcome.failure, warnings: expiry.warnings };
+  const link = await made;
+  if (!link) {
+    const failure: Failure = { errcode: NO_OPENLINK, source: 'wechat', rule: request.noLink.rule, hint: lookup(NO_OPENLINK).fix, message: { zh: request.noLink.zh, en: request.noLink.en } };
+    return { failure, warnings: expiry.warnings };
+  }
+
+  // 3. Remember and count it; a failure there never loses the link (the state never throws).
+  ctx.recentLinks.remember(target, link);
+  await Promise.all([ctx.state.saveLink(target, link), ctx.state.countGeneration(nowMs)]);
+  return { link, reused: false, warnings: expiry.warnings };
+}
+
+/** §5: the daily cap, met here before WeChat answers 44993; nothing is spent. */
+function dailyCapReached(cap: number): Failure {
+  return {
+    errcode: 44993, source: 'genscheme', rule: 'quota.dailyCap', hint: lookup(44993).fix,
+    message: {
+      zh: `今天（北京时间）已生成 ${cap} 个链接，达到上限（GENSCHEME_DAILY_CAP，平台上限 50 万）；genScheme 没有调用微信。`,
+      en: `${cap} links were generated today (China time), the cap (GENSCHEME_DAILY_CAP; the platform's is 500,000); genScheme did not call WeChat.`,
+    },
+  };
+}

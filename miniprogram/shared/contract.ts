@@ -10,7 +10,7 @@ import type { EnvVersion } from './platform';
 
 export type { Bilingual, EnvVersion, FailureSource };
 
-export type Action = 'generate' | 'query' | 'quota' | 'plaintext' | 'urllink';
+export type Action = 'generate' | 'query' | 'quota' | 'plaintext' | 'urllink' | 'createLink' | 'resolveLink' | 'updateLink' | 'listLinks' | 'linkStats' | 'landed';
 
 /** jump_wxa in the cloud-call (camelCase) shape. */
 export interface JumpWxa {
@@ -131,6 +131,76 @@ export interface UrlLinkRequestSnake extends CallerFields {
   cloud_base?: { env: string; domain?: string; path?: string; query?: string; resource_appid?: string };
 }
 
+// --- Stable links: one fixed URL per campaign, kept alive and counted (see README "Stable links") ---
+
+/** What a stable link hands out: an encrypted scheme (default) or a URL Link. */
+export type StableLinkKind = 'scheme' | 'urllink';
+
+/** A stable link as stored: its code, its target and whether it still resolves. */
+export interface StableLink {
+  /** Short and URL-safe: letters, digits, `-`, `_`, 3–32 characters. */
+  code: string;
+  name: string;
+  kind: StableLinkKind;
+  path: string;
+  query: string;
+  envVersion: EnvVersion;
+  /** The link's own custom parameter; each ticket carries it plus the marker naming the link. */
+  cq: string;
+  disabled: boolean;
+  /** ISO 8601 UTC. */
+  createdAt: string;
+  /** The fixed https URL, `<jump page>?l=CODE`, when GENSCHEME_H5_BASE_URL is set. */
+  url?: string;
+}
+
+/** `createLink` (trusted callers): a new stable link. */
+export interface CreateLinkRequest extends CallerFields {
+  action: 'createLink';
+  jumpWxa: JumpWxa;
+  name?: string;
+  cq?: string;
+  /** Chosen code; generated when left out. A code already taken is an error. */
+  code?: string;
+  kind?: StableLinkKind;
+}
+
+/** `resolveLink` (anyone): the live ticket behind a code, shared by every visitor. */
+export interface ResolveLinkRequest extends CallerFields {
+  action: 'resolveLink';
+  code: string;
+}
+
+/** `updateLink` (trusted): change the name, the target, the cq, or switch it off. */
+export interface UpdateLinkRequest extends CallerFields {
+  action: 'updateLink';
+  code: string;
+  name?: string;
+  jumpWxa?: JumpWxa;
+  cq?: string;
+  disabled?: boolean;
+}
+
+/** `listLinks` (trusted): every stable link with its totals. */
+export interface ListLinksRequest extends CallerFields {
+  action: 'listLinks';
+}
+
+/** `linkStats` (trusted): visits, opens and distinct openers per day (China time). */
+export interface LinkStatsRequest extends CallerFields {
+  action: 'linkStats';
+  code: string;
+  /** How many days back, today included; 14 when left out. */
+  days?: number;
+}
+
+/** `landed` (mini-program users): a page's onLoad options; counts an open when they carry a stable link's marker. */
+export interface LandedRequest extends CallerFields {
+  action: 'landed';
+  scene?: number;
+  query?: Record<string, string | undefined>;
+}
+
 export type GenSchemeRequest =
   | GenerateRequest
   | GenerateRequestSnake
@@ -217,7 +287,75 @@ export interface UrlLinkReply extends SuccessBase {
   reused?: boolean;
 }
 
-export type SuccessReply = GenerateReply | QueryReply | QuotaReply | PlaintextReply | UrlLinkReply;
+export interface CreateLinkReply extends SuccessBase {
+  action: 'createLink';
+  link: StableLink;
+}
+
+export interface ResolveLinkReply extends SuccessBase {
+  action: 'resolveLink';
+  code: string;
+  kind: StableLinkKind;
+  /** The scheme to open (kind "scheme"), with the link's cq and marker. */
+  openlink?: string;
+  /** The URL Link to open (kind "urllink"), with `?cq=`. */
+  urlLink?: string;
+  /** Unix seconds when this ticket stops working (a new one is made before then). */
+  expireTime: number;
+  expireAt: string;
+  /** The page and query, for the open tag inside WeChat (it cannot open a ticket). */
+  path: string;
+  query: string;
+  envVersion: EnvVersion;
+  /** False only for the visit that made a new ticket. */
+  reused: boolean;
+}
+
+export interface UpdateLinkReply extends SuccessBase {
+  action: 'updateLink';
+  link: StableLink;
+}
+
+export interface ListLinksReply extends SuccessBase {
+  action: 'listLinks';
+  links: Array<StableLink & { visits: number; opens: number }>;
+}
+
+export interface LinkStatsDay {
+  /** YYYY-MM-DD, China time (the platform's day). */
+  date: string;
+  visits: number;
+  opens: number;
+  /** Distinct mini-program users who opened it that day. */
+  openers: number;
+}
+
+export interface LinkStatsReply extends SuccessBase {
+  action: 'linkStats';
+  code: string;
+  days: LinkStatsDay[];
+}
+
+export interface LandedReply extends SuccessBase {
+  action: 'landed';
+  /** Whether the options carried a stable link's marker and an open was counted. */
+  counted: boolean;
+  /** The stable link that opened the page, when there was one. */
+  code?: string;
+}
+
+export type SuccessReply =
+  | GenerateReply
+  | QueryReply
+  | QuotaReply
+  | PlaintextReply
+  | UrlLinkReply
+  | CreateLinkReply
+  | ResolveLinkReply
+  | UpdateLinkReply
+  | ListLinksReply
+  | LinkStatsReply
+  | LandedReply;
 
 /** A Failure (failure.ts) as the caller receives it. */
 export interface ErrorReply {

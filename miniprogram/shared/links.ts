@@ -221,3 +221,46 @@ export function checkUrlLink(link: string, field = 'urlLink'): { urlLink: { host
   }
   return { urlLink: { host: parts.host, ticket: parts.ticket } };
 }
+
+// --- Stable links (genScheme's own, not the platform's) ------------------------------------------
+
+/** A stable link's code: short, URL-safe, easy to read aloud or type from print. */
+export const STABLE_CODE_PATTERN = /^[A-Za-z0-9_-]{3,32}$/;
+/**
+ * The key a stable link's tickets carry in their cq (`gsl=CODE`), so the mini program can tell which
+ * link opened it (platform-rules §9: WeChat counts no opens per link). A link's own cq must not use it.
+ */
+export const STABLE_LINK_MARKER = 'gsl';
+
+/** The cq a stable link's tickets carry: its own cq, then the marker naming it. */
+export function stableLinkCq(ownCq: string, code: string): string {
+  return ownCq ? `${ownCq}&${STABLE_LINK_MARKER}=${code}` : `${STABLE_LINK_MARKER}=${code}`;
+}
+
+/**
+ * The stable link named in a page's onLoad options, or null. §9: the cq pairs may arrive as keys of
+ * their own (`gsl: CODE`) or as one raw `cq` key (`cq: "a=1&gsl=CODE"`, maybe still encoded): both are read.
+ */
+export function stableLinkCodeIn(options: Record<string, unknown> | undefined): string | null {
+  if (!options) return null;
+  const direct = options[STABLE_LINK_MARKER];
+  if (typeof direct === 'string' && STABLE_CODE_PATTERN.test(direct)) return direct;
+  const raw = options.cq;
+  if (typeof raw !== 'string') return null;
+  let text = raw;
+  try {
+    text = decodeURIComponent(raw);
+  } catch {
+    // keep the raw text: a broken encoding may still hold the marker as is
+  }
+  for (const pair of text.split('&')) {
+    const [key, value] = pair.split('=');
+    if (key === STABLE_LINK_MARKER && value !== undefined && STABLE_CODE_PATTERN.test(value)) return value;
+  }
+  return null;
+}
+
+/** The fixed URL of a stable link: the jump page with `?l=CODE`. */
+export function stableLinkUrl(base: string, code: string): string {
+  return `${base}${base.includes('?') ? '&' : '?'}l=${code}`;
+}

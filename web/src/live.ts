@@ -48,7 +48,7 @@ export async function generateLive(cloud: CallFunctionLike, request: GenerateReq
       hintZh: failure.retryable ? '请稍后再试。' : failure.hint?.zh,
     };
   }
-  const openlink = 'openlink' in result ? result.openlink : '';
+  const openlink = 'openlink' in result && typeof result.openlink === 'string' ? result.openlink : '';
   if (ticketOf(openlink) === null) {
     return { ok: false, zh: '暂时无法生成链接，请稍后再试。', en: `${LIVE_FUNCTION_NAME} returned no encrypted scheme: ${openlink}` };
   }

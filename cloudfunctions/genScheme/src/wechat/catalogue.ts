@@ -82,7 +82,7 @@ const ROWS: readonly CatalogueRow[] = [
     fix: { zh: '最多 1024 个字符，只用数字、字母和 !#$&\'()*+,/:;=?@-._~%，其他字符先百分号编码。', en: 'At most 1024 characters of digits, letters and !#$&\'()*+,/:;=?@-._~%; percent-encode anything else.' } },
   { code: 44990, source: 'wechat', recovery: 'pause',
     meaning: { zh: '生成太频繁：每秒超过 100 次。', en: 'Too many calls: more than 100 per second.' },
-    fix: { zh: '降低并发；genScheme 已在本实例内限速并在下一秒重试。', en: 'Lower the concurrency; genScheme already paces calls per instance and retried in the next second.' } },
+    fix: { zh: '降低并发；genScheme 已在所有实例间统一限速，并在下一秒重试。', en: 'Lower the concurrency; genScheme paces generate calls across its instances and retried in the next second.' } },
   { code: 44993, source: 'wechat', recovery: 'none',
     meaning: { zh: '今日生成数量已达上限（URL Scheme 与 URL Link 合计 50 万）。', en: 'Today\'s generation cap is reached (500,000 URL Schemes and URL Links together).' },
     fix: { zh: '明天再试；一个链接可供多人打开，用 cq 参数区分收件人，或改用明文 Scheme（不需调用接口）。', en: 'Try tomorrow; one link may be opened by many people — tell recipients apart with cq, or use plaintext schemes (no API call).' } },

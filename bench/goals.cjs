@@ -12,6 +12,14 @@ module.exports = Object.freeze({
   // call. Run-to-run noise of one step is ±250 KiB (JIT code and feedback, GC timing) in genScheme
   // and the baseline alike. test/bench/bench.test.ts checks that a leak of 64 B a call fails it.
   heapGrowthBytes: 512 * 1024,
-  // npm run bench itself.
-  totalSeconds: 60,
+  // Issue 12 item 7/8: the 400-request burst over four instances reaches WeChat at ≤ 100 calls in
+  // the busiest 1-second window of arrivals (platform-rules §5; WeChat counts a sliding second).
+  gatewayPerSecond: 100,
+  // npm run bench itself. Was 60 s; the shared-state part (issue 12 item 8, bench/shared-state.mjs)
+  // adds ~30 s, ≥ 20 s of it by design: 1,400 generate calls (1,000 Zipf requests with reuse off,
+  // then the 400-request burst) at the function's own pacing of 100 calls per 1.4 s — the runs
+  // that show the pacing cannot be shorter than the pacing. Measured totals with it: 65.5 s at a
+  // load average of 2.3–3.3 on the shared 2-core machine (the other parts took 32 s of it, 18 s
+  // when quiet). 90 s keeps the goal a guard against a bench that grows by accident.
+  totalSeconds: 90,
 });

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm run bench`: cold start, per-call cost, end-to-end latency, memory and upload size of
 // genScheme, each beside the same figure for a BASELINE (bench/baseline: classic zod, tsc, no
-// bundler) where that makes sense. Prints a table, writes bench/results/latest.json and the
+// bundler) where that makes sense; then the shared state over several instances
+// (bench/shared-state.mjs: WeChat calls per 1,000 requests with and without reuse, the burst over
+// four instances, database round trips and their latency). Prints a table, writes bench/results/latest.json and the
 // table into README.md's "## Performance" section (between the bench:start/end markers).
 // What each figure means and how it is taken: bench/README.md.
 //
@@ -22,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { loadEmulator } from '../emulator/load.mjs';
+import { measureSharedState, sharedStateNotes, sharedStateRows } from '../bench/shared-state.mjs';
 import { appPages, functionBuildOptions } from './function-build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -321,7 +324,21 @@ const refusedByGateway = gatewayCalls.filter((c) => c.errcode !== 0).length;
 const generateAtGateway = gatewayCalls.filter((c) => c.apiName === 'urlscheme.generate').length;
 await emulator.close();
 
-// ---- 6. what is uploaded ----------------------------------------------------------------------
+// ---- 6. shared state: several instances, the emulator's database (bench/shared-state.mjs) -------
+// WeChat calls per 1,000 Zipf requests with and without reuse, the 400-request burst over four
+// instances, database round trips per generate and the latency they add.
+t = performance.now();
+const sharedState = await measureSharedState({
+  startEmulator,
+  indexJs,
+  appJsonPath: join(root, 'miniprogram/app.json'),
+  functionConfigPath: join(fnDir, 'config.json'),
+  log,
+});
+const sharedStateSeconds = (performance.now() - t) / 1000;
+log(`bench:   … ${fmt(sharedStateSeconds)} s`);
+
+// ---- 7. what is uploaded ----------------------------------------------------------------------
 const uploadFiles = filesUnder(fnDir, (name) => name === 'node_modules').map((f) => ({ file: relative(fnDir, f), bytes: statSync(f).size }));
 const indexBuf = readFileSync(indexJs);
 const size = {
@@ -336,7 +353,7 @@ const size = {
   baselineZodBytes: filesUnder(dirname(require.resolve('zod/package.json'))).reduce((n, f) => n + statSync(f).size, 0),
 };
 
-// ---- 7. the table -----------------------------------------------------------------------------
+// ---- 8. the table -----------------------------------------------------------------------------
 const totalSeconds = performance.now() / 1000; // since this process started (performance.timeOrigin)
 machine.loadavgAtEnd = os.loadavg().map((n) => Number(n.toFixed(2)));
 const rows = [];
@@ -371,6 +388,7 @@ for (const r of e2eRuns) {
   const sustained = r.action === 'generate' ? ` (sustained ${fmt(r.sustainedPerSec, 0)})` : '';
   row('', `${r.action} c=${r.concurrency} calls/s${r.action === 'generate' ? ', paced < 100/s' : ''}`, `${fmt(r.callsPerSec, 0)}${sustained}${r.failed ? `, ${r.failed} failed` : ''}`);
 }
+for (const [section, what, value, goal = '', pass = undefined] of sharedStateRows(sharedState, GOALS, fmt)) row(section, what, value, '', goal, pass);
 const mg = memory.genScheme;
 const mb = memory.baseline;
 const heapRow = (m) => `${mib(m.afterLoad.heapUsed)} / ${mib(m.at10k.heapUsed)} / ${mib(m.at20k.heapUsed)} / ${mib(m.at40k.heapUsed)}`;
@@ -403,6 +421,8 @@ const table = [
   `goals: ${goals.filter((g) => g.pass).length} of ${goals.length} met${goals.some((g) => !g.pass) ? ` — FAIL: ${goals.filter((g) => !g.pass).map((g) => g.goal).join('; ')}` : ''}`,
   `bundle by input (minified): ${bundleInputs.slice(0, 8).map((i) => `${i.input} ${kb(i.bytes)}`).join(', ')}`,
   `gateway: ${gatewayCalls.length} calls recorded, ${generateAtGateway} generate, ${refusedByGateway} refused (44990 etc.) · function log lines: ${fnLogLines}`,
+  `shared state: index.js in ${sharedState.instances} + ${sharedState.instances} + 2 processes (own SDK each), one emulator serving openapi and the database; caller trusted unless named`,
+  ...sharedStateNotes(sharedState),
 ].join('\n');
 process.stdout.write(`${table}\n`);
 
@@ -412,12 +432,13 @@ const result = {
   busy,
   indexJsStale: staleIndex,
   totalSeconds,
-  phases: { baselineCompileMs, handlerBundleMs, coldSeconds, e2eSeconds },
+  phases: { baselineCompileMs, handlerBundleMs, coldSeconds, e2eSeconds, sharedStateSeconds },
   goals,
   cold,
   perCall: { warmup: WARMUP, calls: CALLS, mix: '18 valid generate events for every 2 invalid ones (unknown page, number as string, bad query char, misspelt field); trusted caller {SOURCE:"scf"}; clock Date.now + 10.5 ms per call', ...perCall },
   memory,
   e2e: { caller: TRUSTED_CALLER, runs: e2eRuns, gatewayCalls: gatewayCalls.length, generateAtGateway, refusedByGateway, functionLogLines: fnLogLines },
+  sharedState,
   size,
   table,
 };

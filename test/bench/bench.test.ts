@@ -29,6 +29,9 @@ it("README's Performance section is the table of bench/results/latest.json (npm 
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   expect(currentBlock(readme)).toBe(readmeBlock(latest));
   expect(latest.table).toMatch(/own load = \(b\) − \(a\)/);
+  // Issue 12 item 8: the shared-state part ran (bench/shared-state.mjs).
+  expect(latest.table).toMatch(/WeChat calls \/ 1,000 generate, Zipf/);
+  expect(latest.table).toMatch(/burst of 400, 4 instances: busiest second at WeChat/);
 });
 
 it('the latest bench run measured the committed index.js (otherwise: npm run bench, commit the results)', () => {

@@ -42,6 +42,8 @@ export class RateLimits {
   async admit(caller: Caller, now: number): Promise<Failure | null> {
     if (caller.class === 'trusted') return null;
     if (caller.class === 'user') return this.take(this.perUser, `user:${caller.openidHash ?? ''}`, now);
+    // One after the other, not at once: a caller refused per IP must not use up the slots all
+    // public callers share (one IP hammering would lock everyone out). It costs one round trip more.
     return (caller.ip ? await this.take(this.perIp, `ip:${caller.ip}`, now) : null) ?? this.take(this.shared, 'public', now);
   }
 

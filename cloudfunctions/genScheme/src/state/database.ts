@@ -123,14 +123,18 @@ export class DatabaseState implements StatePort {
         .update({ data: { times: _.push({ each: [nowMs], sort: 1, slice: -limit }), until: nowMs + windowMs } });
     for (let attempt = 0; attempt < 3; attempt++) {
       if (updatedCount(await this.call(COLLECTIONS.limits, push)) > 0) return { ok: true };
+      if (attempt === 0) {
+        // Not admitted: the window is full, or does not exist yet. Creating it with this admission
+        // in it answers the second case in one more round trip; a failed add means it exists.
+        const created = await this.call(COLLECTIONS.limits, () => limits().add({ data: { _id: id, times: [nowMs], until: nowMs + windowMs } })).then(
+          () => true,
+          () => false,
+        );
+        if (created) return { ok: true };
+      }
       const found = (await this.call(COLLECTIONS.limits, () => limits().where({ _id: id }).limit(1).get())) as WindowDoc[];
       const doc = docs(found)[0] as WindowDoc | undefined;
-      if (!doc) {
-        // First admission for this window. A failed add most likely means another instance
-        // created it meanwhile: the next update tells.
-        await this.call(COLLECTIONS.limits, () => limits().add({ data: { _id: id, times: [], until: nowMs + windowMs } })).catch(() => undefined);
-        continue;
-      }
+      if (!doc) continue;
       const times = Array.isArray(doc.times) ? doc.times.map(Number) : [];
       if (times.length >= limit) {
         const wait = times[times.length - limit] + windowMs - nowMs;

@@ -174,7 +174,8 @@ describe('pacing generate calls (§5: 100 a second)', () => {
     const { outcome, record } = await call(clock, openapi, 3000, true, wechat);
     expect(outcome.ok).toBe(true);
     expect(record).toEqual({ attempts: 1, waitedMs: 1400 }); // §5 window plus the arrival allowance
-    expect(clock.sleeps).toEqual([1400]);
+    // The instance's own window first (a second after the first answer), then the shared one's rest.
+    expect(clock.sleeps).toEqual([1000, 400]);
     expect(fn).toHaveBeenCalledTimes(101);
   });
 

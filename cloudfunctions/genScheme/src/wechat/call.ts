@@ -11,6 +11,7 @@ import { codeOf, isWeChatBusy, sdkFailure } from './errors';
 import { apiCall, type ApiName, type OpenApi } from './openapi';
 import { GENERATE_CALLS_PER_SECOND } from '../../../../miniprogram/shared/platform';
 import type { Admission, StatePort } from '../state';
+import { Pacer } from './pacer';
 
 export interface RetryPolicy {
   /** Calls in all, the first included. */
@@ -87,6 +88,12 @@ class GiveUp {
 }
 
 export class WeChat {
+  /**
+   * This instance's own bound: a call holds its slot from send until a second after its answer,
+   * which holds whatever the delays (the shared window below cannot see answers).
+   */
+  private readonly pacer = new Pacer(GENERATE_CALLS_PER_SECOND, 1000);
+
   constructor(
     private readonly openapi: OpenApi,
     private readonly clock: Clock,
@@ -120,7 +127,7 @@ export class WeChat {
       try {
         if (options.paced) await this.takePacingSlot(deadline, record, attempt === 1 ? options.firstSlot : undefined);
         record.attempts = attempt;
-        const value = await this.attempt(api, request, deadline);
+        const value = await this.attempt(api, request, deadline, options.paced);
         return { ok: true, value };
       } catch (error) {
         if (error instanceof GiveUp) return { ok: false, failure: error.failure };
@@ -140,7 +147,7 @@ export class WeChat {
   }
 
   /** One call, given up REPLY_RESERVE_MS before the deadline; a late answer is ignored. */
-  private attempt(api: ApiName, request: Record<string, unknown>, deadline: number): Promise<unknown> {
+  private attempt(api: ApiName, request: Record<string, unknown>, deadline: number, paced: boolean): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const cancel = this.clock.setTimer(Math.max(0, deadline - REPLY_RESERVE_MS - this.clock.now()), () =>
         reject(new GiveUp({
@@ -152,7 +159,10 @@ export class WeChat {
           hint: lookup(TIME_BUDGET).fix,
         })),
       );
-      const settle = cancel;
+      const settle = () => {
+        cancel();
+        if (paced) this.pacer.release(this.clock.now());
+      };
       let call: Promise<unknown>;
       try {
         call = apiCall(this.openapi, api, { ...request });
@@ -168,22 +178,44 @@ export class WeChat {
 
   /** Waits for a pacing slot, or gives up with 44990 when none frees up in time. */
   private async takePacingSlot(deadline: number, record: CallRecord, first?: Promise<PacingSlot>): Promise<void> {
+    // This instance's slot first (held until the answer), then a fresh one in the shared window.
+    for (;;) {
+      const local = this.pacer.acquire(this.clock.now());
+      if (local.ok) break;
+      if (this.clock.now() + local.retryAfterMs + REPLY_RESERVE_MS > deadline) throw new GiveUp(heldFailure());
+      record.waitedMs = (record.waitedMs ?? 0) + local.retryAfterMs;
+      await this.clock.sleep(local.retryAfterMs);
+    }
+    try {
+      await this.takeSharedSlot(deadline, record, first);
+    } catch (error) {
+      this.pacer.release(this.clock.now());
+      throw error;
+    }
+  }
+
+  private async takeSharedSlot(deadline: number, record: CallRecord, first?: Promise<PacingSlot>): Promise<void> {
     for (let asked = first; ; asked = undefined) {
       const slot = await (asked ?? this.pacingSlot());
       if (slot.ok && this.clock.now() - slot.askedAt <= PACING_SLOT_FRESH_MS) return;
       if (slot.ok) continue; // stale: counted, but too early for a call leaving now
-      if (this.clock.now() + slot.retryAfterMs + REPLY_RESERVE_MS > deadline) {
-        throw new GiveUp({
-          errcode: 44990, source: 'genscheme', rule: 'pacing.held',
-          message: {
-            zh: '过去 1 秒内已向微信发出 100 次生成请求，在时间预算内等不到空位，genScheme 没有发出这次请求。',
-            en: '100 generate calls were already sent in the last second and no slot frees up within the time budget; genScheme did not send this one.',
-          },
-          hint: lookup(44990).fix,
-        });
-      }
-      record.waitedMs = (record.waitedMs ?? 0) + slot.retryAfterMs;
-      await this.clock.sleep(slot.retryAfterMs);
+      // The wait counts from when the slot was asked for: an early answer may be partly served.
+      const wait = Math.max(1, slot.askedAt + slot.retryAfterMs - this.clock.now());
+      if (this.clock.now() + wait + REPLY_RESERVE_MS > deadline) throw new GiveUp(heldFailure());
+      record.waitedMs = (record.waitedMs ?? 0) + wait;
+      await this.clock.sleep(wait);
     }
   }
+}
+
+/** §5: no pacing slot frees up within the time budget, so the call is not sent. */
+function heldFailure(): Failure {
+  return {
+    errcode: 44990, source: 'genscheme', rule: 'pacing.held',
+    message: {
+      zh: '过去 1 秒内已向微信发出 100 次生成请求，在时间预算内等不到空位，genScheme 没有发出这次请求。',
+      en: '100 generate calls were already sent in the last second and no slot frees up within the time budget; genScheme did not send this one.',
+    },
+    hint: lookup(44990).fix,
+  };
 }

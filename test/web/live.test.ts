@@ -10,7 +10,7 @@ import { generateLive, type CallFunctionLike } from '../../web/src/live';
 const request: GenerateRequest = { action: 'generate', jumpWxa: { path: 'pages/index/index', query: 'from=sms' }, cq: 'uid=1' };
 
 function standIn(answer: () => Promise<{ result?: unknown }>) {
-  const calls: Array<{ name: string; data: GenerateRequest }> = [];
+  const calls: Array<Parameters<CallFunctionLike['callFunction']>[0]> = [];
   const cloud: CallFunctionLike = {
     callFunction: (options) => {
       calls.push(options);

@@ -3,7 +3,20 @@
  * Request and reply types come from shared/contract.ts, so a contract change breaks
  * the page's type check instead of the page at run time.
  */
-import type { Bilingual, ErrorReply, GenerateReply, GenerateRequest, GenSchemeRequest, QueryReply, QueryRequest, UrlLinkReply, UrlLinkRequest, Warning } from '../shared/contract';
+import type {
+  Bilingual,
+  ErrorReply,
+  GenerateReply,
+  GenerateRequest,
+  GenSchemeRequest,
+  LandedReply,
+  LandedRequest,
+  QueryReply,
+  QueryRequest,
+  UrlLinkReply,
+  UrlLinkRequest,
+  Warning,
+} from '../shared/contract';
 import { urlLinkTicketOf } from '../shared/links';
 import { SCHEME_PREFIX } from '../shared/platform';
 
@@ -37,6 +50,9 @@ export type UrlLinkOutcome = UrlLinkReply | ErrorReply;
 /** What `action: 'query'` can answer. */
 export type QueryOutcome = QueryReply | ErrorReply;
 
+/** What `action: 'landed'` can answer. */
+export type LandedOutcome = LandedReply | ErrorReply;
+
 /**
  * Calls genScheme with `req` and resolves to its reply, success or ErrorReply alike, with every
  * text the page shows present and non-empty. Rejects only with GenSchemeCallError, whose texts are
@@ -61,7 +77,16 @@ export function query(scheme: string): Promise<QueryOutcome> {
   return call(req, readQuery);
 }
 
-async function call<R extends GenSchemeRequest, T>(req: R, readSuccess: (value: Record<string, unknown>) => T | null): Promise<T | ErrorReply> {
+/**
+ * Reports that a page was opened (`action: 'landed'`) with its onLoad options and the scene, so
+ * genScheme counts an open of the stable link whose marker they carry. Same outcomes as generate().
+ */
+export function landed(scene: number | undefined, options: Record<string, string | undefined>): Promise<LandedOutcome> {
+  const req: LandedRequest = { action: 'landed', ...(scene === undefined ? {} : { scene }), query: options };
+  return call(req, readLanded);
+}
+
+async function call<R extends GenSchemeRequest | LandedRequest, T>(req: R, readSuccess: (value: Record<string, unknown>) => T | null): Promise<T | ErrorReply> {
   if (!wx.cloud) {
     throw new GenSchemeCallError('当前微信版本不支持云开发（wx.cloud 不存在）。', '请升级微信，或在开发者工具中把基础库调到 2.2.3 以上。', 'wx.cloud is missing');
   }
@@ -118,6 +143,11 @@ function readQuery(value: Record<string, unknown>): QueryReply | null {
     isFiniteNumber(field<QueryReply>(value, 'expireTime')) &&
     typeof field<QueryReply>(value, 'expired') === 'boolean';
   return ok ? ({ ...value, warnings: warningsOf(field<QueryReply>(value, 'warnings')) } as unknown as QueryReply) : null;
+}
+
+function readLanded(value: Record<string, unknown>): LandedReply | null {
+  if (field<LandedReply>(value, 'action') !== 'landed' || typeof field<LandedReply>(value, 'counted') !== 'boolean') return null;
+  return { ...value, warnings: warningsOf(field<LandedReply>(value, 'warnings')) } as unknown as LandedReply;
 }
 
 /**

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(__dirname, '../..');
-const SHOTS = ['web-android', 'web-iphone', 'web-wechat-fallback', 'web-wecom', 'web-desktop-qr', 'web-error'];
+const SHOTS = ['web-android', 'web-iphone', 'web-wechat-fallback', 'web-wecom', 'web-desktop-qr', 'web-error', 'web-stable-link', 'web-stable-disabled'];
 
 /** Image sources embedded in markdown: ![alt](src) and <img src="src">. */
 function images(markdown: string): string[] {

@@ -3,7 +3,7 @@
  */
 import fc from 'fast-check';
 import { h5UrlFromOpenlink, parseJumpParams, type JumpParams } from '../../web/src/link-params';
-import { buildPlaintextLink } from '../../miniprogram/shared/links';
+import { buildPlaintextLink, stableLinkUrl } from '../../miniprogram/shared/links';
 import { CQ_MAX_LENGTH, PLAINTEXT_QUERY_MAX_LENGTH } from '../../miniprogram/shared/platform';
 
 const APPID = 'wx0123456789abcdef';
@@ -185,6 +185,66 @@ describe('missing parameters and live generation', () => {
       const r = parseJumpParams(search, config);
       if (r.ok && r.scheme !== null) expect(r.scheme.startsWith('weixin://dl/business/?')).toBe(true);
     }));
+  });
+});
+
+describe('stable links (?l=CODE)', () => {
+  const full = { appid: APPID, env: 'genscheme-test-1a2b3c' };
+
+  it.each(['SPRING24', 'abc', 'print-qr_2026', 'A'.repeat(32)])('reads the code %p and leaves the rest to genScheme', (code) => {
+    expect(parseJumpParams(`?l=${code}`, full)).toEqual({ ok: true, mode: 'stable', scheme: null, code });
+  });
+
+  it('reads the URL stableLinkUrl writes (the function writes the same one into createLink replies)', () => {
+    const url = stableLinkUrl(BASE, 'SPRING24');
+    expect(url).toBe(`${BASE}?l=SPRING24`);
+    expect(ok(parseJumpParams(new URL(url).search, full))).toMatchObject({ mode: 'stable', code: 'SPRING24' });
+  });
+
+  it('ignores parameters it does not know (an SMS platform\'s tracking)', () => {
+    expect(ok(parseJumpParams('?l=SPRING24&utm_source=sms&from=A1', full))).toMatchObject({ mode: 'stable', code: 'SPRING24' });
+  });
+
+  it('is preferred over the live target', () => {
+    const r = ok(parseJumpParams('?l=SPRING24', { ...full, live: { path: 'pages/index/index' } }));
+    expect(r.mode).toBe('stable');
+  });
+
+  it.each([
+    ['too short', 'ab'],
+    ['too long', 'A'.repeat(33)],
+    ['a dot', 'SPRING.24'],
+    ['a space', 'SPRING%2024'],
+    ['a slash', 'a%2Fb%2Fc'],
+    ['empty', ''],
+    ['markup', encodeURIComponent('<b>x</b>')],
+  ])('rejects a code %s, naming it, with field l', (_what, raw) => {
+    const e = err(parseJumpParams(`?l=${raw}`, full));
+    const code = decodeURIComponent(raw);
+    expect(e).toMatchObject({ field: 'l', zh: expect.stringContaining(`"${code}"`), en: expect.stringContaining(`l="${code}"`) });
+    expect(e.zh).toContain('链接代码');
+    expect(e.hintZh).toBeTruthy();
+  });
+
+  it.each(['t=AbCdEf', 'cq=uid%3D1', 'path=pages/index/index', 'query=a%3D1', 'env_version=release'])('refuses l beside %s (it would be dropped silently)', (other) => {
+    const name = other.split('=')[0];
+    expect(err(parseJumpParams(`?l=SPRING24&${other}`, full))).toMatchObject({ field: name, zh: expect.stringContaining(`不能和 ${name}`) });
+  });
+
+  it('rejects l given twice', () => {
+    expect(err(parseJumpParams('?l=SPRING24&l=SPRING25', full))).toMatchObject({ field: 'l' });
+  });
+
+  it.each([
+    ['no env', { appid: APPID }],
+    ['no appid', { env: 'genscheme-test-1a2b3c' }],
+    ['nothing', {}],
+  ])('needs the appid and the CloudBase environment to call genScheme (%s)', (_what, config) => {
+    expect(err(parseJumpParams('?l=SPRING24', config))).toMatchObject({ field: 'appid', zh: expect.stringContaining('云开发环境') });
+  });
+
+  it('checks the code before the configuration (a mangled link says so even on an unconfigured page)', () => {
+    expect(err(parseJumpParams('?l=x', {}))).toMatchObject({ field: 'l' });
   });
 });
 

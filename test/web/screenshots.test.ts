@@ -9,7 +9,7 @@ import { execSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { INSTALL_TIMEOUT_MS } from './chromium';
 import { launch, serveDist, visit, type Served } from './jump-page';
 import { UA } from './user-agents';
@@ -19,6 +19,18 @@ jest.setTimeout(30_000);
 const SAVE = process.env.GENSCHEME_SCREENSHOTS === '1';
 const OUT = SAVE ? join(__dirname, '../../docs/screenshots') : mkdtempSync(join(tmpdir(), 'jump-page-'));
 const TICKET = 'AbCdEf_0123-xyz';
+
+/** A STAND-IN for the CloudBase web SDK (as in stable-link.test.ts): resolveLink answers per the contract. */
+const CLOUD_SDK = 'https://res.wx.qq.com/open/js/cloudbase/1.1.0/cloud.js';
+const RESOLVED = { errcode: 0, errmsg: 'ok', warnings: [], action: 'resolveLink', code: 'SPRING24', kind: 'scheme', openlink: `weixin://dl/business/?t=${TICKET}&cq=gsl%3DSPRING24`, expireTime: 1_900_000_000, expireAt: '2030-03-17T17:46:40.000Z', path: 'pages/product/detail', query: 'id=9', envVersion: 'release', reused: true };
+const DISABLED = { errcode: -900042, errmsg: 'link disabled', message: { zh: '链接 OLD2025 已停用。', en: 'Link OLD2025 is disabled.' }, hint: { zh: '这个活动已经结束，请联系发送方获取新的链接。', en: 'Ask the sender.' }, retryable: false, source: 'input', action: 'resolveLink' };
+const stableSdk = (ctx: BrowserContext) =>
+  ctx.route(CLOUD_SDK, (route) =>
+    route.fulfill({
+      contentType: 'text/javascript',
+      body: `window.cloud={Cloud:function(){this.init=function(){return Promise.resolve()};this.callFunction=function(c){return Promise.resolve({result:c.data.code==='SPRING24'?${JSON.stringify(RESOLVED)}:${JSON.stringify(DISABLED)}})}}};`,
+    }),
+  );
 
 let browser: Browser;
 let served: Served;
@@ -46,8 +58,10 @@ it.each([
   ['web-wecom', UA.wecom, `?t=${TICKET}&cq=uid%3D42`, 'qr', '#qr'],
   ['web-desktop-qr', UA.desktop, `?t=${TICKET}&cq=uid%3D42`, 'qr', '#qr'],
   ['web-error', UA.android, `?t=${TICKET}&cq=${'a'.repeat(257)}`, 'error', '#error-hint'],
+  ['web-stable-link', UA.iphone, '?l=SPRING24', 'phone', '#open-link'],
+  ['web-stable-disabled', UA.android, '?l=OLD2025', 'error', '#error-hint'],
 ])('%s: the view fits the screen', async (name, ua, search, expectedView, key) => {
-  const { page, context, view } = await visit(browser, `${served.origin}/jump.html${search}`, ua);
+  const { page, context, view } = await visit(browser, `${served.origin}/jump.html${search}`, ua, search.startsWith('?l=') ? stableSdk : undefined);
   try {
     expect(await view()).toBe(expectedView);
     if (expectedView === 'wechat') {

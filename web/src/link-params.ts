@@ -8,13 +8,15 @@
  *   plaintext link  weixin://dl/business/?appid=APPID&path=P&query=Q&env_version=E
  *                   ⇄ jump.html?path=P&query=Q&env_version=E     (APPID comes from the page's config)
  *   live            jump.html[?cq=CQ]  when the page's config has `live` (a link generated on each visit)
+ *   stable          jump.html?l=CODE   a stable link (stableLinkUrl): the page asks genScheme (resolveLink)
+ *                                      for the live ticket behind the code, on every visit
  *
  * Every rule comes from the shared modules (§n = docs/platform-rules.md).
  */
 import type { GenerateRequest } from '../../miniprogram/shared/contract';
 import { checkCq, checkEnvVersion, checkPath, checkPlaintext, checkQuery, normalisePath } from '../../miniprogram/shared/checks';
 import type { Failure } from '../../miniprogram/shared/failure';
-import { appendCq, buildPlaintextLink, jumpPageUrl, schemeFields } from '../../miniprogram/shared/links';
+import { appendCq, buildPlaintextLink, jumpPageUrl, schemeFields, STABLE_CODE_PATTERN } from '../../miniprogram/shared/links';
 import { PAGE_PATH_PATTERN, SCHEME_PREFIX, TICKET_PATTERN, type EnvVersion } from '../../miniprogram/shared/platform';
 
 /** What the page's configuration contributes to a link. */
@@ -23,6 +25,8 @@ export interface LinkConfig {
   appid?: string;
   /** Generate a fresh link on each visit for this page (see live.ts); null/absent = off. */
   live?: LiveTarget | null;
+  /** The CloudBase environment id; with `appid`, needed by the modes that call genScheme (live, stable). */
+  env?: string;
 }
 
 export interface LiveTarget {
@@ -32,7 +36,7 @@ export interface LiveTarget {
   envVersion?: EnvVersion;
 }
 
-export type JumpMode = 'ticket' | 'plaintext' | 'live';
+export type JumpMode = 'ticket' | 'plaintext' | 'live' | 'stable';
 
 /** Where the open tag (inside WeChat) should go: the page path and its query, when known. */
 interface OpenTagTarget {
@@ -44,6 +48,8 @@ interface OpenTagTarget {
 export type JumpParams =
   | ({ ok: true; mode: 'ticket' | 'plaintext'; scheme: string } & OpenTagTarget)
   | ({ ok: true; mode: 'live'; scheme: null; request: GenerateRequest } & OpenTagTarget)
+  /** A stable link: what it opens (scheme or URL Link, page and query) comes from genScheme's resolveLink. */
+  | { ok: true; mode: 'stable'; scheme: null; code: string; path?: undefined; query?: undefined }
   | JumpError;
 
 export interface JumpError {
@@ -61,8 +67,14 @@ export interface JumpError {
 }
 
 /** URL parameters the page reads; anything else (utm_*, SMS platforms' tracking) is ignored. */
-const KNOWN = ['t', 'cq', 'path', 'query', 'env_version'] as const;
+const KNOWN = ['l', 't', 'cq', 'path', 'query', 'env_version'] as const;
 
+
+/** Hints shared by several errors (each string once in the bundle: page weight). */
+const RECOPY = '请重新复制完整的链接，或联系发送方获取新链接。';
+const ASK_SENDER = '请联系发送链接的商家。';
+const mangled = (what: string) => `链接不完整或已被改动（${what}不正确）。`;
+const unconfigured = (what: string, en: string) => fail(`页面尚未配置${what}，暂时无法打开。`, en, 'appid', ASK_SENDER);
 
 function fail(zh: string, en: string, field?: string, hintZh?: string): JumpError {
   return { ok: false, zh, en, field, hintZh };
@@ -109,8 +121,9 @@ function checkTarget(path: string | null, query: string | null, plaintext: boole
  * Reads the jump page's URL query (`location.search`, with or without the leading `?`) and
  * returns the link to open, or why there is none. Never throws.
  *
- * Order of preference: `t` (a link generated beforehand: no call, no quota) → `path` (a
- * plaintext link built with the configured appid) → the configured live target.
+ * Order of preference: `l` (a stable link: resolved by genScheme on each visit, and alone: it
+ * takes no other link parameter) → `t` (a link generated beforehand: no call, no quota) → `path`
+ * (a plaintext link built with the configured appid) → the configured live target.
  */
 export function parseJumpParams(search: string, config: LinkConfig): JumpParams {
   const params = new URLSearchParams(search);
@@ -119,6 +132,8 @@ export function parseJumpParams(search: string, config: LinkConfig): JumpParams 
       return fail(`链接中的参数 ${name} 出现了多次。`, `The parameter ${name} appears more than once.`, name);
     }
   }
+  const l = params.get('l');
+  if (l !== null) return stable(l, params, config);
   const t = params.get('t');
   const cq = params.get('cq');
   const path = params.get('path');
@@ -142,10 +157,10 @@ export function parseJumpParams(search: string, config: LinkConfig): JumpParams 
   if (t !== null) {
     if (!TICKET_PATTERN.test(t)) {
       return fail(
-        '链接不完整或已被改动（t 参数不正确）。',
+        mangled('t 参数'),
         `The ticket t="${t}" is not a WeChat scheme ticket (1–128 letters, digits, _ or -).`,
         't',
-        '请重新复制完整的链接，或联系发送方获取新链接。',
+        RECOPY,
       );
     }
     const scheme = `${SCHEME_PREFIX}t=${t}`;
@@ -162,12 +177,7 @@ export function parseJumpParams(search: string, config: LinkConfig): JumpParams 
     const bad = checkPlaintext(parts);
     if (bad) {
       if (bad.rule === 'plaintext.appid') {
-        return fail(
-          '页面尚未配置小程序 AppID，暂时无法打开。',
-          `The page's config has no valid mini-program appid ("${appid}"); set appid in config.js.`,
-          'appid',
-          '请联系发送链接的商家。',
-        );
+        return unconfigured('小程序 AppID', `The page's config has no valid mini-program appid ("${appid}"); set appid in config.js.`);
       }
       return fromFailure(bad, bad.field === 'jumpWxa.query' ? 'query' : 'path');
     }
@@ -188,8 +198,24 @@ export function parseJumpParams(search: string, config: LinkConfig): JumpParams 
     '链接不完整，缺少要打开的小程序页面。',
     'The link carries neither t (a generated link) nor path (a plaintext link), and the page has no live target.',
     't',
-    '请重新复制完整的链接，或联系发送方获取新链接。',
+    RECOPY,
   );
+}
+
+/** `?l=CODE`: checked here, so a mangled code costs no call; the rest is genScheme's answer. */
+function stable(code: string, params: URLSearchParams, config: LinkConfig): JumpParams {
+  if (!STABLE_CODE_PATTERN.test(code)) {
+    return fail(mangled(`链接代码 "${code}" `), `The stable link code l="${code}" is not a link code (3–32 letters, digits, _ or -).`, 'l', RECOPY);
+  }
+  // The code names everything the link opens; a t/path/cq beside it would be silently dropped.
+  const other = KNOWN.find((name) => name !== 'l' && params.has(name));
+  if (other) {
+    return fail(`参数 l 不能和 ${other} 一起使用。`, `l (a stable link) cannot be combined with ${other}.`, other, RECOPY);
+  }
+  if (!config.appid || !config.env) {
+    return unconfigured('小程序 AppID 或云开发环境', `A stable link (l=${code}) needs appid and env in config.js.`);
+  }
+  return { ok: true, mode: 'stable', scheme: null, code };
 }
 
 function decoded(value: string, name: string): string {

@@ -4,17 +4,20 @@
  *   wechat  → the open tag, with a readable fallback;
  *   qr      → desktop and WeCom: a QR code of this page to scan with the phone;
  *   error   → a link that cannot work, and never a broken redirect.
+ * A stable link (`?l=CODE`) first asks genScheme what it opens (phone and WeChat only; desktop
+ * and WeCom get the QR code of this fixed URL with no call).
  * `document.body.dataset.view` names the view shown (tests wait on it).
  */
 import { readConfig, type WebConfig } from './config';
 import { parseJumpParams, type JumpError, type JumpParams } from './link-params';
-import { generateLive, loadCloud } from './live';
+import { GENERATE_FAILED_ZH, generateLive, loadCloud, RESOLVE_FAILED_ZH, resolveStable, type StableResult } from './live';
 import { startOpenTag } from './open-tag';
 import { encodeQr } from './qr';
 import { classifyClient } from './user-agent';
 
 type View = 'loading' | 'phone' | 'wechat' | 'qr' | 'error';
 type Ok = Exclude<JumpParams, JumpError>;
+type Stable = Extract<Ok, { mode: 'stable' }>;
 
 const byId = (id: string) => document.getElementById(id) as HTMLElement;
 
@@ -84,20 +87,43 @@ function openScheme(scheme: string, os: 'ios' | 'android' | 'other'): void {
   location.href = scheme;
 }
 
+/** `?l=CODE`: what the stable link opens now, from genScheme (resolveLink). */
+async function resolve(jump: Stable, config: WebConfig): Promise<StableResult> {
+  try {
+    return await resolveStable(await loadCloud(config.appid, config.env, loadScript), jump.code);
+  } catch (error) {
+    return { ok: false, zh: RESOLVE_FAILED_ZH, en: String(error) };
+  }
+}
+
 async function phone(jump: Ok, config: WebConfig, os: 'ios' | 'android' | 'other'): Promise<void> {
+  if (jump.mode === 'stable') {
+    const result = await resolve(jump, config);
+    if (!result.ok) return showError(result);
+    // A URL Link is an https page of WeChat's: a plain redirect (replacing this page in the history).
+    if (result.urlLink) return location.replace(result.urlLink);
+    return openScheme(result.scheme!, os);
+  }
   if (jump.mode !== 'live') return openScheme(jump.scheme, os);
   byId('view-loading').querySelector('h1')!.textContent = '正在生成链接…';
   let result;
   try {
     result = await generateLive(await loadCloud(config.appid, config.env, loadScript), jump.request);
   } catch (error) {
-    result = { ok: false as const, zh: '暂时无法生成链接，请稍后再试。', en: String(error) };
+    result = { ok: false as const, zh: GENERATE_FAILED_ZH, en: String(error) };
   }
   if (result.ok) openScheme(result.scheme, os);
   else showError(result);
 }
 
-function wechat(jump: Ok, config: WebConfig): void {
+/** Inside WeChat a ticket cannot be opened: the open tag goes to the page (and query) instead. */
+async function wechat(jump: Ok, config: WebConfig): Promise<void> {
+  let target: { path?: string; query?: string } = jump;
+  if (jump.mode === 'stable') {
+    const result = await resolve(jump, config);
+    if (!result.ok) return showError(result);
+    target = result;
+  }
   show('wechat');
   const status = byId('launch-status');
   const lead = byId('fallback-lead');
@@ -109,13 +135,13 @@ function wechat(jump: Ok, config: WebConfig): void {
   };
   // A ticket link does not tell the page which mini-program page it opens; without a path
   // (or without the page's AppID and original id) the open tag cannot be used.
-  if (jump.path === undefined || !config.username || !config.appid) {
-    unavailable(jump.path === undefined ? 'the link has no path for the open tag' : 'config has no appid/username');
+  if (target.path === undefined || !config.username || !config.appid) {
+    unavailable(target.path === undefined ? 'the link has no path for the open tag' : 'config has no appid/username');
     return;
   }
   startOpenTag(
     byId('launch-slot'),
-    { username: config.username, appid: config.appid, path: jump.path, query: jump.query ?? '', signatureUrl: config.signatureUrl, loadScript },
+    { username: config.username, appid: config.appid, path: target.path, query: target.query ?? '', signatureUrl: config.signatureUrl, loadScript },
     () => (status.hidden = true),
     unavailable,
   );
@@ -158,7 +184,7 @@ function main(): void {
   const client = classifyClient(navigator.userAgent, navigator.maxTouchPoints || 0);
   document.body.dataset.client = client.kind;
   if (client.kind === 'phone') void phone(jump, config, client.os);
-  else if (client.kind === 'wechat') wechat(jump, config);
+  else if (client.kind === 'wechat') void wechat(jump, config);
   else qr(client.kind);
 }
 

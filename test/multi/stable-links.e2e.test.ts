@@ -29,7 +29,7 @@ async function four(): Promise<Instance[]> {
 
 /** One visitor per instance: an instance process holds one caller's context at a time. */
 const visitorOf = (i: number) => ({ source: 'wx_http', clientIp: `203.0.113.${10 + i}` });
-const resolveOn = (instance: Instance, i: number, code: string) => instance.invoke({ action: 'resolveLink', code }, visitorOf(i)) as Promise<ResolveLinkReply>;
+const resolveOn = (instance: Instance, i: number, code: string) => instance.invoke({ action: 'resolveLink', code }, visitorOf(i)) as Promise<ResolveLinkReply | ErrorReply>;
 
 it('the first visitors arriving at the same moment on four instances cause ONE generation, and all get the same openlink', async () => {
   const instances = await four();
@@ -38,7 +38,7 @@ it('the first visitors arriving at the same moment on four instances cause ONE g
   // Warm every instance (module load, SDK, secret) with another call, so the resolves below really meet.
   await Promise.all(instances.map((f, i) => f.invoke({ action: 'resolveLink', code: 'warm-up-x' }, visitorOf(i))));
   const started = Date.now();
-  const replies = await Promise.all(instances.flatMap((f, i) => Array.from({ length: 5 }, () => resolveOn(f, i, 'launch-day'))));
+  const replies = (await Promise.all(instances.flatMap((f, i) => Array.from({ length: 5 }, () => resolveOn(f, i, 'launch-day'))))) as ResolveLinkReply[];
   const ms = Date.now() - started;
   expect(replies.map((r) => r.errcode)).toEqual(Array(20).fill(0));
   expect(new Set(replies.map((r) => r.openlink)).size).toBe(1);
@@ -64,7 +64,7 @@ it('a link disabled on one instance stops resolving on all four within 10 s', as
         const reply = await resolveOn(f, i, 'stop-me');
         if (reply.errcode === -900031) {
           stoppedAfter[i] = Date.now() - disabledAt;
-          expect((reply as unknown as ErrorReply).rule).toBe('link.disabled');
+          expect((reply as ErrorReply).rule).toBe('link.disabled');
           return;
         }
         await new Promise((r) => setTimeout(r, 250));

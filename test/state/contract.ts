@@ -2,7 +2,7 @@
  * The behaviour every state adapter must show (unstorage-style driver suite): run by
  * memory.test.ts and database.emulator.test.ts with the same cases.
  */
-import type { StatePort, StoredLink, Target } from '../../cloudfunctions/genScheme/src/state';
+import type { StableLinkConfig, StatePort, StoredLink, Target } from '../../cloudfunctions/genScheme/src/state';
 
 /** 2026-11-25 12:00:00 China time (04:00 UTC). */
 export const T0 = Date.UTC(2026, 10, 25, 4, 0, 0);
@@ -144,6 +144,64 @@ export function stateContract(name: string, harness: ContractHarness): void {
 
       it('nothing stored for a target: null', async () => {
         expect(await state.findLink({ kind: 'scheme', path: 'pages/other/other', query: 'x=1', envVersion: 'release' }, 0, e3, T0)).toBeNull();
+      });
+    });
+
+    describe('stable links', () => {
+      const config = (code: string): StableLinkConfig => ({ code, name: 'Spring', kind: 'scheme', path: 'pages/product/detail', query: 'id=1', envVersion: 'release', cq: 'src=sms', disabled: false, createdAt: '2026-11-25T04:00:00.000Z' });
+
+      it('creates a link once by code: a taken code says so; reads and lists it', async () => {
+        expect(await state.getStableLink('spring')).toBeNull();
+        expect(await state.createStableLink(config('spring'))).toBe('created');
+        expect(await state.createStableLink({ ...config('spring'), name: 'other' })).toBe('taken');
+        expect(await state.createStableLink(config('autumn'))).toBe('created');
+        expect(await state.getStableLink('spring')).toEqual({ ...config('spring'), ticket: null, revision: 0 });
+        expect((await state.listStableLinks()).map((l) => l.code)).toEqual(['autumn', 'spring']);
+      });
+
+      it('one claim at a time: exactly one claimant until the claim lapses or the ticket is saved', async () => {
+        await state.createStableLink(config('claim'));
+        expect(await state.claimRenewal('claim', T0, 5000)).toBe(true);
+        expect(await state.claimRenewal('claim', T0 + 1, 5000)).toBe(false);
+        expect(await state.claimRenewal('claim', T0 + 5001, 5000)).toBe(true);
+        const ticket = link('NewTicket', T0_S + 30 * 86400);
+        expect(await state.saveTicket('claim', 0, ticket)).toBe(true);
+        expect((await state.getStableLink('claim'))?.ticket).toEqual(ticket);
+        expect(await state.claimRenewal('claim', T0 + 5002, 5000)).toBe(true); // saving released it
+        expect(await state.claimRenewal('nobody', T0, 5000)).toBe(false);
+      });
+
+      it('a target change drops the ticket and bumps the revision; a renewal for the old revision is not saved', async () => {
+        await state.createStableLink(config('move'));
+        await state.saveTicket('move', 0, link('T1', T0_S + 86400));
+        const renamed = await state.updateStableLink('move', { name: 'Renamed', cq: 'wave=2' });
+        expect(renamed).toMatchObject({ name: 'Renamed', cq: 'wave=2', revision: 0, ticket: { link: 'weixin://dl/business/?t=T1' } });
+        const moved = await state.updateStableLink('move', { path: 'pages/index/index', query: '' });
+        expect(moved).toMatchObject({ path: 'pages/index/index', query: '', revision: 1, ticket: null });
+        expect(await state.saveTicket('move', 0, link('Stale', T0_S + 86400))).toBe(false);
+        expect((await state.getStableLink('move'))?.ticket).toBeNull();
+        expect(await state.updateStableLink('move', { disabled: true })).toMatchObject({ disabled: true });
+        expect(await state.updateStableLink('ghost', { disabled: true })).toBeNull();
+      });
+
+      it('counts visits and opens per China day, openers once per day each; totals add the days up', async () => {
+        await state.countVisit('a', T0);
+        await state.countVisit('a', T0 + 1);
+        expect(await state.countOpen('a', 'u1', T0)).toBe(true);
+        await state.countOpen('a', 'u1', T0 + 2);
+        await state.countOpen('a', 'u2', T0 + 3);
+        await state.countOpen('a', undefined, T0 + 4);
+        await state.countVisit('a', MIDNIGHT_CHINA);
+        await state.countOpen('a', 'u1', MIDNIGHT_CHINA);
+        await state.countVisit('b', T0);
+        expect(await state.stableLinkDays('a', ['2026-11-24', '2026-11-25', '2026-11-26'])).toEqual([
+          { date: '2026-11-24', visits: 0, opens: 0, openers: 0 },
+          { date: '2026-11-25', visits: 2, opens: 4, openers: 2 },
+          { date: '2026-11-26', visits: 1, opens: 1, openers: 1 },
+        ]);
+        const totals = await state.stableLinkTotals();
+        expect(totals.get('a')).toEqual({ visits: 3, opens: 5 });
+        expect(totals.get('b')).toEqual({ visits: 1, opens: 0 });
       });
     });
   });

@@ -10,6 +10,7 @@ import { FieldNames } from '../../cloudfunctions/genScheme/src/event';
 import { createHandler, type RuntimeContext } from '../../cloudfunctions/genScheme/src/handle';
 import { configure, type Settings } from '../../cloudfunctions/genScheme/src/settings';
 import { RecentLinks } from '../../cloudfunctions/genScheme/src/actions/reuse';
+import { StableLinkCache } from '../../cloudfunctions/genScheme/src/actions/stable';
 import { createState } from '../../cloudfunctions/genScheme/src/state';
 import type { CallOptions, CallOutcome, RetryPolicy, WeChat } from '../../cloudfunctions/genScheme/src/wechat/call';
 import type { ApiName, OpenApi } from '../../cloudfunctions/genScheme/src/wechat/openapi';
@@ -126,7 +127,7 @@ export function actionContext(opts: ContextOptions = {}) {
     names,
     clock,
     deadline: clock.now() + 3000,
-    settings: { pages: PAGES, dailyCap: 500_000, stateMode: 'memory', reuse: false, ...opts.settings },
+    settings: { pages: PAGES, dailyCap: 500_000, stateMode: 'memory', reuse: false, resolvePerVisitorPerMinute: 30, resolvePerMinute: 6000, ...opts.settings },
     policy,
     wechat,
     record: { attempts: 0 },
@@ -134,6 +135,7 @@ export function actionContext(opts: ContextOptions = {}) {
     state: createState({ mode: 'memory', clock, log: () => undefined }),
     inflight: new Map(),
     recentLinks: new RecentLinks(),
+    stableLinks: new StableLinkCache(),
     generatedToday: async () => 0,
   };
   return { ctx, calls, asks, permit, clock };

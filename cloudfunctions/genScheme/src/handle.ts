@@ -7,6 +7,7 @@ import type { Action, ErrorReply, GenSchemeReply, Warning } from '../../../minip
 import type { Failure } from '../../../miniprogram/shared/failure';
 import { isFailure, type ActionContext, type ActionDef } from './actions/action';
 import { RecentLinks } from './actions/reuse';
+import { StableLinkCache } from './actions/stable';
 import { AdminTokenGuard } from './access/admin-token';
 import { authorize, type PolicyState } from './access/authorize';
 import { classify, type Caller, type WxContext } from './access/caller';
@@ -74,6 +75,7 @@ export function createHandler(deps: HandlerDeps) {
   const tokenGuard = new AdminTokenGuard(deps.adminToken, state);
   const inflight = new Map<string, Promise<unknown>>();
   const recentLinks = new RecentLinks();
+  const stableLinks = new StableLinkCache();
   // A burst must not send one counter read per request: one a second per instance is enough for
   // a cap that only refuses early (WeChat's own 44993 stays the hard limit, platform-rules §5).
   let today: { at: number; count: Promise<number> } | undefined;
@@ -113,7 +115,7 @@ export function createHandler(deps: HandlerDeps) {
     const { caller } = identity;
     Object.assign(record, { caller: caller.class, reason: caller.reason }, caller.openidHash ? { openid: caller.openidHash } : {});
     const ctx: ActionContext = {
-      caller, names, clock, deadline, settings, policy, wechat, record, state, inflight, recentLinks, generatedToday,
+      caller, names, clock, deadline, settings, policy, wechat, record, state, inflight, recentLinks, stableLinks, generatedToday,
       permit: async (ask) => authorize(policy, caller, ask) ?? (await rateLimits.admit(caller, clock.now())),
     };
     const result = await action.run(input, ctx);

@@ -24,7 +24,17 @@ export interface Settings {
   stateSecret?: string;
   /** GENSCHEME_REUSE (`on`, the default, or `off`): whether generate may return a live identical link. */
   reuse: boolean;
+  /** GENSCHEME_RESOLVE_PER_VISITOR_PER_MINUTE: resolveLink calls a minute per visitor (OPENID or IP). */
+  resolvePerVisitorPerMinute: number;
+  /** GENSCHEME_RESOLVE_PER_MINUTE: resolveLink calls a minute of everyone together, enforced per second (limit / 60). */
+  resolvePerMinute: number;
 }
+
+/** Defaults and bounds of the resolve limits: a database window holds at most 1000 admissions (state/database.ts). */
+export const RESOLVE_LIMITS = {
+  perVisitorPerMinute: { default: 30, max: 1000 },
+  perMinute: { default: 6000, max: 60_000 },
+} as const;
 
 export interface Configuration {
   settings: Settings;
@@ -62,6 +72,16 @@ export function configure(env: Record<string, string | undefined>, policyFile: P
   const reuseText = (env.GENSCHEME_REUSE ?? 'on').trim().toLowerCase();
   const reuse = !['off', 'false', '0'].includes(reuseText);
   if (reuse && !['on', 'true', '1', ''].includes(reuseText)) startupLog.push(`[genScheme] GENSCHEME_REUSE must be on or off, not "${env.GENSCHEME_REUSE}"; reuse stays on.`);
+  const whole = (name: string, fallback: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return fallback;
+    const value = Number(raw);
+    if (Number.isInteger(value) && value >= 0 && value <= max) return value;
+    startupLog.push(`[genScheme] ${name} must be a whole number from 0 to ${max}, not "${raw}"; using ${fallback}.`);
+    return fallback;
+  };
+  const resolvePerVisitorPerMinute = whole('GENSCHEME_RESOLVE_PER_VISITOR_PER_MINUTE', RESOLVE_LIMITS.perVisitorPerMinute.default, RESOLVE_LIMITS.perVisitorPerMinute.max);
+  const resolvePerMinute = whole('GENSCHEME_RESOLVE_PER_MINUTE', RESOLVE_LIMITS.perMinute.default, RESOLVE_LIMITS.perMinute.max);
   const mode = stateModeFrom(env);
   if (typeof mode !== 'string') startupLog.push(`[genScheme] ${mode.error}; using the database.`);
   return {
@@ -73,6 +93,8 @@ export function configure(env: Record<string, string | undefined>, policyFile: P
       stateMode: typeof mode === 'string' ? mode : 'database',
       stateSecret: env.GENSCHEME_STATE_SECRET || undefined,
       reuse,
+      resolvePerVisitorPerMinute,
+      resolvePerMinute,
     },
     policy: { policy, configErrors: errors },
     adminToken,

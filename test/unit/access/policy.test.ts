@@ -8,8 +8,8 @@ const APP = { pages: PAGES, actions: ACTION_ACCESS };
 describe('loading the policy', () => {
   it('defaults come from each action file: users get every action, public callers the link-making ones only', () => {
     const policy = defaultPolicy(ACTION_ACCESS);
-    expect(policy.user.actions).toEqual(['generate', 'query', 'quota', 'plaintext', 'urllink']);
-    expect(policy.public.actions).toEqual(['generate', 'plaintext', 'urllink']);
+    expect(policy.user.actions).toEqual(['generate', 'query', 'quota', 'plaintext', 'urllink', 'resolveLink', 'landed']);
+    expect(policy.public.actions).toEqual(['generate', 'plaintext', 'urllink', 'resolveLink']);
     expect(policy.user).toMatchObject({ pages: ['*'], envVersions: ['release'], maxDays: 30, maxQueryLength: 1024, perUserPerMinute: 20 });
     expect(policy.public).toMatchObject({ enabled: true, perIpPerMinute: 5, sharedPerMinute: 60 });
   });

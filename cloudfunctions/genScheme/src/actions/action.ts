@@ -13,6 +13,7 @@ import type { FieldNames } from '../event';
 import type { Settings } from '../settings';
 import type { StatePort } from '../state';
 import type { RecentLinks } from './reuse';
+import type { StableLinkCache } from './stable';
 import type { CallRecord, WeChat } from '../wechat/call';
 
 export interface ActionContext {
@@ -37,6 +38,8 @@ export interface ActionContext {
   generatedToday(nowMs: number): Promise<number>;
   /** Links this instance found or made lately (reuse without a database read). */
   recentLinks: RecentLinks;
+  /** Stable links this instance read in the last 5 s. */
+  stableLinks: StableLinkCache;
 }
 
 export type ActionResult = SuccessReply | ActionFailure;

@@ -4,13 +4,19 @@
  */
 import type { Action } from '../../../../miniprogram/shared/contract';
 import type { ActionDef } from './action';
+import { createLink } from './create-link';
 import { generate } from './generate';
+import { landed } from './landed';
+import { linkStats } from './link-stats';
+import { listLinks } from './list-links';
 import { plaintext } from './plaintext';
 import { query } from './query';
 import { quota } from './quota';
+import { resolveLink } from './resolve-link';
+import { updateLink } from './update-link';
 import { urllink } from './urllink';
 
-const TABLE: ActionDef<any>[] = [generate, query, quota, plaintext, urllink]; // eslint-disable-line @typescript-eslint/no-explicit-any
+const TABLE: ActionDef<any>[] = [generate, query, quota, plaintext, urllink, createLink, resolveLink, updateLink, listLinks, linkStats, landed]; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export const ACTIONS: ReadonlyMap<Action, ActionDef> = new Map(TABLE.map((action) => [action.name, action as ActionDef]));
 

@@ -11,10 +11,12 @@
  *  - genscheme_links    { _id: HMAC(target, link), target: HMAC(target), link, expireTime, createTime }
  *                       index: { target: 1, expireTime: -1 }
  *  - genscheme_meta     { _id: 'secret', value } — only when GENSCHEME_STATE_SECRET is not given
+ *  - genscheme_stable_links, genscheme_stable_days, genscheme_stable_openers: stable links (stable-database.ts)
  * No OPENID, IP, path or query is stored in the clear: every key is an HMAC-SHA256 under a
  * per-environment secret.
  */
 import { createHmac, randomBytes } from 'crypto';
+import { DatabaseStableLinks, STABLE_COLLECTIONS } from './stable-database';
 import { chinaDay, targetText, windowText, type Admission, type SlidingWindow, type StateClock, type StatePort, type StoredLink, type Target } from './port';
 
 // The few calls used, typed loosely enough that wx-server-sdk's `cloud.database()` fits
@@ -33,10 +35,10 @@ export interface DbCollection extends DbQuery {
 }
 export interface DbCommand {
   exists(value: boolean): object;
-  gt(value: number): object;
-  gte(value: number): object;
-  lt(value: number): object;
-  lte(value: number): object;
+  gt(value: number | string): object;
+  gte(value: number | string): object;
+  lt(value: number | string): object;
+  lte(value: number | string): object;
   and(...expressions: object[]): object;
   or(...expressions: object[]): object;
   inc(value: number): unknown;
@@ -53,6 +55,7 @@ export const COLLECTIONS = {
   counters: 'genscheme_counters',
   links: 'genscheme_links',
   meta: 'genscheme_meta',
+  ...STABLE_COLLECTIONS,
 } as const;
 
 /**
@@ -90,14 +93,15 @@ export const DEFAULT_TIMEOUT_MS = 800;
 
 type WindowDoc = { _id: string; times?: number[] };
 
-export class DatabaseState implements StatePort {
+export class DatabaseState extends DatabaseStableLinks implements StatePort {
   readonly mode = 'database' as const;
-  private readonly db: Db;
+  protected readonly db: Db;
   private readonly clock: StateClock;
   private readonly timeoutMs: number;
   private secret: Promise<string> | null;
 
   constructor(options: DatabaseStateOptions) {
+    super();
     this.db = options.db;
     this.clock = options.clock;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -214,7 +218,7 @@ export class DatabaseState implements StatePort {
   }
 
   /** HMAC-SHA256 of `text` under the environment's secret, so no raw key reaches the database. */
-  private async hmac(purpose: string, text: string): Promise<string> {
+  protected async hmac(purpose: string, text: string): Promise<string> {
     const secret = await this.loadSecret();
     return createHmac('sha256', secret).update(`${purpose}\n${text}`).digest('hex');
   }
@@ -254,7 +258,7 @@ export class DatabaseState implements StatePort {
    * Runs one database call with the time limit; on -502005 creates the collection (tolerating
    * "already exists") and retries once — not createCollection on every cold start.
    */
-  private async call(collection: string, fn: () => unknown): Promise<unknown> {
+  protected async call(collection: string, fn: () => unknown): Promise<unknown> {
     try {
       return await this.timed(fn);
     } catch (error) {

@@ -4,6 +4,7 @@
  * links are swept, so memory stays flat under many callers and targets.
  */
 import { chinaDay, targetText, windowText, type Admission, type SlidingWindow, type StatePort, type StoredLink, type Target } from './port';
+import { MemoryStableLinks } from './stable-memory';
 
 /** How often (ms) idle windows and expired links are swept. */
 const SWEEP_EVERY_MS = 60_000;
@@ -16,7 +17,8 @@ interface WindowTimes {
   times: number[];
 }
 
-export class MemoryState implements StatePort {
+/** Stable links are kept by MemoryStableLinks (stable-memory.ts); this class adds the rest. */
+export class MemoryState extends MemoryStableLinks implements StatePort {
   readonly mode = 'memory' as const;
   private readonly windows = new Map<string, WindowTimes>();
   private readonly links = new Map<string, StoredLink[]>();

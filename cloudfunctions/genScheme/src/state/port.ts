@@ -37,7 +37,7 @@ export interface StoredLink {
   createTime: number;
 }
 
-export interface StatePort {
+export interface StatePort extends StableLinkStore {
   readonly mode: 'database' | 'memory';
   /** Takes one slot of `window` at `nowMs`, atomically across every instance sharing the state. */
   admit(window: SlidingWindow, nowMs: number): Promise<Admission>;
@@ -87,4 +87,89 @@ export function targetText(target: Target): string {
 /** One text per window: the same key under another limit or window is another window. */
 export function windowText(window: SlidingWindow): string {
   return JSON.stringify([window.key, window.limit, window.windowMs]);
+}
+
+// --- Stable links (README "Stable links"): one fixed code per campaign, its live ticket, its counts ---
+
+/** A stable link's configuration as stored (`code` is the document's _id). */
+export interface StableLinkConfig {
+  code: string;
+  name: string;
+  kind: LinkKind;
+  path: string;
+  query: string;
+  envVersion: string;
+  /** The link's own cq; the marker naming the link is appended per reply, never stored in it. */
+  cq: string;
+  disabled: boolean;
+  /** ISO 8601 UTC. */
+  createdAt: string;
+}
+
+/** A stable link with the ticket it currently hands out. */
+export interface StableLinkRecord extends StableLinkConfig {
+  /** The live link WeChat issued (no cq), or null before the first resolve or after a target change. */
+  ticket: StoredLink | null;
+  /** Bumped whenever the target changes: a renewal made for an older revision is not saved. */
+  revision: number;
+}
+
+/** What updateLink may change; a target change (kind, path, query, envVersion) drops the ticket. */
+export type StableLinkChanges = Partial<Pick<StableLinkConfig, 'name' | 'path' | 'query' | 'envVersion' | 'cq' | 'disabled'>>;
+
+/** One China-time day of a stable link: visits (resolves), opens (landed) and distinct openers. */
+export interface StableLinkDay {
+  date: string;
+  visits: number;
+  opens: number;
+  openers: number;
+}
+
+/**
+ * The stable links' storage. Unlike limits and reuse, it has no memory fallback in database mode:
+ * a link lives in the database, and another instance's memory cannot stand in for it, so the
+ * resilient adapter turns an outage of the reads and writes below into `StateUnavailable`.
+ * Counting (countVisit, countOpen) never throws there: a lost count never fails a resolve.
+ */
+export interface StableLinkStore {
+  /** Adds a new link (with no ticket, revision 0); 'taken' when the code exists already. */
+  createStableLink(config: StableLinkConfig): Promise<'created' | 'taken'>;
+  getStableLink(code: string): Promise<StableLinkRecord | null>;
+  /** Every link, by code. */
+  listStableLinks(): Promise<StableLinkRecord[]>;
+  /** Applies `changes`; a target change drops the ticket and bumps the revision. null = no such link. */
+  updateStableLink(code: string, changes: StableLinkChanges): Promise<StableLinkRecord | null>;
+  /**
+   * Claims the right to renew `code`'s ticket until `nowMs + holdMs`, atomically across instances
+   * (one conditional update, platform-rules §11): true for exactly one claimant while a claim holds.
+   */
+  claimRenewal(code: string, nowMs: number, holdMs: number): Promise<boolean>;
+  /** Stores the new ticket for `revision` and releases the claim; false when the link changed meanwhile. */
+  saveTicket(code: string, revision: number, ticket: StoredLink): Promise<boolean>;
+  /** One visit of `code` on the China day of `nowMs`: one atomic increment. */
+  countVisit(code: string, nowMs: number): Promise<void>;
+  /**
+   * One open of `code` by `visitor` (a hashed user id; HMAC'd again before it is stored) on the
+   * China day of `nowMs`; the visitor joins that day's distinct openers once. true = counted.
+   */
+  countOpen(code: string, visitor: string | undefined, nowMs: number): Promise<boolean>;
+  /** The rows of `dates` (YYYY-MM-DD), zeros where nothing was counted, in the order given. */
+  stableLinkDays(code: string, dates: readonly string[]): Promise<StableLinkDay[]>;
+  /** Visits and opens of every link, all days together. */
+  stableLinkTotals(): Promise<Map<string, { visits: number; opens: number }>>;
+}
+
+/** Thrown by the resilient adapter when stable links cannot be read or written (database down). */
+export class StateUnavailable extends Error {
+  override readonly name = 'StateUnavailable';
+}
+
+/** True when a target field differs: the stored ticket no longer opens what the link names. */
+export function targetChanged(link: StableLinkConfig, changes: StableLinkChanges): boolean {
+  return (['path', 'query', 'envVersion'] as const).some((key) => changes[key] !== undefined && changes[key] !== link[key]);
+}
+
+/** The China days ending with the day of `nowMs`, oldest first: `count` of them. */
+export function chinaDaysBack(nowMs: number, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => chinaDay(nowMs - (count - 1 - i) * 86_400_000));
 }

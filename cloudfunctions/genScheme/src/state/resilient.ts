@@ -3,11 +3,27 @@
  * over whenever the database fails (time-out, error, missing permission -502003, anything
  * thrown), like rate-limiter-flexible's insurance limiter. An outage degrades the limits to
  * this instance's view and skips reuse; it never stops generation and never throws.
+ * Stable links are the exception: they live only in the database, so their reads and writes
+ * throw StateUnavailable in an outage (the caller is told, nothing is invented), while their
+ * counts are simply lost.
  * One log line per minute at most says so, never one per call.
  */
 import { errCodeOf } from './database';
 import type { MemoryState } from './memory';
-import type { Admission, SlidingWindow, StateClock, StateLog, StatePort, StoredLink, Target } from './port';
+import {
+  StateUnavailable,
+  type Admission,
+  type SlidingWindow,
+  type StableLinkChanges,
+  type StableLinkConfig,
+  type StableLinkDay,
+  type StableLinkRecord,
+  type StateClock,
+  type StateLog,
+  type StatePort,
+  type StoredLink,
+  type Target,
+} from './port';
 
 /** At most one outage line per this many ms. */
 export const OUTAGE_LOG_EVERY_MS = 60_000;
@@ -64,6 +80,54 @@ export class ResilientState implements StatePort {
 
   async saveLink(target: Target, link: StoredLink): Promise<void> {
     await this.tryDatabase(() => this.database.saveLink(target, link));
+  }
+
+  // --- Stable links: the database or a clear StateUnavailable; counts never throw. ---
+
+  createStableLink(config: StableLinkConfig): Promise<'created' | 'taken'> {
+    return this.required(() => this.database.createStableLink(config));
+  }
+
+  getStableLink(code: string): Promise<StableLinkRecord | null> {
+    return this.required(() => this.database.getStableLink(code));
+  }
+
+  listStableLinks(): Promise<StableLinkRecord[]> {
+    return this.required(() => this.database.listStableLinks());
+  }
+
+  updateStableLink(code: string, changes: StableLinkChanges): Promise<StableLinkRecord | null> {
+    return this.required(() => this.database.updateStableLink(code, changes));
+  }
+
+  claimRenewal(code: string, nowMs: number, holdMs: number): Promise<boolean> {
+    return this.required(() => this.database.claimRenewal(code, nowMs, holdMs));
+  }
+
+  saveTicket(code: string, revision: number, ticket: StoredLink): Promise<boolean> {
+    return this.required(() => this.database.saveTicket(code, revision, ticket));
+  }
+
+  async countVisit(code: string, nowMs: number): Promise<void> {
+    await this.tryDatabase(() => this.database.countVisit(code, nowMs));
+  }
+
+  async countOpen(code: string, visitor: string | undefined, nowMs: number): Promise<boolean> {
+    return (await this.tryDatabase(() => this.database.countOpen(code, visitor, nowMs))) === true;
+  }
+
+  stableLinkDays(code: string, dates: readonly string[]): Promise<StableLinkDay[]> {
+    return this.required(() => this.database.stableLinkDays(code, dates));
+  }
+
+  stableLinkTotals(): Promise<Map<string, { visits: number; opens: number }>> {
+    return this.required(() => this.database.stableLinkTotals());
+  }
+
+  private async required<T>(fn: () => Promise<T>): Promise<T> {
+    const result = await this.tryDatabase(fn);
+    if (result === FAILED) throw new StateUnavailable('stable links need the database, which is unavailable');
+    return result;
   }
 
   private async tryDatabase<T>(fn: () => Promise<T>): Promise<T | typeof FAILED> {

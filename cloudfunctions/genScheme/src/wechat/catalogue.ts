@@ -36,6 +36,10 @@ export const RATE_LIMITED = -900011;
 export const PUBLIC_DISABLED = -900012;
 export const NO_OPENLINK = -900020;
 export const TIME_BUDGET = -900021;
+export const STABLE_NOT_FOUND = -900030;
+export const STABLE_DISABLED = -900031;
+export const STABLE_UNAVAILABLE = -900032;
+export const STABLE_CODE_TAKEN = -900033;
 export const INTERNAL = -900099;
 
 export const OWN_CODES = {
@@ -48,6 +52,10 @@ export const OWN_CODES = {
   PUBLIC_DISABLED,
   NO_OPENLINK,
   TIME_BUDGET,
+  STABLE_NOT_FOUND,
+  STABLE_DISABLED,
+  STABLE_UNAVAILABLE,
+  STABLE_CODE_TAKEN,
   INTERNAL,
 } as const;
 
@@ -179,7 +187,7 @@ const ROWS: readonly CatalogueRow[] = [
     fix: { zh: '按文档填写。', en: 'Follow the documented contract.' } },
   { code: UNKNOWN_ACTION, source: 'genscheme', recovery: 'none',
     meaning: { zh: '未知的 action。', en: 'Unknown action.' },
-    fix: { zh: 'action 只能是 generate、urllink、query、quota 或 plaintext。', en: 'action is generate, urllink, query, quota or plaintext.' } },
+    fix: { zh: 'action 只能是 generate、urllink、query、quota、plaintext、createLink、resolveLink、updateLink、listLinks、linkStats 或 landed。', en: 'action is generate, urllink, query, quota, plaintext, createLink, resolveLink, updateLink, listLinks, linkStats or landed.' } },
   { code: POLICY_DENIED, source: 'genscheme', recovery: 'none',
     meaning: { zh: '调用方无权生成这样的链接。', en: 'The caller may not create this link.' },
     fix: { zh: '按提示修改请求，或由管理员调整策略。', en: 'Change the request as the hint says, or have an admin change the policy.' } },
@@ -195,6 +203,18 @@ const ROWS: readonly CatalogueRow[] = [
   { code: TIME_BUDGET, source: 'genscheme', recovery: 'later',
     meaning: { zh: '微信在云函数的超时时间内没有回复。', en: 'WeChat did not answer within the function\'s time limit.' },
     fix: { zh: '稍后重试（微信可能已生成链接但未能返回，重试会生成新链接），或把云函数超时时间调大（建议 10 秒）。', en: 'Try again shortly (WeChat may have made a link it could not return; a retry makes a new one), or raise the function\'s timeout (10 s is advised).' } },
+  { code: STABLE_NOT_FOUND, source: 'genscheme', recovery: 'none',
+    meaning: { zh: '找不到这个稳定链接。', en: 'Stable link not found.' },
+    fix: { zh: '检查链接中 l= 后的代码是否完整；管理员可用 listLinks 查看现有链接。', en: 'Check the code after l= is whole; an admin can see the links with listLinks.' } },
+  { code: STABLE_DISABLED, source: 'genscheme', recovery: 'none',
+    meaning: { zh: '这个稳定链接已停用。', en: 'This stable link is disabled.' },
+    fix: { zh: '活动可能已结束；管理员可用 updateLink 的 disabled: false 重新启用。', en: 'The campaign may be over; an admin can enable it again with updateLink and disabled: false.' } },
+  { code: STABLE_UNAVAILABLE, source: 'genscheme', recovery: 'later',
+    meaning: { zh: '稳定链接暂时无法使用：云数据库不可用，或新链接正在生成。', en: 'Stable links are unavailable for now: the CloudBase database is down, or a new ticket is being made.' },
+    fix: { zh: '几秒后重试；若持续出现，查看云函数日志中的数据库错误。', en: 'Try again in a few seconds; if it persists, see the database errors in the function\'s logs.' } },
+  { code: STABLE_CODE_TAKEN, source: 'genscheme', recovery: 'none',
+    meaning: { zh: '稳定链接的代码已被占用。', en: 'The stable link code is taken.' },
+    fix: { zh: '换一个代码，或不填 code 让 genScheme 生成。', en: 'Choose another code, or leave code out and genScheme makes one.' } },
   { code: INTERNAL, source: 'genscheme', recovery: 'none',
     meaning: { zh: 'genScheme 内部错误。', en: 'genScheme internal error.' },
     fix: { zh: '查看云函数日志并报告问题。', en: 'See the function\'s logs and report the problem.' } },

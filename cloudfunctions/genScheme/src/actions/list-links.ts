@@ -1,0 +1,23 @@
+/** `listLinks` (trusted): every stable link, by code, with its visits and opens of all days. */
+import type { ListLinksReply } from '../../../../miniprogram/shared/contract';
+import { defineAction } from './action';
+import { isActionFailure, orUnavailable, toStableLink } from './stable';
+
+export const listLinks = defineAction({
+  name: 'listLinks',
+  defaultAccess: { user: false, public: false },
+  fields: () => ({}),
+
+  async run(_input, ctx) {
+    const denied = await ctx.permit({ action: 'listLinks' });
+    if (denied) return { failure: denied };
+    const read = await orUnavailable(() => Promise.all([ctx.state.listStableLinks(), ctx.state.stableLinkTotals()]));
+    if (isActionFailure(read)) return read;
+    const [records, totals] = read;
+    const reply: ListLinksReply = {
+      errcode: 0, errmsg: 'ok', action: 'listLinks', warnings: [],
+      links: records.map((r) => ({ ...toStableLink(r, ctx.settings), visits: totals.get(r.code)?.visits ?? 0, opens: totals.get(r.code)?.opens ?? 0 })),
+    };
+    return reply;
+  },
+});

@@ -1,0 +1,114 @@
+/**
+ * A stable link's live ticket: every visitor gets the same one; a new one is made (through
+ * issue.ts: pacing, daily cap, retries; 30 days; no reuse) only when there is none or the current
+ * one has entered its renewal window — the last 5 % of its lifetime, the reuse tolerance
+ * (reuse.ts). Across instances one conditional update on the link's document (a claim held 5 s,
+ * platform-rules §11) elects the one that renews; the others serve the still-valid old ticket, or
+ * wait briefly for the new one. Within an instance, visitors arriving together share one renewal.
+ */
+import { ticketOf, urlLinkTicketOf } from '../../../../miniprogram/shared/links';
+import { EXPIRE_INTERVAL_MAX_DAYS } from '../../../../miniprogram/shared/platform';
+import { FieldNames } from '../event';
+import type { StableLinkRecord, StoredLink } from '../state';
+import type { ActionContext, ActionFailure } from './action';
+import { planExpiry, type Expiry } from './expiry';
+import { issueLink } from './issue';
+import { REUSE_TOLERANCE } from './reuse';
+import { notFound, unavailable } from './stable';
+
+/** How long a renewal claim holds: longer than a paced, retried WeChat call normally takes. */
+export const CLAIM_MS = 5_000;
+/** How often a visitor waiting for another instance's renewal reads the link again. */
+export const WAIT_STEP_MS = 150;
+/** A ticket this close to its expiry is not handed out any more, even while another instance renews. */
+const LAST_SECONDS = 60;
+
+export interface LiveTicket {
+  ticket: StoredLink;
+  /** False only for the visit that made it. */
+  reused: boolean;
+}
+
+/** When the ticket enters its renewal window (unix s). */
+export function renewAt(ticket: StoredLink): number {
+  return ticket.expireTime - Math.max(0, ticket.expireTime - ticket.createTime) * REUSE_TOLERANCE;
+}
+
+const fresh = (ticket: StoredLink | null, nowS: number): ticket is StoredLink => ticket !== null && nowS < renewAt(ticket);
+const usable = (ticket: StoredLink | null, nowS: number): ticket is StoredLink => ticket !== null && ticket.expireTime - LAST_SECONDS > nowS;
+
+export async function liveTicket(record: StableLinkRecord, ctx: ActionContext): Promise<LiveTicket | ActionFailure> {
+  if (fresh(record.ticket, Math.floor(ctx.clock.now() / 1000))) return { ticket: record.ticket, reused: true };
+  const key = `stable:${record.code}`;
+  let pending = ctx.inflight.get(key) as Promise<LiveTicket | ActionFailure> | undefined;
+  if (!pending) {
+    const started = renew(record.code, ctx);
+    pending = started;
+    ctx.inflight.set(key, started);
+    void started.finally(() => ctx.inflight.get(key) === started && ctx.inflight.delete(key));
+    return started;
+  }
+  const shared = await pending;
+  return 'failure' in shared ? shared : { ticket: shared.ticket, reused: true };
+}
+
+async function renew(code: string, ctx: ActionContext): Promise<LiveTicket | ActionFailure> {
+  const { state, clock } = ctx;
+  // The cached copy may be behind a renewal another instance made: read the link itself.
+  let record = await state.getStableLink(code);
+  if (!record) return notFound(code);
+  ctx.stableLinks.put(record, clock.now());
+  if (fresh(record.ticket, Math.floor(clock.now() / 1000))) return { ticket: record.ticket, reused: true };
+
+  if (await state.claimRenewal(code, clock.now(), CLAIM_MS)) {
+    const made = await issueTicket(record, ctx);
+    if ('failure' in made) return usable(record.ticket, Math.floor(clock.now() / 1000)) ? { ticket: record.ticket, reused: true } : made;
+    const saved = await state.saveTicket(code, record.revision, made);
+    if (saved) ctx.stableLinks.put({ ...record, ticket: made }, clock.now());
+    else ctx.stableLinks.forget(code); // the link changed meanwhile: read it anew next time
+    return { ticket: made, reused: false };
+  }
+
+  // Another instance renews: serve the old ticket while it still opens, else wait for the new one.
+  if (usable(record.ticket, Math.floor(clock.now() / 1000))) return { ticket: record.ticket, reused: true };
+  const giveUpAt = Math.min(clock.now() + CLAIM_MS, ctx.deadline - 500);
+  while (clock.now() + WAIT_STEP_MS < giveUpAt) {
+    await clock.sleep(WAIT_STEP_MS);
+    record = await state.getStableLink(code);
+    if (!record) return notFound(code);
+    if (usable(record.ticket, Math.floor(clock.now() / 1000))) {
+      ctx.stableLinks.put(record, clock.now());
+      return { ticket: record.ticket, reused: true };
+    }
+  }
+  return unavailable('link.renewing');
+}
+
+/** A new 30-day ticket through the one issuing path; the visitor's limits were taken already. */
+async function issueTicket(record: StableLinkRecord, ctx: ActionContext): Promise<StoredLink | ActionFailure> {
+  const planned = planExpiry({ expireInterval: EXPIRE_INTERVAL_MAX_DAYS }, new FieldNames(), Math.floor(ctx.clock.now() / 1000));
+  if ('failure' in planned) return planned;
+  const expiry: Expiry = planned.expiry;
+  const target = { path: record.path, query: record.query, envVersion: record.envVersion };
+  const scheme = record.kind === 'scheme';
+  const issued = await issueLink(
+    {
+      target: { kind: record.kind, ...target },
+      expiry,
+      reuse: false,
+      ask: { action: 'resolveLink' },
+      call: (firstSlot) =>
+        scheme
+          ? ctx.wechat.call('urlscheme.generate', { jumpWxa: target, ...expiry.call }, { paced: true, firstSlot, deadline: ctx.deadline, record: ctx.record })
+          : ctx.wechat.call('urllink.generate', { ...target, ...expiry.call }, { paced: true, firstSlot, deadline: ctx.deadline, record: ctx.record }),
+      linkIn: (answer) => {
+        const value = (answer as { openlink?: unknown; urlLink?: unknown } | undefined)?.[scheme ? 'openlink' : 'urlLink'];
+        return typeof value === 'string' && (scheme ? ticketOf(value) : urlLinkTicketOf(value)) ? value : null;
+      },
+      noLink: { rule: scheme ? 'wechat.noOpenlink' : 'wechat.noUrlLink', zh: '微信返回成功，但回复中没有有效的链接。', en: 'WeChat answered success, but the reply holds no valid link.' },
+    },
+    // The link's own renewal, not the visitor's request: no policy or per-caller limit applies.
+    { ...ctx, permit: async () => null },
+  );
+  return 'failure' in issued ? issued : issued.link;
+}

@@ -25,8 +25,16 @@ wx-server-sdk against the local emulator.
   --days N           validity in days, 1-30 (default: 30)
   --env-version V    release | trial | develop (default: release)
   --cq C             custom parameter appended to the link (&cq=… on a scheme, ?cq=… on a URL Link)
-  --action A         generate | urllink | query | quota | plaintext (default: generate, or urllink with --kind urllink)
+  --action A         generate | urllink | query | quota | plaintext, or a stable-link action:
+                     createLink | resolveLink | updateLink | listLinks | linkStats
+                     (default: generate, or urllink with --kind urllink)
   --scheme S         the link to look up, with --action query (a weixin:// scheme or an https://wxaurl.cn/ URL Link)
+  --stable           create a stable link (--path, --query, --env-version, --cq, --name, --code, --kind)
+                     as an admin, then resolve it as a visitor would: prints its fixed URL and its live link
+  --code C           the stable link's code (createLink: chosen; resolveLink, updateLink, linkStats: which)
+  --name N           the stable link's name (createLink, updateLink)
+  --disable, --enable  switch a stable link off or on again (updateLink)
+  --h5-base URL      GENSCHEME_H5_BASE_URL for this run: h5Url and a stable link's fixed url use it
   --event FILE       send this JSON event as is (like a cloud-console test); other event flags are ignored
   --openid ID        call as a mini-program user with this OPENID (default: a console call, no OPENID)
   --source S         the caller's SOURCE, e.g. wx_client, wx_http, wx_client,scf
@@ -58,6 +66,12 @@ try {
       'admin-token': { type: 'string' },
       admin: { type: 'boolean' },
       emulator: { type: 'string' },
+      name: { type: 'string' },
+      code: { type: 'string' },
+      disable: { type: 'boolean' },
+      enable: { type: 'boolean' },
+      stable: { type: 'boolean' },
+      'h5-base': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -95,9 +109,12 @@ function eventFromArgs() {
       process.exit(2);
     }
   }
+  if (args.stable) return stableLinkEvents().create;
+  const action = args.action ?? (args.kind === 'urllink' ? 'urllink' : undefined);
+  const stable = stableEvent(action);
+  if (stable) return stable;
   const event = {};
-  if (args.action) event.action = args.action;
-  else if (args.kind === 'urllink') event.action = 'urllink';
+  if (action) event.action = action;
   if (args.scheme !== undefined) event.scheme = args.scheme;
   const jumpWxa = {};
   if (args.path !== undefined) jumpWxa.path = args.path;
@@ -114,12 +131,60 @@ function eventFromArgs() {
   return event;
 }
 
+/** The target flags as jumpWxa, or undefined when none was given. */
+function jumpWxaFromArgs() {
+  const jumpWxa = {};
+  if (args.path !== undefined) jumpWxa.path = args.path;
+  if (args.query !== undefined) jumpWxa.query = args.query;
+  if (args['env-version'] !== undefined) jumpWxa.envVersion = args['env-version'];
+  return Object.keys(jumpWxa).length ? jumpWxa : undefined;
+}
+
+/** The event of a stable-link action from the flags, or null for any other action. */
+function stableEvent(action) {
+  const withToken = (event) => (args['admin-token'] ? { ...event, adminToken: args['admin-token'] } : event);
+  const code = args.code !== undefined ? { code: args.code } : {};
+  switch (action) {
+    case 'createLink':
+      return withToken({
+        action, jumpWxa: jumpWxaFromArgs() ?? {}, ...code,
+        ...(args.name !== undefined ? { name: args.name } : {}),
+        ...(args.cq !== undefined ? { cq: args.cq } : {}),
+        ...(args.kind !== undefined ? { kind: args.kind } : {}),
+      });
+    case 'updateLink':
+      return withToken({
+        action, ...code,
+        ...(args.name !== undefined ? { name: args.name } : {}),
+        ...(args.cq !== undefined ? { cq: args.cq } : {}),
+        ...(jumpWxaFromArgs() ? { jumpWxa: jumpWxaFromArgs() } : {}),
+        ...(args.disable ? { disabled: true } : args.enable ? { disabled: false } : {}),
+      });
+    case 'resolveLink':
+    case 'linkStats':
+      return withToken({ action, ...code });
+    case 'listLinks':
+      return withToken({ action });
+    default:
+      return null;
+  }
+}
+
+/** --stable: create as an admin, then resolve as a visitor (a console call, no token). */
+function stableLinkEvents() {
+  const create = stableEvent('createLink');
+  return { create, resolve: (code) => ({ action: 'resolveLink', code }) };
+}
+
+// --stable creates a link, which only an admin may do.
+if (args.stable && !args['admin-token']) args.admin = true;
 // --admin: a token nobody has to invent, strong enough for the function to accept (settings.ts).
 if (args.admin && !args['admin-token']) args['admin-token'] = `local-${randomBytes(16).toString('hex')}`;
 
 buildIfNeeded();
 const event = eventFromArgs();
 if (args['admin-token']) process.env.GENSCHEME_ADMIN_TOKEN = args['admin-token'];
+if (args['h5-base']) process.env.GENSCHEME_H5_BASE_URL = args['h5-base'];
 
 /** The caller's environment from a running emulator's control endpoint (GET /__emulator/env). */
 async function runningEmulator(given, caller) {
@@ -160,11 +225,17 @@ const emulator = args.emulator
       log: (line) => line.startsWith('warning:') && console.error(`emulator ${line}`),
     });
 let reply;
+/** With --stable: the createLink reply (the resolve's reply is `reply`). */
+let created;
 try {
   // The function logs one JSON line per call; keep it unless --json wants clean output.
   if (args.json) console.log = () => undefined;
   const fn = loadFunction(indexJs, emulator);
   reply = await fn.invoke(event, caller);
+  if (args.stable && reply?.errcode === 0) {
+    created = reply;
+    reply = await fn.invoke(stableLinkEvents().resolve(reply.link.code), caller);
+  }
 } catch (e) {
   // The function never throws; reaching this means the set-up itself failed.
   console.error(`start: ${e.stack ?? e}`);
@@ -175,9 +246,10 @@ try {
 const ms = performance.now() - started;
 
 if (args.json) {
-  process.stdout.write(`${JSON.stringify(reply, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(created ? { created, resolved: reply } : reply, null, 2)}\n`);
 } else {
   console.log(`\nevent  ${JSON.stringify(event).replace(/"adminToken":"[^"]*"/, '"adminToken":"***"')}`);
+  if (created) console.log(`created ${JSON.stringify(created, null, 2)}\n\nstable link: ${created.link.url ?? `code ${created.link.code} (set --h5-base for its fixed URL)`}`);
   console.log(`reply  ${JSON.stringify(reply, null, 2)}`);
   if (reply?.errcode === 0 && (reply.openlink || reply.urlLink)) {
     if (reply.openlink) console.log(`\nopenlink: ${reply.openlink}`);

@@ -29,6 +29,20 @@ describe('npm start', () => {
     expect(out).toMatch(/^expires:  \d{4}-\d\d-\d\dT/m);
   });
 
+  it('--stable creates a stable link as an admin and resolves it as a visitor: its fixed URL and its live link', () => {
+    const { code, out } = start('--stable', '--path', 'pages/product/detail', '--query', 'id=7', '--h5-base', 'https://env-1a2b.tcloudbaseapp.com/jump.html');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^stable link: https:\/\/env-1a2b\.tcloudbaseapp\.com\/jump\.html\?l=[A-Za-z0-9_-]{3,32}$/m);
+    const linkCode = /\?l=([A-Za-z0-9_-]+)$/m.exec(out)![1];
+    expect(out).toMatch(new RegExp(`^openlink: weixin://dl/business/\\?t=[0-9A-Za-z]+&cq=gsl%3D${linkCode}$`, 'm'));
+  });
+
+  it('--help documents the stable-link flags', () => {
+    const { code, out } = start('--help');
+    expect(code).toBe(0);
+    for (const flag of ['--stable', '--code', '--name', '--disable', '--h5-base', 'createLink', 'resolveLink']) expect(out).toContain(flag);
+  });
+
   it('--json prints the reply only; --openid calls as a mini-program user', () => {
     const { code, out } = start('--json', '--openid', 'oDemoUser', '--cq', 'uid=9');
     expect(code).toBe(0);
@@ -120,6 +134,23 @@ describe('npm start --emulator URL (one that `npm run emulator` keeps running)',
     expect(fresh.code).toBe(1);
     expect(fresh.out).toContain('errcode 85403');
     expect(fresh.out).toContain('npm start: each run starts a fresh emulator');
+  });
+
+  it('stable links across runs: create (admin), resolve (a visitor), disable (admin), and a disabled link no longer resolves', async () => {
+    const before = emulator.calls.length;
+    const created = await startAsync('--json', '--emulator', emulator.url, '--action', 'createLink', '--code', 'spring-sale', '--path', 'pages/product/detail', '--query', 'id=9', '--name', 'Spring sale', '--admin');
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.out).link).toMatchObject({ code: 'spring-sale', name: 'Spring sale', path: 'pages/product/detail', query: 'id=9', disabled: false });
+    const resolved = await startAsync('--json', '--emulator', emulator.url, '--action', 'resolveLink', '--code', 'spring-sale');
+    expect(resolved.code).toBe(0);
+    expect(JSON.parse(resolved.out)).toMatchObject({ action: 'resolveLink', code: 'spring-sale', path: 'pages/product/detail', query: 'id=9' });
+    expect(JSON.parse(resolved.out).openlink).toMatch(/&cq=gsl%3Dspring-sale$/);
+    expect((await startAsync('--json', '--emulator', emulator.url, '--action', 'updateLink', '--code', 'spring-sale', '--disable', '--admin')).code).toBe(0);
+    const refused = await startAsync('--json', '--emulator', emulator.url, '--action', 'resolveLink', '--code', 'spring-sale');
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.out)).toMatchObject({ errcode: -900031 });
+    // One ticket made for the visitor; the refusal of the disabled link made none.
+    expect(emulator.calls.slice(before).filter((c) => c.apiName === 'urlscheme.generate')).toHaveLength(1);
   });
 
   it('exits 1 when no emulator answers, and 2 for a non-loopback URL', async () => {

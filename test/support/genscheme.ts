@@ -9,8 +9,8 @@ import type { Caller, WxContext } from '../../cloudfunctions/genScheme/src/acces
 import { FieldNames } from '../../cloudfunctions/genScheme/src/event';
 import { createHandler, type RuntimeContext } from '../../cloudfunctions/genScheme/src/handle';
 import { configure, type Settings } from '../../cloudfunctions/genScheme/src/settings';
-import { RecentLinks } from '../../cloudfunctions/genScheme/src/actions/reuse';
-import { StableLinkCache } from '../../cloudfunctions/genScheme/src/actions/stable';
+import { RecentLinks } from '../../cloudfunctions/genScheme/src/links/reuse';
+import { StableLinkCache } from '../../cloudfunctions/genScheme/src/links/stable';
 import { createState } from '../../cloudfunctions/genScheme/src/state';
 import type { CallOptions, CallOutcome, RetryPolicy, WeChat } from '../../cloudfunctions/genScheme/src/wechat/call';
 import type { ApiName, OpenApi } from '../../cloudfunctions/genScheme/src/wechat/openapi';

@@ -12,7 +12,7 @@ import type { Failure } from '../../miniprogram/shared/failure';
 import type { UrlLinkReply } from '../../miniprogram/shared/contract';
 import { appendUrlLinkCq, checkUrlLink, urlLinkTicketOf, urlLinkWithCq } from '../../miniprogram/shared/links';
 import { FakeClock } from '../support/fake-clock';
-import { RecentLinks } from '../../cloudfunctions/genScheme/src/actions/reuse';
+import { RecentLinks } from '../../cloudfunctions/genScheme/src/links/reuse';
 import { createState } from '../../cloudfunctions/genScheme/src/state';
 
 const NOW_MS = Date.UTC(2026, 11, 1, 4, 0, 0);

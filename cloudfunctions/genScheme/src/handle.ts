@@ -6,8 +6,8 @@
 import type { Action, ErrorReply, GenSchemeReply, Warning } from '../../../miniprogram/shared/contract';
 import type { Failure } from '../../../miniprogram/shared/failure';
 import { isFailure, type ActionContext, type ActionDef } from './actions/action';
-import { RecentLinks } from './actions/reuse';
-import { StableLinkCache } from './actions/stable';
+import { RecentLinks } from './links/reuse';
+import { StableLinkCache } from './links/stable';
 import { AdminTokenGuard } from './access/admin-token';
 import { authorize, type PolicyState } from './access/authorize';
 import { classify, type Caller, type WxContext } from './access/caller';

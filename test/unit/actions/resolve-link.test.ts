@@ -1,6 +1,6 @@
 /** resolveLink (src/actions/resolve-link.ts, renew.ts) with a fake context and WeChat. */
 import { resolveLink } from '../../../cloudfunctions/genScheme/src/actions/resolve-link';
-import { CLAIM_MS } from '../../../cloudfunctions/genScheme/src/actions/renew';
+import { CLAIM_MS } from '../../../cloudfunctions/genScheme/src/links/renew';
 import type { StableLinkConfig } from '../../../cloudfunctions/genScheme/src/state';
 import type { ResolveLinkReply } from '../../../miniprogram/shared/contract';
 import { actionContext, callers, NOW_S } from '../../support/genscheme';

@@ -12,8 +12,8 @@ import type { Clock } from '../clock';
 import type { FieldNames } from '../event';
 import type { Settings } from '../settings';
 import type { StatePort } from '../state';
-import type { RecentLinks } from './reuse';
-import type { StableLinkCache } from './stable';
+import type { RecentLinks } from '../links/reuse';
+import type { StableLinkCache } from '../links/stable';
 import type { CallRecord, WeChat } from '../wechat/call';
 
 export interface ActionContext {

@@ -10,9 +10,9 @@ import { clip, inputFailure } from '../../../../miniprogram/shared/failure';
 import { INVALID_FIELD, STABLE_CODE_TAKEN, lookup } from '../wechat/catalogue';
 import type { StableLinkConfig } from '../state';
 import { defineAction, type ActionContext } from './action';
-import { optionalString } from './fields';
-import { checkCode, checkLinkCq, isActionFailure, orUnavailable, toStableLink } from './stable';
-import { checkTarget } from './target';
+import { optionalString } from '../event-fields';
+import { checkCode, checkLinkCq, isActionFailure, orUnavailable, toStableLink } from '../links/stable';
+import { checkTarget } from '../links/target';
 
 const CODE_ALPHABET = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O, 1/l/I: read aloud or typed from print
 const GENERATED_LENGTH = 8;

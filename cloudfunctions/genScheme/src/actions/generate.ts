@@ -9,11 +9,11 @@ import type { GenerateReply } from '../../../../miniprogram/shared/contract';
 import { checkCq } from '../../../../miniprogram/shared/checks';
 import { appendCq, jumpPageUrlForTicket, ticketOf } from '../../../../miniprogram/shared/links';
 import { defineAction, type ActionContext } from './action';
-import { planExpiry } from './expiry';
-import { expiryFields, jumpWxaField, optionalString } from './fields';
-import { issueLink, type Issued } from './issue';
-import { reusedWarning } from './reuse';
-import { checkTarget } from './target';
+import { planExpiry } from '../links/expiry';
+import { expiryFields, jumpWxaField, optionalString } from '../event-fields';
+import { issueLink, type Issued } from '../links/issue';
+import { reusedWarning } from '../links/reuse';
+import { checkTarget } from '../links/target';
 
 export const generate = defineAction({
   name: 'generate',
@@ -33,7 +33,7 @@ export const generate = defineAction({
     const { expiry } = planned;
     const shownNames = { path: names.shown('jumpWxa.path'), envVersion: names.shown('jumpWxa.envVersion'), query: names.shown('jumpWxa.query') };
 
-    // 2.–4. The policy, the shared state (reuse, daily cap) and WeChat: actions/issue.ts.
+    // 2.–4. The policy, the shared state (reuse, daily cap) and WeChat: links/issue.ts.
     const issued = await issueLink(
       {
         target: { kind: 'scheme', ...target },

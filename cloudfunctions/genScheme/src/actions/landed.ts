@@ -8,8 +8,8 @@ import * as z from 'zod/mini';
 import type { LandedReply } from '../../../../miniprogram/shared/contract';
 import { stableLinkCodeIn } from '../../../../miniprogram/shared/links';
 import { defineAction } from './action';
-import { optionalNumber } from './fields';
-import { isActionFailure, orUnavailable, readLink } from './stable';
+import { optionalNumber } from '../event-fields';
+import { isActionFailure, orUnavailable, readLink } from '../links/stable';
 
 export const landed = defineAction({
   name: 'landed',

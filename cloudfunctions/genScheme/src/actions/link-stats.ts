@@ -8,8 +8,8 @@ import { inputFailure } from '../../../../miniprogram/shared/failure';
 import { chinaDaysBack } from '../state';
 import { INVALID_FIELD } from '../wechat/catalogue';
 import { defineAction } from './action';
-import { optionalNumber } from './fields';
-import { checkCode, isActionFailure, notFound, orUnavailable } from './stable';
+import { optionalNumber } from '../event-fields';
+import { checkCode, isActionFailure, notFound, orUnavailable } from '../links/stable';
 
 export const DEFAULT_STATS_DAYS = 14;
 export const MAX_STATS_DAYS = 90;

@@ -1,7 +1,7 @@
 /** `listLinks` (trusted): every stable link, by code, with its visits and opens of all days. */
 import type { ListLinksReply } from '../../../../miniprogram/shared/contract';
 import { defineAction } from './action';
-import { isActionFailure, orUnavailable, toStableLink } from './stable';
+import { isActionFailure, orUnavailable, toStableLink } from '../links/stable';
 
 export const listLinks = defineAction({
   name: 'listLinks',

@@ -6,8 +6,8 @@ import type { PlaintextReply } from '../../../../miniprogram/shared/contract';
 import { checkPlaintext } from '../../../../miniprogram/shared/checks';
 import { buildPlaintextLink, jumpPageUrlForPlaintext } from '../../../../miniprogram/shared/links';
 import { defineAction } from './action';
-import { jumpWxaField } from './fields';
-import { checkTarget } from './target';
+import { jumpWxaField } from '../event-fields';
+import { checkTarget } from '../links/target';
 
 export const plaintext = defineAction({
   name: 'plaintext',

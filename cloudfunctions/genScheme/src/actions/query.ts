@@ -10,7 +10,7 @@ import { inputFailure } from '../../../../miniprogram/shared/failure';
 import { mayRead } from '../access/authorize';
 import { INVALID_FIELD, NO_OPENLINK, lookup } from '../wechat/catalogue';
 import { defineAction } from './action';
-import { toNumber } from './numbers';
+import { toNumber } from '../wechat/numbers';
 import * as z from 'zod/mini';
 
 /** §4: 85403, the link is not this mini program's. Also what a caller gets for a link outside its scope, so it cannot tell the two apart. */

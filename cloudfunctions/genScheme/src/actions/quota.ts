@@ -5,7 +5,7 @@
 import type { QuotaReply } from '../../../../miniprogram/shared/contract';
 import { NO_OPENLINK, lookup } from '../wechat/catalogue';
 import { defineAction } from './action';
-import { toNumber } from './numbers';
+import { toNumber } from '../wechat/numbers';
 
 export const quota = defineAction({
   name: 'quota',

@@ -12,8 +12,8 @@ import type { EnvVersion } from '../../../../miniprogram/shared/platform';
 import { authorize } from '../access/authorize';
 import { admitResolve } from '../access/resolve-limits';
 import { defineAction } from './action';
-import { liveTicket } from './renew';
-import { checkCode, disabled, isActionFailure, notFound, orUnavailable, readLink } from './stable';
+import { liveTicket } from '../links/renew';
+import { checkCode, disabled, isActionFailure, notFound, orUnavailable, readLink } from '../links/stable';
 
 export const resolveLink = defineAction({
   name: 'resolveLink',

@@ -8,9 +8,9 @@ import type { UpdateLinkReply } from '../../../../miniprogram/shared/contract';
 import type { StableLinkChanges } from '../state';
 import { defineAction } from './action';
 import { checkName } from './create-link';
-import { jumpWxaField, optionalString } from './fields';
-import { checkCode, checkLinkCq, isActionFailure, notFound, orUnavailable, toStableLink } from './stable';
-import { checkTarget } from './target';
+import { jumpWxaField, optionalString } from '../event-fields';
+import { checkCode, checkLinkCq, isActionFailure, notFound, orUnavailable, toStableLink } from '../links/stable';
+import { checkTarget } from '../links/target';
 
 export const updateLink = defineAction({
   name: 'updateLink',

@@ -3,7 +3,7 @@
  * page, query, env_version and expiry (§1, §8), an optional custom parameter joined with `?cq=`
  * (§8, not the scheme's `&cq=`), and an optional `cloud_base` middle page (§8). Same policy, rate
  * limits, pacing (URL Links count toward the same 100 calls a second, §5), daily count, reuse,
- * retries and time budget as `generate`: both issue through actions/issue.ts.
+ * retries and time budget as `generate`: both issue through links/issue.ts.
  *
  * The target comes in either shape: genScheme's `jumpWxa {path, query, envVersion}`, or flat as in
  * WeChat's doc (`path`, `query`, `env_version`/`envVersion`), never both.
@@ -15,11 +15,11 @@ import { appendUrlLinkCq, urlLinkTicketOf } from '../../../../miniprogram/shared
 import { FieldNames } from '../event';
 import { INVALID_FIELD, UNKNOWN_FIELD } from '../wechat/catalogue';
 import { defineAction } from './action';
-import { planExpiry } from './expiry';
-import { expiryFields, jumpWxaField, optionalString } from './fields';
-import { issueLink } from './issue';
-import { reusedWarning } from './reuse';
-import { checkTarget, type TargetInput } from './target';
+import { planExpiry } from '../links/expiry';
+import { expiryFields, jumpWxaField, optionalString } from '../event-fields';
+import { issueLink } from '../links/issue';
+import { reusedWarning } from '../links/reuse';
+import { checkTarget, type TargetInput } from '../links/target';
 import * as z from 'zod/mini';
 
 /** §8 cloud_base's keys, HTTPS spelling → cloud-call spelling. */
@@ -137,7 +137,7 @@ export const urllink = defineAction({
       cloudBase = read.parts;
     }
 
-    // 2.–4. The policy, the shared state and WeChat (actions/issue.ts). URL Links are reused like
+    // 2.–4. The policy, the shared state and WeChat (links/issue.ts). URL Links are reused like
     // schemes (never across kinds); one with its own cloud_base middle page is always made anew.
     const issued = await issueLink(
       {

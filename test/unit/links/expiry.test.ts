@@ -1,5 +1,5 @@
-/** When a link expires (src/actions/expiry.ts): exactly what is sent, when the link dies, and what the caller is told. */
-import { planExpiry } from '../../../cloudfunctions/genScheme/src/actions/expiry';
+/** When a link expires (src/links/expiry.ts): exactly what is sent, when the link dies, and what the caller is told. */
+import { planExpiry } from '../../../cloudfunctions/genScheme/src/links/expiry';
 import { FieldNames } from '../../../cloudfunctions/genScheme/src/event';
 import { INVALID_FIELD } from '../../../cloudfunctions/genScheme/src/wechat/catalogue';
 

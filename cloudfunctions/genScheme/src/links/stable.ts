@@ -11,7 +11,7 @@ import type { EnvVersion } from '../../../../miniprogram/shared/platform';
 import type { Settings } from '../settings';
 import { StateUnavailable, type StableLinkRecord } from '../state';
 import { INVALID_FIELD, STABLE_DISABLED, STABLE_NOT_FOUND, STABLE_UNAVAILABLE, lookup } from '../wechat/catalogue';
-import type { ActionFailure } from './action';
+import type { ActionFailure } from '../actions/action';
 
 /** How long an instance trusts a link it read: well inside the 10 s promised for a disable. */
 export const STABLE_LINK_CACHE_MS = 5_000;

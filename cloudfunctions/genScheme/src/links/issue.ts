@@ -16,7 +16,7 @@ import type { Ask } from '../access/authorize';
 import type { StoredLink, Target } from '../state';
 import type { CallOutcome, PacingSlot } from '../wechat/call';
 import { NO_OPENLINK, lookup } from '../wechat/catalogue';
-import type { ActionContext, ActionFailure } from './action';
+import type { ActionContext, ActionFailure } from '../actions/action';
 import type { Expiry } from './expiry';
 import { reuseWindow, targetKey } from './reuse';
 

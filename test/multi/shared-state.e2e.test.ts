@@ -98,6 +98,31 @@ it('URL Links are reused across instances like schemes, never across kinds, and 
   expect(quota.generatedToday).toBe(2);
 });
 
+it('identical requests arriving at the same moment on one instance make one link (the README promises one per instance)', async () => {
+  const instances = await four();
+  const event = { jumpWxa: { path: 'pages/order/list', query: 'tab=2' }, expireInterval: 3 };
+  const replies = (await Promise.all(Array.from({ length: 6 }, () => instances[0].invoke(event, TRUSTED)))) as GenerateReply[];
+  expect(new Set(replies.map((r) => r.openlink)).size).toBe(1);
+  expect(replies.filter((r) => r.reused)).toHaveLength(5);
+  expect(generateCalls()).toHaveLength(1);
+});
+
+it('failed admin-token guesses are counted across instances: a guesser is refused everywhere soon after 5', async () => {
+  const instances = await four({ GENSCHEME_ADMIN_TOKEN: 'strong-admin-token-4f9c2e8a' });
+  const guesser = { source: 'wx_http', clientIp: '198.51.100.77' };
+  const replies: ErrorReply[] = [];
+  // One guess at a time, round robin over the four instances.
+  for (let i = 0; i < 12; i++) replies.push((await instances[i % 4].invoke({ action: 'quota', adminToken: `guess-${i}` }, guesser)) as ErrorReply);
+  const throttled = replies.map((r) => r.rule === 'policy.rate-admin-token');
+  // Five wrong guesses pass the throttle; each other instance compares at most once more before it
+  // learns the limit (access/admin-token.ts): at most 5 + 3 comparisons, then refused everywhere.
+  expect(throttled.filter((t) => !t).length).toBeLessThanOrEqual(8);
+  expect(throttled.slice(8)).toEqual([true, true, true, true]);
+  // Even the right token is refused while throttled, on any instance.
+  const right = (await instances[1].invoke({ action: 'quota', adminToken: 'strong-admin-token-4f9c2e8a' }, guesser)) as ErrorReply;
+  expect(right).toMatchObject({ errcode: -900011, rule: 'policy.rate-admin-token' });
+});
+
 it('past GENSCHEME_DAILY_CAP every instance refuses locally with 44993, spending nothing', async () => {
   const instances = await four({ GENSCHEME_DAILY_CAP: '3' });
   for (let i = 0; i < 3; i++) expect((await instances[i].invoke({ jumpWxa: { query: `d=${i}` } }, TRUSTED)).errcode).toBe(0);

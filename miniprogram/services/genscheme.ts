@@ -78,7 +78,7 @@ export function query(scheme: string): Promise<QueryOutcome> {
 }
 
 /**
- * Reports that a page was opened (`action: 'landed'`) with its onLoad options and the scene, so
+ * Reports a launch (`action: 'landed'`) with its scene and query (onLaunch / onShow options), so
  * genScheme counts an open of the stable link whose marker they carry. Same outcomes as generate().
  */
 export function landed(scene: number | undefined, options: Record<string, string | undefined>): Promise<LandedOutcome> {

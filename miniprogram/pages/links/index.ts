@@ -12,10 +12,10 @@ import type { ErrorReply, LinkStatsDay, ListLinksReply, StableLink, StableLinkKi
 import { checkQuery } from '../../shared/checks';
 
 /** The function's policy refusal (README "Errors"): this caller is not trusted. */
-export const POLICY_REFUSED = -900010;
+const POLICY_REFUSED = -900010;
 /** The tallest bar, in rpx. */
-export const BAR_MAX_RPX = 200;
-export const STATS_DAYS = 14;
+const BAR_MAX_RPX = 200;
+const STATS_DAYS = 14;
 
 type ListedLink = ListLinksReply['links'][number];
 
@@ -225,7 +225,7 @@ function rowOf(link: ListedLink | (StableLink & { visits: number; opens: number 
 }
 
 /** Heights proportional to the busiest day's count (visits or opens); a non-zero day stays visible. */
-export function barsOf(days: LinkStatsDay[]): BarView[] {
+function barsOf(days: LinkStatsDay[]): BarView[] {
   const max = Math.max(1, ...days.map((d) => Math.max(d.visits, d.opens)));
   const height = (n: number) => (n > 0 ? Math.max(2, Math.round((n / max) * BAR_MAX_RPX)) : 0);
   return days.map((d) => ({ date: d.date, label: d.date.slice(8), visits: d.visits, opens: d.opens, visitsHeight: height(d.visits), opensHeight: height(d.opens) }));

@@ -87,10 +87,6 @@ Component({
       return this.load();
     },
 
-    onPullDownRefresh() {
-      return this.load().then(() => wx.stopPullDownRefresh());
-    },
-
     async load() {
       this.setData({ state: 'loading', loadFailure: null });
       try {

@@ -15,5 +15,6 @@ export const APP_PAGES: readonly AppPage[] = [
   { path: 'pages/publishHomework/publishHomework', title: '发布作业' },
   { path: 'pages/product/detail', title: '商品详情' },
   { path: 'pages/order/list', title: '订单列表' },
+  { path: 'pages/links/index', title: '链接管理（管理员）' },
   { path: 'packageA/pages/promo/index', title: '活动页（分包）' },
 ];

@@ -5,14 +5,24 @@
  */
 import type {
   Bilingual,
+  CreateLinkReply,
+  CreateLinkRequest,
   ErrorReply,
   GenerateReply,
   GenerateRequest,
   GenSchemeRequest,
   LandedReply,
   LandedRequest,
+  LinkStatsDay,
+  LinkStatsReply,
+  LinkStatsRequest,
+  ListLinksReply,
+  ListLinksRequest,
   QueryReply,
   QueryRequest,
+  StableLink,
+  UpdateLinkReply,
+  UpdateLinkRequest,
   UrlLinkReply,
   UrlLinkRequest,
   Warning,
@@ -53,6 +63,15 @@ export type QueryOutcome = QueryReply | ErrorReply;
 /** What `action: 'landed'` can answer. */
 export type LandedOutcome = LandedReply | ErrorReply;
 
+/** What the stable-link actions can answer (trusted callers only: others get -900010). */
+export type CreateLinkOutcome = CreateLinkReply | ErrorReply;
+export type UpdateLinkOutcome = UpdateLinkReply | ErrorReply;
+export type ListLinksOutcome = ListLinksReply | ErrorReply;
+export type LinkStatsOutcome = LinkStatsReply | ErrorReply;
+
+/** Every request this client sends. */
+type ClientRequest = GenSchemeRequest | LandedRequest | CreateLinkRequest | UpdateLinkRequest | ListLinksRequest | LinkStatsRequest;
+
 /**
  * Calls genScheme with `req` and resolves to its reply, success or ErrorReply alike, with every
  * text the page shows present and non-empty. Rejects only with GenSchemeCallError, whose texts are
@@ -78,7 +97,7 @@ export function query(scheme: string): Promise<QueryOutcome> {
 }
 
 /**
- * Reports that a page was opened (`action: 'landed'`) with its onLoad options and the scene, so
+ * Reports a launch (`action: 'landed'`) with its scene and query (onLaunch / onShow options), so
  * genScheme counts an open of the stable link whose marker they carry. Same outcomes as generate().
  */
 export function landed(scene: number | undefined, options: Record<string, string | undefined>): Promise<LandedOutcome> {
@@ -86,7 +105,29 @@ export function landed(scene: number | undefined, options: Record<string, string
   return call(req, readLanded);
 }
 
-async function call<R extends GenSchemeRequest | LandedRequest, T>(req: R, readSuccess: (value: Record<string, unknown>) => T | null): Promise<T | ErrorReply> {
+/** A new stable link (`action: 'createLink'`, trusted callers). Same outcomes as generate(). */
+export function createLink(req: Omit<CreateLinkRequest, 'action'>): Promise<CreateLinkOutcome> {
+  return call({ action: 'createLink', ...req } as CreateLinkRequest, (value) => readLinkReply<CreateLinkReply>(value, 'createLink'));
+}
+
+/** Changes a stable link: its name, target, cq, or `disabled` (`action: 'updateLink'`, trusted callers). */
+export function updateLink(req: Omit<UpdateLinkRequest, 'action'>): Promise<UpdateLinkOutcome> {
+  return call({ action: 'updateLink', ...req } as UpdateLinkRequest, (value) => readLinkReply<UpdateLinkReply>(value, 'updateLink'));
+}
+
+/** Every stable link with its totals (`action: 'listLinks'`, trusted callers). */
+export function listLinks(): Promise<ListLinksOutcome> {
+  const req: ListLinksRequest = { action: 'listLinks' };
+  return call(req, readListLinks);
+}
+
+/** Visits, opens and openers per China-time day, oldest first (`action: 'linkStats'`, trusted callers; 14 days by default). */
+export function linkStats(code: string, days?: number): Promise<LinkStatsOutcome> {
+  const req: LinkStatsRequest = { action: 'linkStats', code, ...(days === undefined ? {} : { days }) };
+  return call(req, readLinkStats);
+}
+
+async function call<R extends ClientRequest, T>(req: R, readSuccess: (value: Record<string, unknown>) => T | null): Promise<T | ErrorReply> {
   if (!wx.cloud) {
     throw new GenSchemeCallError('当前微信版本不支持云开发（wx.cloud 不存在）。', '请升级微信，或在开发者工具中把基础库调到 2.2.3 以上。', 'wx.cloud is missing');
   }
@@ -148,6 +189,33 @@ function readQuery(value: Record<string, unknown>): QueryReply | null {
 function readLanded(value: Record<string, unknown>): LandedReply | null {
   if (field<LandedReply>(value, 'action') !== 'landed' || typeof field<LandedReply>(value, 'counted') !== 'boolean') return null;
   return { ...value, warnings: warningsOf(field<LandedReply>(value, 'warnings')) } as unknown as LandedReply;
+}
+
+function isStableLink(value: unknown): value is StableLink {
+  if (!isObject(value)) return false;
+  const text = (key: keyof StableLink) => typeof value[key] === 'string';
+  return text('code') && value.code !== '' && text('name') && text('path') && text('query') && text('cq') && typeof value.disabled === 'boolean' && (value.url === undefined || text('url'));
+}
+
+function readLinkReply<T extends CreateLinkReply | UpdateLinkReply>(value: Record<string, unknown>, action: T['action']): T | null {
+  if (field<T>(value, 'action') !== action || !isStableLink(field<T>(value, 'link'))) return null;
+  return { ...value, warnings: warningsOf(field<T>(value, 'warnings')) } as unknown as T;
+}
+
+function readListLinks(value: Record<string, unknown>): ListLinksReply | null {
+  const links = field<ListLinksReply>(value, 'links');
+  if (field<ListLinksReply>(value, 'action') !== 'listLinks' || !Array.isArray(links)) return null;
+  const isListed = (l: unknown) => isObject(l) && isFiniteNumber(l.visits) && isFiniteNumber(l.opens) && isStableLink(l);
+  if (!links.every(isListed)) return null;
+  return { ...value, warnings: warningsOf(field<ListLinksReply>(value, 'warnings')) } as unknown as ListLinksReply;
+}
+
+function readLinkStats(value: Record<string, unknown>): LinkStatsReply | null {
+  const days = field<LinkStatsReply>(value, 'days');
+  if (field<LinkStatsReply>(value, 'action') !== 'linkStats' || typeof field<LinkStatsReply>(value, 'code') !== 'string' || !Array.isArray(days)) return null;
+  const isDay = (d: unknown) => isObject(d) && typeof d.date === 'string' && (['visits', 'opens', 'openers'] as Array<keyof LinkStatsDay>).every((k) => isFiniteNumber(d[k]));
+  if (!days.every(isDay)) return null;
+  return { ...value, warnings: warningsOf(field<LinkStatsReply>(value, 'warnings')) } as unknown as LinkStatsReply;
 }
 
 /**

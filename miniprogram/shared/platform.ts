@@ -93,3 +93,9 @@ export const PLATFORM_UTC_OFFSET_HOURS = 8;
 /** §9: scene values a page sees when a scheme opened it. */
 export const SCENE_ENCRYPTED_SCHEME = 1065;
 export const SCENE_PLAINTEXT_SCHEME = 1286;
+/**
+ * §9: every scene a generated link opens the mini program with: encrypted scheme (1065), plaintext
+ * scheme (1286), URL Link outside WeChat (1194), URL Link or open tag inside WeChat (1167). A stable
+ * link's open is reported (`landed`) only from these.
+ */
+export const LINK_SCENES: readonly number[] = [SCENE_ENCRYPTED_SCHEME, SCENE_PLAINTEXT_SCHEME, SCENE_URL_LINK_OUTSIDE, SCENE_URL_LINK_INSIDE];

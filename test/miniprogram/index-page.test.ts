@@ -3,6 +3,7 @@
  * Every assertion reads rendered text or attributes, or what reached wx.
  */
 import * as simulate from 'miniprogram-simulate';
+import { APP_PAGES } from '../../miniprogram/app-pages';
 import type { ErrorReply, GenerateReply } from '../../miniprogram/shared/contract';
 import { attrOf, loadPage, mockWx, openPage, tap, textOf, type Comp } from './helpers';
 
@@ -116,7 +117,7 @@ describe('the request', () => {
   test('the subpackage page is sent with its root', async () => {
     replyWith(success());
     const comp = open();
-    comp.querySelector('#page-picker')!.dispatchEvent('change', { detail: { value: 4 } });
+    comp.querySelector('#page-picker')!.dispatchEvent('change', { detail: { value: APP_PAGES.findIndex((page) => page.path === 'packageA/pages/promo/index') } });
     await tapGenerate(comp);
     expect(callFunction.mock.calls[0][0].data.jumpWxa.path).toBe('packageA/pages/promo/index');
   });

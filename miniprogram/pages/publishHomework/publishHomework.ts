@@ -1,13 +1,11 @@
-import { describeEntry, reportLanded } from '../../utils/entry';
+import { describeEntry } from '../../utils/entry';
 
-/** A link target: shows the query and scene it was opened with, and reports a stable link's open (see utils/entry.ts). */
+/** A link target: shows the query and scene it was opened with. A stable link's open is reported by app.ts, once per launch. */
 Component({
   data: { sceneText: '', queryText: '' },
   methods: {
     onLoad(options: Record<string, string | undefined>) {
       this.setData(describeEntry(options));
-      // Counts the open when a stable link opened the page; never waited for, never shown.
-      void reportLanded(options);
     },
   },
 });

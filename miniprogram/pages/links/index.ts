@@ -1,0 +1,241 @@
+/**
+ * 链接管理: the stable links of genScheme, for admins. Lists them with their totals, draws the last
+ * 14 days of one link as a bar chart (plain views, heights from data), creates a link and shows its
+ * URL to copy, and disables / re-enables one. The function decides who is an admin (trusted callers:
+ * GENSCHEME_ADMIN_OPENIDS): the page asks listLinks first and, on its policy refusal, shows only
+ * "仅管理员可用".
+ */
+import { APP_PAGES } from '../../app-pages';
+import { createLink, GenSchemeCallError, linkStats, listLinks, updateLink } from '../../services/genscheme';
+import { isErrorReply } from '../../shared/contract';
+import type { ErrorReply, LinkStatsDay, ListLinksReply, StableLink, StableLinkKind } from '../../shared/contract';
+import { checkQuery } from '../../shared/checks';
+
+/** The function's policy refusal (README "Errors"): this caller is not trusted. */
+const POLICY_REFUSED = -900010;
+/** The tallest bar, in rpx. */
+const BAR_MAX_RPX = 200;
+const STATS_DAYS = 14;
+
+type ListedLink = ListLinksReply['links'][number];
+
+interface LinkRow {
+  code: string;
+  name: string;
+  target: string;
+  kindLabel: string;
+  visits: number;
+  opens: number;
+  disabled: boolean;
+  url: string;
+  toggling: boolean;
+}
+
+interface BarView {
+  date: string;
+  /** The day of the month under the bars (the range is in the title). */
+  label: string;
+  visits: number;
+  opens: number;
+  visitsHeight: number;
+  opensHeight: number;
+}
+
+interface FailureView {
+  message: string;
+  hint: string;
+  code: string;
+}
+
+const KIND_OPTIONS: Array<{ value: StableLinkKind; label: string }> = [
+  { value: 'scheme', label: 'URL Scheme' },
+  { value: 'urllink', label: 'URL Link' },
+];
+const isKind = (value: unknown): value is StableLinkKind => value === 'scheme' || value === 'urllink';
+
+Component({
+  data: {
+    /** loading → denied (not an admin) | error | ready */
+    state: 'loading' as 'loading' | 'denied' | 'error' | 'ready',
+    loadFailure: null as FailureView | null,
+    links: [] as LinkRow[],
+    // The chart of one link
+    selected: '',
+    statsLoading: false,
+    statsFailure: null as FailureView | null,
+    bars: [] as BarView[],
+    totalVisits: 0,
+    totalOpens: 0,
+    /** e.g. 2026-11-16 至 2026-11-29 */
+    rangeText: '',
+    // The form
+    pageTitles: APP_PAGES.map((page) => `${page.title} · ${page.path}`),
+    pageIndex: 0,
+    query: '',
+    queryProblem: '',
+    name: '',
+    code: '',
+    kindOptions: KIND_OPTIONS,
+    kind: 'scheme' as StableLinkKind,
+    creating: false,
+    created: null as { code: string; text: string; isUrl: boolean } | null,
+    createFailure: null as FailureView | null,
+  },
+
+  methods: {
+    onLoad() {
+      return this.load();
+    },
+
+    async load() {
+      this.setData({ state: 'loading', loadFailure: null });
+      try {
+        const reply = await listLinks();
+        if (isErrorReply(reply)) {
+          if (reply.errcode === POLICY_REFUSED) this.setData({ state: 'denied', links: [] });
+          else this.setData({ state: 'error', loadFailure: failureOf(reply) });
+          return;
+        }
+        this.setData({ state: 'ready', links: reply.links.map(rowOf) });
+      } catch (err) {
+        this.setData({ state: 'error', loadFailure: callFailureOf(err) });
+      }
+    },
+
+    onRetry() {
+      return this.load();
+    },
+
+    /** Tapping a link shows its last 14 days. */
+    onSelect(e: WechatMiniprogram.BaseEvent) {
+      const code = String(e.currentTarget.dataset.code ?? '');
+      if (code) return this.showStats(code);
+    },
+
+    async showStats(code: string) {
+      this.setData({ selected: code, statsLoading: true, statsFailure: null, bars: [], rangeText: '', totalVisits: 0, totalOpens: 0 });
+      try {
+        const reply = await linkStats(code, STATS_DAYS);
+        if (this.data.selected !== code) return; // another link was tapped meanwhile
+        if (isErrorReply(reply)) this.setData({ statsFailure: failureOf(reply) });
+        else this.setData({ bars: barsOf(reply.days), rangeText: reply.days.length ? `${reply.days[0].date} 至 ${reply.days[reply.days.length - 1].date}` : '', totalVisits: sum(reply.days, 'visits'), totalOpens: sum(reply.days, 'opens') });
+      } catch (err) {
+        if (this.data.selected === code) this.setData({ statsFailure: callFailureOf(err) });
+      } finally {
+        if (this.data.selected === code) this.setData({ statsLoading: false });
+      }
+    },
+
+    async onToggle(e: WechatMiniprogram.BaseEvent) {
+      const code = String(e.currentTarget.dataset.code ?? '');
+      const index = this.data.links.findIndex((row) => row.code === code);
+      if (index < 0 || this.data.links[index].toggling) return;
+      const disabled = !this.data.links[index].disabled;
+      this.setData({ [`links[${index}].toggling`]: true });
+      try {
+        const reply = await updateLink({ code, disabled });
+        if (isErrorReply(reply)) wx.showToast({ title: reply.message.zh, icon: 'none' });
+        else this.setData({ [`links[${index}].disabled`]: reply.link.disabled });
+      } catch (err) {
+        wx.showToast({ title: err instanceof GenSchemeCallError ? err.zh : '操作失败，请稍后重试', icon: 'none' });
+      } finally {
+        this.setData({ [`links[${index}].toggling`]: false });
+      }
+    },
+
+    onPageChange(e: WechatMiniprogram.PickerChange) {
+      const index = Number(e.detail.value);
+      if (Number.isInteger(index) && index >= 0 && index < APP_PAGES.length) this.setData({ pageIndex: index });
+    },
+
+    onQueryInput(e: WechatMiniprogram.Input) {
+      const query = e.detail.value;
+      this.setData({ query, queryProblem: checkQuery(query)?.message.zh ?? '' });
+    },
+
+    onNameInput(e: WechatMiniprogram.Input) {
+      this.setData({ name: e.detail.value });
+    },
+
+    onCodeInput(e: WechatMiniprogram.Input) {
+      this.setData({ code: e.detail.value.trim() });
+    },
+
+    onKindChange(e: WechatMiniprogram.RadioGroupChange) {
+      if (isKind(e.detail.value)) this.setData({ kind: e.detail.value });
+    },
+
+    async onCreate() {
+      if (this.data.creating) return;
+      const problem = checkQuery(this.data.query);
+      if (problem) {
+        this.setData({ queryProblem: problem.message.zh });
+        return;
+      }
+      const { query, name, code, kind } = this.data;
+      const path = APP_PAGES[this.data.pageIndex].path;
+      this.setData({ creating: true, created: null, createFailure: null });
+      try {
+        const reply = await createLink({
+          jumpWxa: query ? { path, query } : { path },
+          ...(name.trim() ? { name: name.trim() } : {}),
+          ...(code ? { code } : {}),
+          kind,
+        });
+        if (isErrorReply(reply)) {
+          this.setData({ createFailure: failureOf(reply) });
+          return;
+        }
+        const link = reply.link;
+        this.setData({
+          created: { code: link.code, text: link.url ?? link.code, isUrl: link.url !== undefined },
+          links: [rowOf({ ...link, visits: 0, opens: 0 }), ...this.data.links.filter((row) => row.code !== link.code)],
+          query: '', name: '', code: '',
+        });
+      } catch (err) {
+        this.setData({ createFailure: callFailureOf(err) });
+      } finally {
+        this.setData({ creating: false });
+      }
+    },
+
+    onCopyCreated() {
+      const created = this.data.created;
+      if (created) wx.setClipboardData({ data: created.text, fail: () => wx.showToast({ title: '复制失败，请长按复制', icon: 'none' }) });
+    },
+  },
+});
+
+function rowOf(link: ListedLink | (StableLink & { visits: number; opens: number })): LinkRow {
+  return {
+    code: link.code,
+    name: link.name || link.code,
+    target: `${link.path || '首页'}${link.query ? `?${link.query}` : ''}`,
+    kindLabel: link.kind === 'urllink' ? 'URL Link' : 'URL Scheme',
+    visits: link.visits,
+    opens: link.opens,
+    disabled: link.disabled,
+    url: link.url ?? '',
+    toggling: false,
+  };
+}
+
+/** Heights proportional to the busiest day's count (visits or opens); a non-zero day stays visible. */
+function barsOf(days: LinkStatsDay[]): BarView[] {
+  const max = Math.max(1, ...days.map((d) => Math.max(d.visits, d.opens)));
+  const height = (n: number) => (n > 0 ? Math.max(2, Math.round((n / max) * BAR_MAX_RPX)) : 0);
+  return days.map((d) => ({ date: d.date, label: d.date.slice(8), visits: d.visits, opens: d.opens, visitsHeight: height(d.visits), opensHeight: height(d.opens) }));
+}
+
+function sum(days: LinkStatsDay[], key: 'visits' | 'opens'): number {
+  return days.reduce((total, d) => total + d[key], 0);
+}
+
+function failureOf(reply: ErrorReply): FailureView {
+  return { message: reply.message.zh, hint: reply.hint.zh, code: `错误码 ${reply.errcode}` };
+}
+
+function callFailureOf(err: unknown): FailureView {
+  if (err instanceof GenSchemeCallError) return { message: err.zh, hint: err.hintZh, code: err.errCode !== undefined ? `错误码 ${err.errCode}` : '' };
+  return { message: `操作失败：${err instanceof Error ? err.message : String(err)}`, hint: '请稍后重试。', code: '' };
+}

@@ -14,7 +14,7 @@ import type { Warning } from '../../../../miniprogram/shared/contract';
 import type { Failure } from '../../../../miniprogram/shared/failure';
 import type { Ask } from '../access/authorize';
 import type { StoredLink, Target } from '../state';
-import type { CallOutcome, PacingSlot } from '../wechat/call';
+import { REPLY_RESERVE_MS, type CallOutcome, type PacingSlot } from '../wechat/call';
 import { NO_OPENLINK, lookup } from '../wechat/catalogue';
 import type { ActionContext, ActionFailure } from '../actions/action';
 import type { Expiry } from './expiry';
@@ -84,10 +84,23 @@ export async function issueLink(request: IssueRequest, ctx: ActionContext): Prom
     return { failure, warnings: expiry.warnings };
   }
 
-  // 3. Remember and count it; a failure there never loses the link (the state never throws).
+  // 3. Remember and count it. The link is the caller's whatever the database does: a failure
+  //    there never loses it (the state never throws), and a slow database is waited for only
+  //    until the time kept to reply, so the runtime never stops the function with a link in hand.
   ctx.recentLinks.remember(target, link);
-  await Promise.all([ctx.state.saveLink(target, link), ctx.state.countGeneration(nowMs)]);
+  await settleBy(Promise.all([ctx.state.saveLink(target, link), ctx.state.countGeneration(nowMs)]), ctx.deadline - REPLY_RESERVE_MS, ctx.clock);
   return { link, reused: false, warnings: expiry.warnings };
+}
+
+/** Waits for `work`, but not past `at` (epoch ms); what is still running then goes on unawaited. */
+function settleBy(work: Promise<unknown>, at: number, clock: ActionContext['clock']): Promise<void> {
+  return new Promise((done) => {
+    const cancel = clock.setTimer(Math.max(0, at - clock.now()), done);
+    void work.then(
+      () => (cancel(), done()),
+      () => (cancel(), done()),
+    );
+  });
 }
 
 /** §5: the daily cap, met here before WeChat answers 44993; nothing is spent. */

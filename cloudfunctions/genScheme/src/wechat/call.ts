@@ -46,14 +46,16 @@ export interface CallRecord {
  */
 export const PACING_ARRIVAL_ALLOWANCE_MS = 400;
 /**
- * A slot is used only while fresh: a call must leave within this long of asking for its slot (the
- * rest of the allowance covers the way to WeChat). A slot taken early, concurrently with other
- * work that then took longer, is given up (never reused late) and a fresh one taken.
+ * A slot asked for ahead of time (concurrently with other work) is used only if it came back
+ * within this long before the call leaves; an older one is given up (it stays counted, which
+ * only errs on the safe side) and one fresh slot is asked for, which is then used at once.
+ * With a database slower than the allowance above, the shared bound loosens: WeChat may then
+ * answer 44990, which costs a retry after a pause, never a link.
  */
 export const PACING_SLOT_FRESH_MS = 50;
 
-/** A pacing admission and when it was asked for. */
-export type PacingSlot = Admission & { askedAt: number };
+/** A pacing admission and when its answer came back. */
+export type PacingSlot = Admission & { answeredAt: number };
 export const PACING_WINDOW = { key: 'pace:generate', limit: GENERATE_CALLS_PER_SECOND, windowMs: 1000 + PACING_ARRIVAL_ALLOWANCE_MS } as const;
 
 export type CallOutcome = { ok: true; value: unknown } | { ok: false; failure: Failure };
@@ -112,8 +114,8 @@ export class WeChat {
    */
   pacingSlot(): Promise<PacingSlot> {
     const slot = this.pacingQueue.then(async () => {
-      const askedAt = this.clock.now();
-      return { ...(await this.state.admit(PACING_WINDOW, askedAt)), askedAt };
+      const admission = await this.state.admit(PACING_WINDOW, this.clock.now());
+      return { ...admission, answeredAt: this.clock.now() };
     });
     this.pacingQueue = slot.catch(() => undefined);
     return slot;
@@ -195,15 +197,17 @@ export class WeChat {
   }
 
   private async takeSharedSlot(deadline: number, record: CallRecord, first?: Promise<PacingSlot>): Promise<void> {
-    for (let asked = first; ; asked = undefined) {
-      const slot = await (asked ?? this.pacingSlot());
-      if (slot.ok && this.clock.now() - slot.askedAt <= PACING_SLOT_FRESH_MS) return;
-      if (slot.ok) continue; // stale: counted, but too early for a call leaving now
-      // The wait counts from when the slot was asked for: an early answer may be partly served.
-      const wait = Math.max(1, slot.askedAt + slot.retryAfterMs - this.clock.now());
+    let slot = await (first ?? this.pacingSlot());
+    for (;;) {
+      // A slot asked for ahead of time that came back too early is given up for a fresh one.
+      if (slot.ok && this.clock.now() - slot.answeredAt > PACING_SLOT_FRESH_MS) slot = await this.pacingSlot();
+      if (slot.ok) return;
+      // The wait counts from when the answer came: part of it may have passed since.
+      const wait = Math.max(1, slot.answeredAt + slot.retryAfterMs - this.clock.now());
       if (this.clock.now() + wait + REPLY_RESERVE_MS > deadline) throw new GiveUp(heldFailure());
       record.waitedMs = (record.waitedMs ?? 0) + wait;
       await this.clock.sleep(wait);
+      slot = await this.pacingSlot();
     }
   }
 }

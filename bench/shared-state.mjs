@@ -1,6 +1,6 @@
 // The shared-state part of `npm run bench` (issue 12 item 8), called by scripts/bench.mjs:
 // several instances of the BUILT function (cloudfunctions/genScheme/index.js), each in its own
-// process with its own real wx-server-sdk (bench/child/instance.cjs), against one emulator that
+// process with its own real wx-server-sdk (test/support/instance-worker.js), against one emulator that
 // serves openapi AND the database. What each figure means and how it is taken: bench/README.md,
 // "6. Shared state".
 //
@@ -14,7 +14,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const workerJs = join(here, 'child/instance.cjs');
+// The same worker the multi-instance tests use.
+const workerJs = join(here, '../test/support/instance-worker.js');
 
 export const SHARED_STATE = Object.freeze({
   dbLatencyMs: 10,
@@ -112,7 +113,8 @@ async function startFleet(emulator, indexJs, count, env) {
     const pending = new Map();
     child.on('message', (m) => {
       if (m.id === undefined) return;
-      pending.get(m.id)?.(m);
+      const { reply } = m;
+      pending.get(m.id)?.({ errcode: reply?.errcode, reused: reply?.reused === true, attempts: reply?.attempts, source: reply?.source, rule: reply?.rule, startedAt: m.startedAt, ms: m.ms });
       pending.delete(m.id);
     });
     let next = 0;

@@ -10,7 +10,7 @@ import type { EnvVersion } from './platform';
 
 export type { Bilingual, EnvVersion, FailureSource };
 
-export type Action = 'generate' | 'query' | 'quota' | 'plaintext' | 'urllink' | 'createLink' | 'resolveLink' | 'updateLink' | 'listLinks' | 'linkStats' | 'landed';
+export type Action = 'generate' | 'query' | 'quota' | 'plaintext' | 'urllink' | 'createLink' | 'resolveLink' | 'updateLink' | 'listLinks' | 'linkStats' | 'landed' | 'sweep';
 
 /** jump_wxa in the cloud-call (camelCase) shape. */
 export interface JumpWxa {
@@ -201,6 +201,11 @@ export interface LandedRequest extends CallerFields {
   query?: Record<string, string | undefined>;
 }
 
+/** `sweep` (trusted; a timer trigger named `sweep` sends it): clears what the shared state no longer needs. */
+export interface SweepRequest extends CallerFields {
+  action: 'sweep';
+}
+
 export type GenSchemeRequest =
   | GenerateRequest
   | GenerateRequestSnake
@@ -208,7 +213,14 @@ export type GenSchemeRequest =
   | QuotaRequest
   | PlaintextRequest
   | UrlLinkRequest
-  | UrlLinkRequestSnake;
+  | UrlLinkRequestSnake
+  | CreateLinkRequest
+  | ResolveLinkRequest
+  | UpdateLinkRequest
+  | ListLinksRequest
+  | LinkStatsRequest
+  | LandedRequest
+  | SweepRequest;
 
 /** Something adjusted, or worth knowing, about a request that still succeeded. */
 export interface Warning {
@@ -336,6 +348,10 @@ export interface LinkStatsReply extends SuccessBase {
   days: LinkStatsDay[];
 }
 
+export interface SweepReply extends SuccessBase {
+  action: 'sweep';
+}
+
 export interface LandedReply extends SuccessBase {
   action: 'landed';
   /** Whether the options carried a stable link's marker and an open was counted. */
@@ -355,7 +371,8 @@ export type SuccessReply =
   | UpdateLinkReply
   | ListLinksReply
   | LinkStatsReply
-  | LandedReply;
+  | LandedReply
+  | SweepReply;
 
 /** A Failure (failure.ts) as the caller receives it. */
 export interface ErrorReply {

@@ -120,3 +120,20 @@ describe('parseEvent', () => {
     expect(p.field!.length).toBeLessThan(100);
   });
 });
+
+describe('timer trigger events', () => {
+  it('a CloudBase timer event runs the action its trigger is named after, with no fields', () => {
+    const parsed = parseEvent({ Type: 'timer', TriggerName: 'sweep', Time: '2026-11-29T19:30:00Z', Message: '' }, ACTIONS);
+    expect('failure' in parsed).toBe(false);
+    expect((parsed as { action: { name: string } }).action.name).toBe('sweep');
+  });
+
+  it('a timer named after no action gets the unknown-action failure, naming it', () => {
+    const parsed = parseEvent({ Type: 'Timer', TriggerName: 'nightly', Time: 'x' }, ACTIONS);
+    expect(parsed).toMatchObject({ failure: { rule: 'event.unknownAction' } });
+  });
+
+  it('an event with a Type field that is not a timer is an ordinary event (Type is then unknown)', () => {
+    expect(parseEvent({ Type: 'cos', TriggerName: 'sweep' }, ACTIONS)).toMatchObject({ failure: { rule: 'event.unknownField' } });
+  });
+});

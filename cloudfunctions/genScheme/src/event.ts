@@ -174,6 +174,17 @@ function schemaOf(action: ActionDef): z.ZodMiniObject {
   return schema;
 }
 
+/**
+ * A timer trigger's event (`{ Type: "timer", TriggerName, Time, Message }`, as CloudBase passes it)
+ * runs the action its trigger is named after, with no fields: `sweep` is the one meant for it
+ * (config.json declares that trigger). Anything else is an ordinary event.
+ */
+function timerAction(event: Record<string, unknown>): Record<string, unknown> | null {
+  const { Type: type, TriggerName: name } = event;
+  if (typeof type !== 'string' || type.toLowerCase() !== 'timer' || typeof name !== 'string') return null;
+  return { action: name };
+}
+
 /** Parses an event against the action table. Never throws: anything unexpected becomes a Failure. */
 export function parseEvent(event: unknown, actions: ReadonlyMap<Action, ActionDef>): ParsedEvent | Failed {
   if (!isPlainObject(event)) {
@@ -183,6 +194,8 @@ export function parseEvent(event: unknown, actions: ReadonlyMap<Action, ActionDe
       hint: { zh: '例如 {"jumpWxa":{"path":"pages/index/index"},"expireInterval":7}。', en: 'For example {"jumpWxa":{"path":"pages/index/index"},"expireInterval":7}.' },
     });
   }
+  const timer = timerAction(event);
+  if (timer) return parseEvent(timer, actions);
   const rawAction = Object.prototype.hasOwnProperty.call(event, 'action') ? event.action : undefined;
   if (rawAction !== undefined && typeof rawAction !== 'string') return typeFailure('action', 'string', rawAction);
   const name = (rawAction ?? 'generate') as Action;

@@ -13,10 +13,11 @@ import { plaintext } from './plaintext';
 import { query } from './query';
 import { quota } from './quota';
 import { resolveLink } from './resolve-link';
+import { sweep } from './sweep';
 import { updateLink } from './update-link';
 import { urllink } from './urllink';
 
-const TABLE: ActionDef<any>[] = [generate, query, quota, plaintext, urllink, createLink, resolveLink, updateLink, listLinks, linkStats, landed]; // eslint-disable-line @typescript-eslint/no-explicit-any
+const TABLE: ActionDef<any>[] = [generate, query, quota, plaintext, urllink, createLink, resolveLink, updateLink, listLinks, linkStats, landed, sweep]; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export const ACTIONS: ReadonlyMap<Action, ActionDef> = new Map(TABLE.map((action) => [action.name, action as ActionDef]));
 

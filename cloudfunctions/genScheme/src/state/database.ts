@@ -215,6 +215,8 @@ export class DatabaseState extends DatabaseStableLinks implements StatePort {
     const _ = this.db.command;
     await this.call(COLLECTIONS.limits, () => this.db.collection(COLLECTIONS.limits).where({ until: _.lt(nowMs) }).remove());
     await this.call(COLLECTIONS.links, () => this.db.collection(COLLECTIONS.links).where({ expireTime: _.lte(Math.floor(nowMs / 1000)) }).remove());
+    // An opener's record only tells a second open the same day from a first; the day's document keeps the count.
+    await this.call(STABLE_COLLECTIONS.stableOpeners, () => this.db.collection(STABLE_COLLECTIONS.stableOpeners).where({ date: _.lt(chinaDay(nowMs)) }).remove());
   }
 
   /** HMAC-SHA256 of `text` under the environment's secret, so no raw key reaches the database. */

@@ -32,7 +32,7 @@ export class MemoryState extends MemoryStableLinks implements StatePort {
 
   /** admit() without the promise, for callers in this process that want no microtask. */
   admitNow(window: SlidingWindow, nowMs: number): Admission {
-    this.sweep(nowMs);
+    this.sweepNow(nowMs);
     if (window.limit <= 0) return { ok: false, retryAfterMs: Math.max(1, window.windowMs) };
     const id = windowText(window);
     let entry = this.windows.get(id);
@@ -68,7 +68,7 @@ export class MemoryState extends MemoryStableLinks implements StatePort {
   }
 
   async findLink(target: Target, minExpire: number, maxExpire: number, nowMs: number): Promise<StoredLink | null> {
-    this.sweep(nowMs);
+    this.sweepNow(nowMs);
     const list = this.links.get(targetText(target));
     if (!list) return null;
     const nowS = nowMs / 1000;
@@ -95,7 +95,13 @@ export class MemoryState extends MemoryStableLinks implements StatePort {
     return { windows: this.windows.size, targets: this.links.size };
   }
 
-  private sweep(nowMs: number): void {
+  /** Memory sweeps itself as it goes (sweepNow); asked to, it does so at once. */
+  async sweep(nowMs: number): Promise<void> {
+    this.lastSweep = -Infinity;
+    this.sweepNow(nowMs);
+  }
+
+  private sweepNow(nowMs: number): void {
     if (nowMs - this.lastSweep < SWEEP_EVERY_MS) return;
     this.lastSweep = nowMs;
     for (const [id, entry] of this.windows) {

@@ -51,6 +51,12 @@ export interface StatePort extends StableLinkStore {
    */
   findLink(target: Target, minExpire: number, maxExpire: number, nowMs: number): Promise<StoredLink | null>;
   saveLink(target: Target, link: StoredLink): Promise<void>;
+  /**
+   * Removes what no request needs any more: idle windows, expired links, and the day-old records
+   * of who opened a stable link (the day's count keeps the number). Never on a request's path: the
+   * `sweep` action runs it, from a timer trigger (README "Shared state"). Never throws.
+   */
+  sweep(nowMs: number): Promise<void>;
 }
 
 /** The time the adapters need, injected: no Date.now() inside the algorithms. */

@@ -82,6 +82,11 @@ export class ResilientState implements StatePort {
     await this.tryDatabase(() => this.database.saveLink(target, link));
   }
 
+  async sweep(nowMs: number): Promise<void> {
+    await this.memory.sweep(nowMs);
+    await this.tryDatabase(() => this.database.sweep(nowMs));
+  }
+
   // --- Stable links: the database or a clear StateUnavailable; counts never throw. ---
 
   createStableLink(config: StableLinkConfig): Promise<'created' | 'taken'> {

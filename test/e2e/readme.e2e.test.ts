@@ -59,7 +59,7 @@ it('the policy.json example of "Security" is a valid policy', async () => {
 it('each example event of "More actions" is accepted and answers with the fields the table lists', async () => {
   const rows = section('More actions').split('\n').filter((l) => l.startsWith('| `'));
   const examples = rows.flatMap((row) => [...row.matchAll(/`(\{ "action"[^`]*\})`/g)].map((m) => JSON.parse(m[1]) as Record<string, unknown>));
-  expect(examples.map((e) => e.action).sort()).toEqual(['plaintext', 'query', 'quota', 'urllink']);
+  expect(examples.map((e) => e.action).sort()).toEqual(['plaintext', 'query', 'quota', 'sweep', 'urllink']);
   const fn = loadWithEnv(emulator);
   const caller = { openid: 'oReadme', source: 'wx_client' };
   const made = (await fn.invoke({ jumpWxa: { path: 'pages/product/detail' } }, caller)) as GenerateReply;
@@ -68,11 +68,14 @@ it('each example event of "More actions" is accepted and answers with the fields
     quota: ['remainVisitQuota'],
     plaintext: ['openlink'],
     urllink: ['urlLink', 'expireTime', 'expireAt'],
+    sweep: ['warnings'],
   };
+  // sweep is for trusted callers (its row says so): a timer's SOURCE.
+  const callerOf = (action: unknown) => (action === 'sweep' ? { source: 'wx_trigger' } : caller);
   for (const example of examples) {
     // The query example's scheme is a placeholder (t=…&cq=…): ask about a real link with a cq.
     const event = example.action === 'query' ? { ...example, scheme: `${made.openlink}&cq=uid%3D1` } : example;
-    const reply = await fn.invoke(event, caller);
+    const reply = await fn.invoke(event, callerOf(example.action));
     expect({ action: example.action, errcode: reply.errcode }).toEqual({ action: example.action, errcode: 0 });
     for (const field of fields[example.action as string]) expect(reply).toHaveProperty(field);
   }

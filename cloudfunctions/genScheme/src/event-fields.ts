@@ -1,20 +1,27 @@
-/** Event fields several actions share, as zod schemas (built when an action's schema is). */
-import * as z from 'zod/mini';
+/**
+ * Event fields several actions share, as zod schemas. `z` is the zod the event parser hands each
+ * action's `fields(z)` (event.ts): actions never import zod themselves, so an action module can be
+ * bundled and loaded on its own (actions/index.ts) without a second copy of it.
+ */
+import type { zodBuilders } from './event';
 
-export const optionalString = () => z.optional(z.string());
-export const optionalNumber = () => z.optional(z.number());
+/** The zod builders the event parser passes (event.ts). */
+export type Zod = typeof zodBuilders;
+
+export const optionalString = (z: Zod) => z.optional(z.string());
+export const optionalNumber = (z: Zod) => z.optional(z.number());
 
 /** jump_wxa in the cloud-call shape: `{ path, query, envVersion }` (snake_case mapped before). */
-export function jumpWxaField() {
-  return z.optional(z.strictObject({ path: optionalString(), query: optionalString(), envVersion: optionalString() }));
+export function jumpWxaField(z: Zod) {
+  return z.optional(z.strictObject({ path: optionalString(z), query: optionalString(z), envVersion: optionalString(z) }));
 }
 
 /** The expiry fields of urlscheme.generate (platform-rules §1). */
-export function expiryFields() {
+export function expiryFields(z: Zod) {
   return {
     isExpire: z.optional(z.boolean()),
-    expireType: optionalNumber(),
-    expireTime: optionalNumber(),
-    expireInterval: optionalNumber(),
+    expireType: optionalNumber(z),
+    expireTime: optionalNumber(z),
+    expireInterval: optionalNumber(z),
   };
 }

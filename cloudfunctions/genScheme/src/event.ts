@@ -50,6 +50,20 @@ const JUMP_ALIASES: Record<string, string> = { env_version: 'envVersion' };
 const JUMP = 'jumpWxa';
 
 /**
+ * The zod builders an action's fields(z) may use (event-fields.ts says why actions get them
+ * passed). A short list, not zod's whole namespace: passing the namespace as a value would keep
+ * every part of zod in the bundle.
+ */
+export const zodBuilders = {
+  optional: z.optional,
+  string: z.string,
+  number: z.number,
+  boolean: z.boolean,
+  strictObject: z.strictObject,
+  looseObject: z.looseObject,
+};
+
+/**
  * Fields every action accepts. `userInfo` is added by wx.cloud.callFunction to every call from a
  * mini program: accepted, never trusted (identity comes from getWXContext()).
  */
@@ -168,7 +182,7 @@ const schemas = new Map<Action, z.ZodMiniObject>();
 function schemaOf(action: ActionDef): z.ZodMiniObject {
   let schema = schemas.get(action.name);
   if (!schema) {
-    schema = z.strictObject({ ...commonFields(), ...action.fields() });
+    schema = z.strictObject({ ...commonFields(), ...action.fields(zodBuilders) });
     schemas.set(action.name, schema);
   }
   return schema;
@@ -240,7 +254,7 @@ export function parseEvent(event: unknown, actions: ReadonlyMap<Action, ActionDe
       const snakeName = (f: string) => (snake ? Object.keys(aliases).find((k) => aliases[k] === f) ?? f : f);
       const candidates = inJump
         ? ['path', 'query', snake ? 'env_version' : 'envVersion']
-        : [...Object.keys(action.fields()).map(snakeName), 'action', 'adminToken'];
+        : [...Object.keys(action.fields(zodBuilders)).map(snakeName), 'action', 'adminToken'];
       const shownKey = names.has((inJump ? `${JUMP}.` : '') + key) ? names.shown((inJump ? `${JUMP}.` : '') + key).split('.').pop() ?? key : key;
       return unknownField(shownKey, inJump ? names.shown(JUMP) : '', name, snake, candidates);
     }

@@ -4,6 +4,7 @@
  * with everything the action may touch; `run` checks, asks the policy, calls WeChat, and replies.
  */
 import type * as z from 'zod/mini';
+import type { Zod } from '../event-fields';
 import type { Action, SuccessReply, Warning } from '../../../../miniprogram/shared/contract';
 import type { Failure } from '../../../../miniprogram/shared/failure';
 import type { Ask, PolicyState } from '../access/authorize';
@@ -66,8 +67,11 @@ export interface ActionDef<F extends Fields = Fields> {
    * (e.g. `env_version` → `envVersion` for an action whose target is flat, as urllink's is).
    */
   aliases?: Readonly<Record<string, string>>;
-  /** The action's own fields. Built on first use: building zod schemas is most of a module's load time. */
-  fields(): F;
+  /**
+   * The action's own fields, built with the `z` the event parser passes (event-fields.ts says why).
+   * Called on first use: building zod schemas is most of a module's load time.
+   */
+  fields(z: Zod): F;
   run(input: z.infer<z.ZodMiniObject<F>>, ctx: ActionContext): Promise<ActionResult>;
 }
 

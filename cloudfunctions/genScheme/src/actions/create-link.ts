@@ -4,7 +4,6 @@
  * §1, §2); nothing is issued yet: the first resolve makes the ticket, so creating costs no quota.
  */
 import { randomBytes } from 'crypto';
-import * as z from 'zod/mini';
 import type { CreateLinkReply } from '../../../../miniprogram/shared/contract';
 import { clip, inputFailure } from '../../../../miniprogram/shared/failure';
 import { INVALID_FIELD, STABLE_CODE_TAKEN, lookup } from '../wechat/catalogue';
@@ -32,12 +31,12 @@ export function checkName(name: string, field = 'name') {
 export const createLink = defineAction({
   name: 'createLink',
   defaultAccess: { user: false, public: false },
-  fields: () => ({
-    jumpWxa: z.strictObject({ path: optionalString(), query: optionalString(), envVersion: optionalString() }),
-    name: optionalString(),
-    cq: optionalString(),
-    code: optionalString(),
-    kind: optionalString(),
+  fields: (z) => ({
+    jumpWxa: z.strictObject({ path: optionalString(z), query: optionalString(z), envVersion: optionalString(z) }),
+    name: optionalString(z),
+    cq: optionalString(z),
+    code: optionalString(z),
+    kind: optionalString(z),
   }),
 
   async run(input, ctx) {

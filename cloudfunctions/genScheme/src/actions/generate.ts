@@ -4,7 +4,6 @@
  * A live identical link made earlier is reused (no call, no quota), and today's generations
  * are counted against the daily cap (§5) in the shared state.
  */
-import * as z from 'zod/mini';
 import type { GenerateReply } from '../../../../miniprogram/shared/contract';
 import { checkCq } from '../../../../miniprogram/shared/checks';
 import { appendCq, jumpPageUrlForTicket, ticketOf } from '../../../../miniprogram/shared/links';
@@ -18,7 +17,7 @@ import { checkTarget } from '../links/target';
 export const generate = defineAction({
   name: 'generate',
   defaultAccess: { user: true, public: true },
-  fields: () => ({ jumpWxa: jumpWxaField(), ...expiryFields(), cq: optionalString(), reuse: z.optional(z.boolean()) }),
+  fields: (z) => ({ jumpWxa: jumpWxaField(z), ...expiryFields(z), cq: optionalString(z), reuse: z.optional(z.boolean()) }),
 
   async run(input, ctx) {
     const { names, clock } = ctx;

@@ -4,7 +4,6 @@
  * the user joins that day's distinct openers — by its OPENID's hash, HMAC'd again before it is
  * stored. No marker, or a code that names no link: nothing is stored.
  */
-import * as z from 'zod/mini';
 import type { LandedReply } from '../../../../miniprogram/shared/contract';
 import { stableLinkCodeIn } from '../../../../miniprogram/shared/links';
 import { defineAction } from './action';
@@ -14,7 +13,7 @@ import { isActionFailure, orUnavailable, readLink } from '../links/stable';
 export const landed = defineAction({
   name: 'landed',
   defaultAccess: { user: true, public: false },
-  fields: () => ({ scene: optionalNumber(), query: z.optional(z.looseObject({})) }),
+  fields: (z) => ({ scene: optionalNumber(z), query: z.optional(z.looseObject({})) }),
 
   async run(input, ctx) {
     const denied = await ctx.permit({ action: 'landed' });

@@ -2,7 +2,6 @@
  * `linkStats` (trusted): one row per China-time day (the platform's day), oldest first and today
  * last, with visits, opens and distinct openers. One database read for all the days.
  */
-import * as z from 'zod/mini';
 import type { LinkStatsReply } from '../../../../miniprogram/shared/contract';
 import { inputFailure } from '../../../../miniprogram/shared/failure';
 import { chinaDaysBack } from '../state';
@@ -17,7 +16,7 @@ export const MAX_STATS_DAYS = 90;
 export const linkStats = defineAction({
   name: 'linkStats',
   defaultAccess: { user: false, public: false },
-  fields: () => ({ code: z.string(), days: optionalNumber() }),
+  fields: (z) => ({ code: z.string(), days: optionalNumber(z) }),
 
   async run(input, ctx) {
     const bad = checkCode(input.code, ctx.names.shown('code'));

@@ -12,7 +12,7 @@ import { checkTarget } from '../links/target';
 export const plaintext = defineAction({
   name: 'plaintext',
   defaultAccess: { user: true, public: true },
-  fields: () => ({ jumpWxa: jumpWxaField() }),
+  fields: (z) => ({ jumpWxa: jumpWxaField(z) }),
 
   async run(input, ctx) {
     const { names } = ctx;

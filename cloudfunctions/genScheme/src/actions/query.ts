@@ -11,7 +11,6 @@ import { mayRead } from '../access/authorize';
 import { INVALID_FIELD, NO_OPENLINK, lookup } from '../wechat/catalogue';
 import { defineAction } from './action';
 import { toNumber } from '../wechat/numbers';
-import * as z from 'zod/mini';
 
 /** §4: 85403, the link is not this mini program's. Also what a caller gets for a link outside its scope, so it cannot tell the two apart. */
 function notFound(field: string): Failure {
@@ -24,7 +23,7 @@ export const query = defineAction({
   defaultAccess: { user: true, public: false },
   // §8: the link may be given as `urlLink` (`url_link`) as well as `scheme`.
   aliases: { url_link: 'urlLink' },
-  fields: () => ({ scheme: z.optional(z.string()), urlLink: z.optional(z.string()) }),
+  fields: (z) => ({ scheme: z.optional(z.string()), urlLink: z.optional(z.string()) }),
 
   async run(input, ctx) {
     if ((input.scheme === undefined) === (input.urlLink === undefined)) {

@@ -5,7 +5,6 @@
  * (access/resolve-limits.ts), not by generate's shared public limit. An unknown or disabled code
  * costs no WeChat call. Counts one visit; a failed count never fails the resolve.
  */
-import * as z from 'zod/mini';
 import type { ResolveLinkReply } from '../../../../miniprogram/shared/contract';
 import { appendCq, appendUrlLinkCq, stableLinkCq } from '../../../../miniprogram/shared/links';
 import type { EnvVersion } from '../../../../miniprogram/shared/platform';
@@ -18,7 +17,7 @@ import { checkCode, disabled, isActionFailure, notFound, orUnavailable, readLink
 export const resolveLink = defineAction({
   name: 'resolveLink',
   defaultAccess: { user: true, public: true },
-  fields: () => ({ code: z.string() }),
+  fields: (z) => ({ code: z.string() }),
 
   async run(input, ctx) {
     const { code } = input;

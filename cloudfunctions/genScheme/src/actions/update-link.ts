@@ -3,7 +3,6 @@
  * drops the ticket (the next resolve makes one for it); a disabled link stops resolving on every
  * instance within 10 s (each instance trusts what it read for 5 s, stable.ts).
  */
-import * as z from 'zod/mini';
 import type { UpdateLinkReply } from '../../../../miniprogram/shared/contract';
 import type { StableLinkChanges } from '../state';
 import { defineAction } from './action';
@@ -15,7 +14,7 @@ import { checkTarget } from '../links/target';
 export const updateLink = defineAction({
   name: 'updateLink',
   defaultAccess: { user: false, public: false },
-  fields: () => ({ code: z.string(), name: optionalString(), jumpWxa: jumpWxaField(), cq: optionalString(), disabled: z.optional(z.boolean()) }),
+  fields: (z) => ({ code: z.string(), name: optionalString(z), jumpWxa: jumpWxaField(z), cq: optionalString(z), disabled: z.optional(z.boolean()) }),
 
   async run(input, ctx) {
     const { names } = ctx;

@@ -20,7 +20,6 @@ import { expiryFields, jumpWxaField, optionalString } from '../event-fields';
 import { issueLink } from '../links/issue';
 import { reusedWarning } from '../links/reuse';
 import { checkTarget, type TargetInput } from '../links/target';
-import * as z from 'zod/mini';
 
 /** §8 cloud_base's keys, HTTPS spelling → cloud-call spelling. */
 const CLOUD_BASE_KEYS: Readonly<Record<string, keyof CloudBaseParts>> = {
@@ -78,13 +77,13 @@ export const urllink = defineAction({
   defaultAccess: { user: true, public: true },
   // §8: the doc's flat fields in snake_case; the expiry ones are shared (event.ts).
   aliases: { env_version: 'envVersion', cloud_base: 'cloudBase' },
-  fields: () => ({
-    jumpWxa: jumpWxaField(),
-    path: optionalString(),
-    query: optionalString(),
-    envVersion: optionalString(),
-    ...expiryFields(),
-    cq: optionalString(),
+  fields: (z) => ({
+    jumpWxa: jumpWxaField(z),
+    path: optionalString(z),
+    query: optionalString(z),
+    envVersion: optionalString(z),
+    ...expiryFields(z),
+    cq: optionalString(z),
     cloudBase: z.optional(z.looseObject({})),
     reuse: z.optional(z.boolean()),
   }),

@@ -9,25 +9,10 @@ import * as z from 'zod/mini';
 import type { Action } from '../../../miniprogram/shared/contract';
 import { clip, inputFailure, type Failure } from '../../../miniprogram/shared/failure';
 import type { ActionDef } from './actions/action';
+import { FieldNames } from './field-names';
 import { EVENT_NOT_OBJECT, INVALID_FIELD, UNKNOWN_ACTION, UNKNOWN_FIELD } from './wechat/catalogue';
 
-/** Field names as the caller wrote them, by canonical dotted name (`jumpWxa.envVersion` → `jump_wxa.env_version`). */
-export class FieldNames {
-  private readonly byCanonical = new Map<string, string>();
-
-  set(canonical: string, shown: string): void {
-    this.byCanonical.set(canonical, shown);
-  }
-
-  /** The caller's spelling of a field (clipped: it is echoed in replies), or the canonical name. */
-  shown(canonical: string): string {
-    return clip(this.byCanonical.get(canonical) ?? canonical, 80);
-  }
-
-  has(canonical: string): boolean {
-    return this.byCanonical.has(canonical);
-  }
-}
+export { FieldNames };
 
 export interface ParsedEvent {
   action: ActionDef;

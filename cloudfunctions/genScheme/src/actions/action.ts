@@ -10,7 +10,7 @@ import type { Failure } from '../../../../miniprogram/shared/failure';
 import type { Ask, PolicyState } from '../access/authorize';
 import type { Caller } from '../access/caller';
 import type { Clock } from '../clock';
-import type { FieldNames } from '../event';
+import type { FieldNames } from '../field-names';
 import type { Settings } from '../settings';
 import type { StatePort } from '../state';
 import type { RecentLinks } from '../links/reuse';

@@ -4,7 +4,7 @@
  */
 import type { LinkStatsReply } from '../../../../miniprogram/shared/contract';
 import { inputFailure } from '../../../../miniprogram/shared/failure';
-import { chinaDaysBack } from '../state';
+import { chinaDaysBack } from '../state/port';
 import { INVALID_FIELD } from '../wechat/catalogue';
 import { defineAction } from './action';
 import { optionalNumber } from '../event-fields';

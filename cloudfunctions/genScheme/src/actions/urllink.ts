@@ -12,7 +12,7 @@ import type { UrlLinkReply } from '../../../../miniprogram/shared/contract';
 import { checkCloudBase, checkCq, type CloudBaseParts } from '../../../../miniprogram/shared/checks';
 import { clip, inputFailure, type Failure } from '../../../../miniprogram/shared/failure';
 import { appendUrlLinkCq, urlLinkTicketOf } from '../../../../miniprogram/shared/links';
-import { FieldNames } from '../event';
+import { FieldNames } from '../field-names';
 import { INVALID_FIELD, UNKNOWN_FIELD } from '../wechat/catalogue';
 import { defineAction } from './action';
 import { planExpiry } from '../links/expiry';

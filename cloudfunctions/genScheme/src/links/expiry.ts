@@ -7,7 +7,7 @@ import type { Warning } from '../../../../miniprogram/shared/contract';
 import { checkExpireInterval, checkExpireTime, formatUnix, latestExpireTime } from '../../../../miniprogram/shared/checks';
 import { inputFailure, type Failure } from '../../../../miniprogram/shared/failure';
 import { EXPIRE_INTERVAL_MAX_DAYS, EXPIRE_MAX_DAYS, SECONDS_PER_DAY } from '../../../../miniprogram/shared/platform';
-import type { FieldNames } from '../event';
+import type { FieldNames } from '../field-names';
 import { INVALID_FIELD } from '../wechat/catalogue';
 
 export interface ExpiryInput {

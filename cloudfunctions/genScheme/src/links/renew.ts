@@ -8,7 +8,7 @@
  */
 import { ticketOf, urlLinkTicketOf } from '../../../../miniprogram/shared/links';
 import { EXPIRE_INTERVAL_MAX_DAYS } from '../../../../miniprogram/shared/platform';
-import { FieldNames } from '../event';
+import { FieldNames } from '../field-names';
 import type { StableLinkRecord, StoredLink } from '../state';
 import type { ActionContext, ActionFailure } from '../actions/action';
 import { planExpiry, type Expiry } from './expiry';

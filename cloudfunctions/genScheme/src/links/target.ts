@@ -2,7 +2,7 @@
 import { checkEnvVersion, checkPath, checkQuery, normalisePath } from '../../../../miniprogram/shared/checks';
 import type { Failure } from '../../../../miniprogram/shared/failure';
 import { DEFAULT_ENV_VERSION, type EnvVersion } from '../../../../miniprogram/shared/platform';
-import type { FieldNames } from '../event';
+import type { FieldNames } from '../field-names';
 
 export interface Target {
   /** Normalised: no leading `/`; empty = home page. */

@@ -16,8 +16,9 @@
  * per-environment secret.
  */
 import { createHmac, randomBytes } from 'crypto';
-import { DatabaseStableLinks, STABLE_COLLECTIONS } from './stable-database';
-import { chinaDay, targetText, windowText, type Admission, type SlidingWindow, type StateClock, type StatePort, type StoredLink, type Target } from './port';
+import { loadStableCapability } from '../load-stable-capability';
+import { LazyStableLinks } from './lazy-stable-links';
+import { STABLE_COLLECTIONS, chinaDay, targetText, windowText, type StableLinkStore, type Admission, type SlidingWindow, type StateClock, type StatePort, type StoredLink, type Target } from './port';
 
 // The few calls used, typed loosely enough that wx-server-sdk's `cloud.database()` fits
 // (its typings return `Promise<…> | void | string`, so results are `unknown` and checked here).
@@ -93,7 +94,7 @@ export const DEFAULT_TIMEOUT_MS = 800;
 
 type WindowDoc = { _id: string; times?: number[] };
 
-export class DatabaseState extends DatabaseStableLinks implements StatePort {
+export class DatabaseState extends LazyStableLinks implements StatePort {
   readonly mode = 'database' as const;
   protected readonly db: Db;
   private readonly clock: StateClock;
@@ -107,6 +108,11 @@ export class DatabaseState extends DatabaseStableLinks implements StatePort {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.secret = options.secret ? Promise.resolve(options.secret) : null;
   }
+  /** The stable-link half, lent this adapter's database, time-limited call and keys. */
+  protected makeStableLinks(): StableLinkStore {
+    return loadStableCapability().databaseStableLinks({ db: this.db, call: (collection, fn) => this.call(collection, fn), hmac: (purpose, text) => this.hmac(purpose, text) });
+  }
+
 
   /**
    * One conditional update admits: push `now` (keeping the last `limit` times) only where the

@@ -11,7 +11,6 @@ import type { StateClock, StateLog, StatePort } from './port';
 export * from './port';
 export { COLLECTIONS, DatabaseState, MAX_DATABASE_LIMIT, StateError, createDatabaseState, errCodeOf, type Db, type DatabaseStateOptions } from './database';
 export { MemoryState, createMemoryState } from './memory';
-export { STABLE_COLLECTIONS } from './stable-database';
 export { OUTAGE_LOG_EVERY_MS, ResilientState, resilient, type ResilientOptions } from './resilient';
 
 export type StateMode = 'database' | 'memory';

@@ -3,8 +3,9 @@
  * exact sliding windows per key, a counter for today, a link map. Old windows and expired
  * links are swept, so memory stays flat under many callers and targets.
  */
-import { chinaDay, targetText, windowText, type Admission, type SlidingWindow, type StatePort, type StoredLink, type Target } from './port';
-import { MemoryStableLinks } from './stable-memory';
+import { chinaDay, targetText, windowText, type StableLinkStore, type Admission, type SlidingWindow, type StatePort, type StoredLink, type Target } from './port';
+import { loadStableCapability } from '../load-stable-capability';
+import { LazyStableLinks } from './lazy-stable-links';
 
 /** How often (ms) idle windows and expired links are swept. */
 const SWEEP_EVERY_MS = 60_000;
@@ -17,9 +18,14 @@ interface WindowTimes {
   times: number[];
 }
 
-/** Stable links are kept by MemoryStableLinks (stable-memory.ts); this class adds the rest. */
-export class MemoryState extends MemoryStableLinks implements StatePort {
+/** Stable links are kept by MemoryStableLinks (stable-memory.ts), made on first use; this class adds the rest. */
+export class MemoryState extends LazyStableLinks implements StatePort {
   readonly mode = 'memory' as const;
+
+  protected makeStableLinks(): StableLinkStore {
+    return loadStableCapability().memoryStableLinks();
+  }
+
   private readonly windows = new Map<string, WindowTimes>();
   private readonly links = new Map<string, StoredLink[]>();
   private day = '';

@@ -165,9 +165,24 @@ export interface StableLinkStore {
   stableLinkTotals(): Promise<Map<string, { visits: number; opens: number }>>;
 }
 
+/** Where stable links live in the database (state/stable-database.ts). */
+export const STABLE_COLLECTIONS = {
+  stableLinks: 'genscheme_stable_links',
+  stableDays: 'genscheme_stable_days',
+  stableOpeners: 'genscheme_stable_openers',
+} as const;
+
 /** Thrown by the resilient adapter when stable links cannot be read or written (database down). */
 export class StateUnavailable extends Error {
   override readonly name = 'StateUnavailable';
+}
+
+/**
+ * Recognises a StateUnavailable by its name, not its class: the stable-link capability is bundled
+ * on its own (stable-capability.ts), so the class it imports is not the one the adapter throws.
+ */
+export function isStateUnavailable(error: unknown): boolean {
+  return error instanceof Error && error.name === 'StateUnavailable';
 }
 
 /** True when a target field differs: the stored ticket no longer opens what the link names. */

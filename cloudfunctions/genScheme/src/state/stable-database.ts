@@ -10,13 +10,8 @@
  * No OPENID or IP is stored: openers are HMAC'd under the environment's secret.
  */
 import type { Db } from './database';
-import { chinaDay, targetChanged, type StableLinkChanges, type StableLinkConfig, type StableLinkDay, type StableLinkRecord, type StableLinkStore, type StoredLink } from './port';
+import { STABLE_COLLECTIONS, chinaDay, targetChanged, type StableLinkChanges, type StableLinkConfig, type StableLinkDay, type StableLinkRecord, type StableLinkStore, type StoredLink } from './port';
 
-export const STABLE_COLLECTIONS = {
-  stableLinks: 'genscheme_stable_links',
-  stableDays: 'genscheme_stable_days',
-  stableOpeners: 'genscheme_stable_openers',
-} as const;
 
 /** A get() answers at most this many documents (the server SDK's ceiling). */
 const PAGE = 1000;
@@ -188,4 +183,30 @@ function docsOf(result: unknown): Doc[] {
   const data = (result as { data?: unknown } | undefined)?.data;
   if (!Array.isArray(data)) throw new Error('query answered without a data list');
   return data as Doc[];
+}
+
+/** What DatabaseState lends the stable-link half: its database, its time-limited call, its keys. */
+export interface DatabaseHost {
+  db: Db;
+  call(collection: string, fn: () => unknown): Promise<unknown>;
+  hmac(purpose: string, text: string): Promise<string>;
+}
+
+/** The stable-link half, made on first use with what the database adapter lends it. */
+export class HostedDatabaseStableLinks extends DatabaseStableLinks {
+  constructor(private readonly host: DatabaseHost) {
+    super();
+  }
+
+  protected get db(): Db {
+    return this.host.db;
+  }
+
+  protected call(collection: string, fn: () => unknown): Promise<unknown> {
+    return this.host.call(collection, fn);
+  }
+
+  protected hmac(purpose: string, text: string): Promise<string> {
+    return this.host.hmac(purpose, text);
+  }
 }

@@ -3,19 +3,14 @@
  * functionEnv() does (cloudbase-database-wire.md): one SDK per process or jest test file.
  */
 import type { Db } from '../../cloudfunctions/genScheme/src/state';
+import { buildFunctionEnv } from '../../emulator/src/function-env';
 
 export const TEST_ENV = 'state-test-env';
 
+/** The variables that point the SDK at `gatewayUrl`: the emulator's own functionEnv() for no caller. */
 export function sdkEnv(gatewayUrl: string, env = TEST_ENV): Record<string, string> {
-  return {
-    TCB_CONTEXT_CNFG: JSON.stringify({ URL: gatewayUrl }),
-    TENCENTCLOUD_SECRETID: 'emulator-secret-id',
-    TENCENTCLOUD_SECRETKEY: 'emulator-secret-key',
-    SCF_NAMESPACE: env,
-    TENCENTCLOUD: 'true',
-    // Without it a failed HTTP request leaves a 3 s timer and a [TCB][WARN] line.
-    SILENCE: 'true',
-  };
+  // No caller, so no appid is set.
+  return buildFunctionEnv(gatewayUrl, { env, appid: '' });
 }
 
 /**
@@ -23,7 +18,7 @@ export function sdkEnv(gatewayUrl: string, env = TEST_ENV): Record<string, strin
  * and returns `cloud.database()` of the SDK.
  */
 export function sdkDatabase(gatewayUrl: string, vars?: Record<string, string>): Db {
-  Object.assign(process.env, vars ? { ...vars, SILENCE: 'true' } : sdkEnv(gatewayUrl));
+  Object.assign(process.env, vars ?? sdkEnv(gatewayUrl));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const cloud = require('wx-server-sdk') as typeof import('wx-server-sdk');
   cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });

@@ -4,6 +4,7 @@
  *   GET    /__emulator/calls         the recorded calls
  *   GET    /__emulator/faults        the fault plan
  *   POST   /__emulator/faults        replace the fault plan (JSON FaultPlan)
+ *   PATCH  /__emulator/faults        change it mid-run (JSON FaultPlan: latencies given replace, faults given are appended)
  *   DELETE /__emulator/faults        clear it
  *   POST   /__emulator/reset         forget calls, faults, links and counters
  *   GET    /__emulator/env?openid=…  functionEnv(caller) as JSON (no query = no caller)
@@ -29,11 +30,12 @@ export async function handleControl(gw: Gateway, req: IncomingMessage, res: Serv
       return sendJson(res, 200, gw.calls);
     case 'GET /__emulator/faults':
       return sendJson(res, 200, gw.faultPlan);
-    case 'POST /__emulator/faults': {
-      let plan: FaultPlan;
+    case 'POST /__emulator/faults':
+    case 'PATCH /__emulator/faults': {
       try {
-        plan = JSON.parse((await readBody(req)).toString('utf8') || '{}') as FaultPlan;
-        gw.setFaults(plan);
+        const plan = JSON.parse((await readBody(req)).toString('utf8') || '{}') as FaultPlan;
+        if (req.method === 'POST') gw.setFaults(plan);
+        else gw.updateFaults(plan);
       } catch (e) {
         return sendJson(res, 400, { error: (e as Error).message });
       }

@@ -10,17 +10,32 @@ const DEFAULT_API = 'urlscheme.generate';
  */
 const FAULT_APIS = new Set<string>([...API_NAMES, '*', ALL_DATABASE, ...DATABASE_ACTIONS]);
 
+/** A fault of the plan with the number of calls it has selected since it was set or added. */
+interface ActiveFault {
+  fault: Fault;
+  apis: Set<string>;
+  selected: number;
+}
+
 export class FaultInjector {
   private plan: FaultPlan = {};
-  /** Calls seen since the plan was set, per api, and '*' for all of them. */
-  private counts = new Map<string, number>();
+  private active: ActiveFault[] = [];
 
   constructor(private readonly rng: () => number) {}
 
   set(plan: FaultPlan): void {
     validatePlan(plan);
-    this.plan = { latencyMs: plan.latencyMs, databaseLatencyMs: plan.databaseLatencyMs, faults: (plan.faults ?? []).map((f) => ({ ...f })) };
-    this.counts.clear();
+    this.plan = { latencyMs: plan.latencyMs, databaseLatencyMs: plan.databaseLatencyMs, faults: [] };
+    this.active = [];
+    this.append(plan.faults ?? []);
+  }
+
+  /** Mid-test changes: latencies given replace the current ones; faults given go last and count from now. */
+  update(change: FaultPlan): void {
+    validatePlan(change);
+    if (change.latencyMs !== undefined) this.plan.latencyMs = change.latencyMs;
+    if (change.databaseLatencyMs !== undefined) this.plan.databaseLatencyMs = change.databaseLatencyMs;
+    this.append(change.faults ?? []);
   }
 
   clear(): void {
@@ -39,30 +54,36 @@ export class FaultInjector {
     return this.plan.databaseLatencyMs ?? 0;
   }
 
-  /** Counts the call and returns the first fault that selects it. */
+  /** Counts the call for every fault that selects it, and returns the first of them that fires. */
   next(apiName: string): FaultAction | undefined {
-    const index = this.bump(apiName);
     const group = isDatabaseApi(apiName) ? ALL_DATABASE : '*';
-    const all = this.bump(group);
-    for (const fault of this.plan.faults ?? []) {
-      const api = fault.api ?? DEFAULT_API;
-      if (api !== group && api !== apiName) continue;
-      const n = api === group ? all : index;
-      if (fault.on ? fault.on.includes(n) : fault.rate !== undefined ? this.rng() < fault.rate : true) return fault;
+    const selecting = this.active.filter((a) => a.apis.has(apiName) || a.apis.has(group));
+    for (const a of selecting) a.selected += 1;
+    // The RNG is drawn only up to the winner, so a seeded `rate` repeats call for call.
+    for (const { fault, selected } of selecting) {
+      if (fault.on ? fault.on.includes(selected) : fault.rate !== undefined ? this.rng() < fault.rate : true) return fault;
     }
     return undefined;
   }
 
-  private bump(key: string): number {
-    const n = (this.counts.get(key) ?? 0) + 1;
-    this.counts.set(key, n);
-    return n;
+  private append(faults: Fault[]): void {
+    for (const f of faults) {
+      const fault = structuredClone(f);
+      this.plan.faults = [...(this.plan.faults ?? []), fault];
+      this.active.push({ fault, apis: new Set(apisOf(fault)), selected: 0 });
+    }
   }
 }
 
-const KINDS = new Set<string>(['busy', 'errcode', 'platformError', 'cloudbaseError', 'drop', 'emptyBody', 'nullBody', 'httpError']);
-/** Kinds that make sense for a database call: its replies are JSON, not protobuf. */
-const DATABASE_KINDS = new Set<string>(['cloudbaseError', 'drop', 'httpError']);
+function apisOf(fault: Fault): string[] {
+  return Array.isArray(fault.api) ? fault.api : [fault.api ?? DEFAULT_API];
+}
+
+const KINDS = new Set<string>(['busy', 'errcode', 'platformError', 'cloudbaseError', 'drop', 'emptyBody', 'nullBody', 'httpError', 'slow', 'lateReply']);
+/** Kinds that make sense for a database call: its replies are JSON, not protobuf, and it has a write to time. */
+const DATABASE_KINDS = new Set<string>(['cloudbaseError', 'drop', 'httpError', 'slow', 'lateReply']);
+/** Kinds that only the database side serves. */
+const DATABASE_ONLY_KINDS = new Set<string>(['httpError', 'slow', 'lateReply']);
 
 /** Rejects a plan with a typo rather than silently injecting nothing (plans also arrive as JSON over HTTP). */
 export function validatePlan(plan: FaultPlan): void {
@@ -74,10 +95,15 @@ export function validatePlan(plan: FaultPlan): void {
   if (plan.faults !== undefined && !Array.isArray(plan.faults)) throw new Error('faults must be an array');
   for (const f of plan.faults ?? ([] as Fault[])) {
     if (!f || !KINDS.has(f.kind)) throw new Error(`unknown fault kind ${JSON.stringify(f?.kind)}; use one of ${[...KINDS].join(', ')}`);
-    if (f.api !== undefined && !FAULT_APIS.has(f.api)) throw new Error(`unknown api ${JSON.stringify(f.api)}; use one of ${[...FAULT_APIS].join(', ')}`);
-    const database = isDatabaseApi(f.api ?? DEFAULT_API);
-    if (database && !DATABASE_KINDS.has(f.kind)) throw new Error(`${f.kind} is an openapi fault; a database fault (api ${f.api}) is one of ${[...DATABASE_KINDS].join(', ')}`);
-    if (!database && f.kind === 'httpError') throw new Error('httpError is a database fault: name a database api (e.g. "database")');
+    if (Array.isArray(f.api) && f.api.length === 0) throw new Error('an api list must name at least one api');
+    const apis = apisOf(f);
+    for (const api of apis) if (!FAULT_APIS.has(api)) throw new Error(`unknown api ${JSON.stringify(api)}; use one of ${[...FAULT_APIS].join(', ')}`);
+    const database = isDatabaseApi(apis[0]);
+    // One list, one side: openapi and database calls are counted apart.
+    if (apis.some((api) => isDatabaseApi(api) !== database)) throw new Error(`an api list mixes openapi and database apis: ${apis.join(', ')}`);
+    if (database && !DATABASE_KINDS.has(f.kind)) throw new Error(`${f.kind} is an openapi fault; a database fault (api ${apis.join(', ')}) is one of ${[...DATABASE_KINDS].join(', ')}`);
+    if (!database && DATABASE_ONLY_KINDS.has(f.kind)) throw new Error(`${f.kind} is a database fault: name a database api (e.g. "database")`);
+    if ((f.kind === 'slow' || f.kind === 'lateReply') && !(Number.isFinite(f.ms) && f.ms >= 0)) throw new Error(`${f.kind} fault needs ms, a number ≥ 0`);
     if (f.kind === 'httpError' && f.status !== undefined && !(Number.isInteger(f.status) && f.status >= 400 && f.status <= 599)) throw new Error('httpError status must be 400…599');
     if (f.on !== undefined && !(Array.isArray(f.on) && f.on.length > 0 && f.on.every((n) => Number.isInteger(n) && n >= 1))) throw new Error('on must list 1-based call indices (at least one)');
     if (f.rate !== undefined && !(typeof f.rate === 'number' && f.rate >= 0 && f.rate <= 1)) throw new Error('rate must be within 0…1');

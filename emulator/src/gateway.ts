@@ -120,6 +120,10 @@ export class Gateway implements Emulator {
     this.faults.set(plan);
   }
 
+  updateFaults(change: FaultPlan): void {
+    this.faults.update(change);
+  }
+
   clearFaults(): void {
     this.faults.clear();
   }
@@ -252,6 +256,9 @@ export class Gateway implements Emulator {
       case 'nullBody':
         sendBytes(res, encodeCommOpenApiResp({ respData: Buffer.from('null'), contentType: JSON_CONTENT_TYPE, httpCode: 200 }));
         return;
+      default:
+        // validatePlan() keeps database kinds away from openapi apis.
+        throw new Error(`fault ${fault.kind} cannot apply to a wx.openApi call`);
     }
   }
 

@@ -53,9 +53,13 @@ export interface CallSelector {
    * Api the fault applies to: `urlscheme.generate` (default), `urlscheme.query`, `urllink.generate`,
    * `urllink.query`, `*` = every wx.openApi call (counted together); a database action such as
    * `database.modifyDocument`, or `database` = every database call (counted together, apart from `*`).
+   * A list selects a call of any of them, counted together (e.g. the three database writes).
    */
-  api?: string;
-  /** 1-based indices of calls (at least one). */
+  api?: string | string[];
+  /**
+   * 1-based indices among the calls this fault selects, counted from when it was set (setFaults)
+   * or added (updateFaults): `on: [1, 2]` added mid-test = "the next two".
+   */
   on?: number[];
   /** Probability 0..1 per call, drawn from the seeded RNG (ignored when `on` is given). */
   rate?: number;
@@ -78,7 +82,14 @@ export type FaultAction =
   /** A well-formed CommOpenApiResp whose JSON respData is `null`: the SDK fails inside itself with errCode -1. */
   | { kind: 'nullBody' }
   /** Database only: an HTTP error status (default 500) with a JSON body; the SDK throws -501001 naming the status. */
-  | { kind: 'httpError'; status?: number };
+  | { kind: 'httpError'; status?: number }
+  /** Database only: wait `ms` (on top of databaseLatencyMs), then apply the request and answer: nothing lands before the wait ends. */
+  | { kind: 'slow'; ms: number }
+  /**
+   * Database only: apply the request at once (other requests see its effect), then hold the answer
+   * `ms`. A client that gives up before then and retries applies a write twice.
+   */
+  | { kind: 'lateReply'; ms: number };
 
 export type Fault = FaultAction & CallSelector;
 
@@ -117,7 +128,8 @@ export interface RecordedCall {
 /**
  * One `database.*` request as the gateway received and answered it. Database faults are
  * `cloudbaseError` (a `DATABASE_*` code: COLLECTION_NOT_EXIST → SDK -502005, REQUEST_FAILED →
- * -502001, …), `drop` and `httpError`.
+ * -502001, SERVER_TIMEOUT → -501002, …), `drop` and `httpError`, which change nothing, and the
+ * timing faults `slow` and `lateReply`, which still apply the request (`code` then says how it went).
  */
 export interface RecordedDatabaseCall {
   /** 1-based, over all database calls since start or reset(). */
@@ -163,6 +175,12 @@ export interface Emulator {
   functionEnv(caller?: Caller): Record<string, string>;
   /** Replaces the fault plan and restarts the per-api call counters. */
   setFaults(plan: FaultPlan): void;
+  /**
+   * Changes the plan while calls go on: a `latencyMs` / `databaseLatencyMs` given replaces the
+   * current one, `faults` given are appended after the current ones (which keep their counters)
+   * and count calls from now. Validated like setFaults; a refused change changes nothing.
+   */
+  updateFaults(change: FaultPlan): void;
   clearFaults(): void;
   /** Every wx.openApi call received since start or reset(). A copy. */
   readonly calls: RecordedCall[];

@@ -11,6 +11,11 @@ export const DB_CODES = {
   invalidOperator: 'DATABASE_INVALID_OPERRATOR', // sic, as the SDK spells it
   transactionConflict: 'DATABASE_TRANSACTION_CONFLICT',
   invalidParam: 'INVALID_PARAM',
+  /**
+   * The gateway's "resource server timeout": the SDK maps it to -501002 (its TCB_ERR_CODE table).
+   * The default failure of `--db-fail`: a request the backend gave up on, not applied.
+   */
+  serverTimeout: 'SERVER_TIMEOUT',
 } as const;
 
 export class DatabaseError extends Error {

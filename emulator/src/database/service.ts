@@ -1,7 +1,8 @@
 /**
  * The gateway's database side: `POST /admin` with a JSON body whose `action` is `database.*`.
- * Records the call, applies a fault or the database latency, then runs the action synchronously
- * and answers HTTP 200 JSON — the result's fields, or `{code, message, requestId}` on error.
+ * Records the call, waits the database latency (and a `slow` fault's), then fails it as a fault says
+ * or runs the action synchronously and answers HTTP 200 JSON — the result's fields, or
+ * `{code, message, requestId}` on error — at once, or `lateReply` ms after applying it.
  */
 import { randomBytes } from 'crypto';
 import type { IncomingMessage, ServerResponse } from 'http';
@@ -64,34 +65,41 @@ export class DatabaseService implements EmulatorDatabase {
     this.recorded.push(call);
 
     const fault = this.options.faults.next(action);
-    const latency = this.options.faults.databaseLatencyMs;
-    if (latency > 0) await this.delay(latency);
-    if (fault) this.injectFault(fault, call, res);
-    else this.answer(action as DatabaseAction, body, call, res);
-    this.options.log(describe(call));
+    if (fault) call.fault = fault.kind;
+    const before = this.options.faults.databaseLatencyMs + (fault?.kind === 'slow' ? fault.ms : 0);
+    if (before > 0) await this.delay(before);
+    if (fault && fault.kind !== 'slow' && fault.kind !== 'lateReply') {
+      this.injectFailure(fault, call, res);
+    } else {
+      const answer = this.apply(action as DatabaseAction, body, call);
+      // Applied already: other requests see the write while this client still waits.
+      if (fault?.kind === 'lateReply' && fault.ms > 0) await this.delay(fault.ms);
+      sendJson(res, 200, answer);
+    }
+    this.options.log(describe(call, fault));
   }
 
-  /** Runs the action with no await between reading and writing: one request, one atomic step. */
-  private answer(action: DatabaseAction, body: DatabaseRequest, call: RecordedDatabaseCall, res: ServerResponse): void {
+  /** Runs the action with no await between reading and writing: one request, one atomic step. Returns the JSON to answer. */
+  private apply(action: DatabaseAction, body: DatabaseRequest, call: RecordedDatabaseCall): Record<string, unknown> {
     try {
       const reply = { requestId: requestId(), ...ACTION_HANDLERS[action](body, { store: this.store, transactions: this.transactions, nowMs: this.options.now(), env: call.env }) };
       call.reply = reply;
-      sendJson(res, 200, reply);
+      return reply;
     } catch (e) {
       const error = e instanceof DatabaseError ? e : new DatabaseError(DB_CODES.requestFailed, String((e as Error)?.message ?? e));
       call.code = error.code;
       call.message = error.message;
-      sendError(res, error.code, error.message);
+      return errorReply(error.code, error.message);
     }
   }
 
-  private injectFault(fault: FaultAction, call: RecordedDatabaseCall, res: ServerResponse): void {
-    call.fault = fault.kind;
+  /** A fault that fails the request: nothing is applied. */
+  private injectFailure(fault: FaultAction, call: RecordedDatabaseCall, res: ServerResponse): void {
     switch (fault.kind) {
       case 'cloudbaseError':
         call.code = fault.code;
         call.message = fault.message ?? `injected ${fault.code}`;
-        return sendError(res, call.code, call.message);
+        return sendJson(res, 200, errorReply(call.code, call.message));
       case 'httpError':
         // A JSON body: node-sdk parses the body before it looks at the status, so text would
         // surface as a SyntaxError instead of the -501001 a gateway failure gives.
@@ -154,14 +162,20 @@ function requestId(): string {
   return randomBytes(8).toString('hex');
 }
 
-/** HTTP 200 + JSON, as CloudBase answers a database error (the SDK maps `code`). */
-function sendError(res: ServerResponse, code: string, message: string): void {
-  sendJson(res, 200, { code, message, requestId: requestId() });
+/** The JSON of a database error, as CloudBase answers it with HTTP 200 (the SDK maps `code`). */
+function errorReply(code: string, message: string): Record<string, unknown> {
+  return { code, message, requestId: requestId() };
 }
 
-function describe(call: RecordedDatabaseCall): string {
-  const outcome = call.fault && call.code === null ? `fault ${call.fault}` : call.code ?? 'ok';
+/** HTTP 200 + JSON, as CloudBase answers a database error (the SDK maps `code`). */
+function sendError(res: ServerResponse, code: string, message: string): void {
+  sendJson(res, 200, errorReply(code, message));
+}
+
+function describe(call: RecordedDatabaseCall, fault: FaultAction | undefined): string {
+  const timing = fault?.kind === 'slow' || fault?.kind === 'lateReply' ? ` [${fault.kind} ${fault.ms} ms]` : '';
+  const outcome = fault && !timing && call.code === null ? `fault ${fault.kind}` : call.code ?? 'ok';
   const where = call.collection ? ` ${call.collection}` : '';
   const message = call.message ? ` (${call.message})` : '';
-  return `#${call.seq} ${call.action}${where} → ${outcome}${message}`;
+  return `#${call.seq} ${call.action}${where} → ${outcome}${message}${timing}`;
 }

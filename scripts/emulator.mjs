@@ -11,7 +11,14 @@ const USAGE = `usage: npm run emulator -- [options]
   --rate N              urlscheme + urllink generate calls per second before 44990 (default 100)
   --busy-rate R         answer -1 (system busy) to a fraction R (0…1) of urlscheme.generate calls
   --latency MS          delay every openapi reply by MS milliseconds
-  --db-latency MS       delay every database reply by MS milliseconds
+  --db-latency MS       every database call waits MS milliseconds, then is applied and answered
+  --db-actions LIST     limit the --db-fail/--db-slow/--db-late-reply faults to these database actions,
+                        comma-separated (e.g. modifyDocument,removeDocument; default: every database call)
+  --db-fail N           the first N of those calls fail, not applied, with --db-fail-code
+  --db-fail-code CODE   the CloudBase code they answer (default SERVER_TIMEOUT: the SDK throws -501002)
+  --db-slow MS          those calls wait MS milliseconds before they are applied (latency per action)
+  --db-late-reply MS    those calls are applied at once and answered MS milliseconds later
+                        (a client that times out and retries applies a write twice)
   --data DIR            keep the database in DIR across restarts (default: in memory)
   --seed N              seed tickets and --busy-rate, for repeatable runs
   --app-json PATH       the mini program's app.json (default miniprogram/app.json)
@@ -34,6 +41,11 @@ try {
       'busy-rate': { type: 'string' },
       latency: { type: 'string' },
       'db-latency': { type: 'string' },
+      'db-actions': { type: 'string' },
+      'db-fail': { type: 'string' },
+      'db-fail-code': { type: 'string' },
+      'db-slow': { type: 'string' },
+      'db-late-reply': { type: 'string' },
       data: { type: 'string' },
       seed: { type: 'string' },
       'app-json': { type: 'string' },
@@ -56,17 +68,17 @@ if (args.help) {
   process.exit(0);
 }
 
-function number(name, { min = 0, max = Infinity } = {}) {
+function number(name, { min = 0, max = Infinity, integer = false } = {}) {
   if (args[name] === undefined) return undefined;
   const n = Number(args[name]);
-  if (!Number.isFinite(n) || n < min || n > max) {
-    console.error(`--${name} must be a number from ${min} to ${max}, got ${args[name]}`);
+  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    console.error(`--${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got ${args[name]}`);
     process.exit(2);
   }
   return n;
 }
 
-const { startEmulator, SHELL_KEYS, API_NAMES } = loadEmulator();
+const { startEmulator, SHELL_KEYS, API_NAMES, databaseFaultsFromFlags } = loadEmulator();
 let emulator;
 try {
   emulator = await startEmulator({
@@ -89,7 +101,23 @@ try {
 const busyRate = number('busy-rate', { max: 1 });
 const latencyMs = number('latency');
 const databaseLatencyMs = number('db-latency');
-if (busyRate || latencyMs || databaseLatencyMs) emulator.setFaults({ latencyMs, databaseLatencyMs, faults: busyRate ? [{ kind: 'busy', rate: busyRate }] : [] });
+const databaseFaults = databaseFaultsFromFlags({
+  actions: args['db-actions'],
+  fail: number('db-fail', { integer: true }),
+  failCode: args['db-fail-code'],
+  slowMs: number('db-slow'),
+  lateReplyMs: number('db-late-reply'),
+});
+const faults = [...(busyRate ? [{ kind: 'busy', rate: busyRate }] : []), ...databaseFaults];
+if (latencyMs || databaseLatencyMs || faults.length) {
+  try {
+    emulator.setFaults({ latencyMs, databaseLatencyMs, faults });
+  } catch (e) {
+    console.error(`emulator: ${e.message}`);
+    await emulator.close();
+    process.exit(2);
+  }
+}
 
 const wantsCaller = args.openid !== undefined || args.source !== undefined || args['client-ip'] !== undefined;
 const env = emulator.functionEnv(wantsCaller ? { openid: args.openid, source: args.source, clientIp: args['client-ip'] } : undefined);
@@ -103,7 +131,8 @@ console.log(`CloudBase gateway emulator on ${emulator.url} (ready in ${ms.toFixe
 # Environment for a cloud function process (${wantsCaller ? 'this caller' : 'no caller: getWXContext() returns {} like a console call'}):
 unset ${SHELL_KEYS.join(' ')}
 ${Object.entries(env).map(([k, v]) => `export ${k}=${quote(v)}`).join('\n')}
-# Control: GET ${base}/__emulator/calls · POST ${base}/__emulator/faults '{"faults":[{"kind":"busy","on":[1]}]}' · GET ${base}/__emulator/database/collections/NAME · POST ${base}/__emulator/reset
+# Database faults: ${databaseFaults.map((f) => JSON.stringify(f)).join(' ') || 'none'}${databaseLatencyMs ? `, latency ${databaseLatencyMs} ms` : ''}
+# Control: GET ${base}/__emulator/calls · POST ${base}/__emulator/faults '{"faults":[{"kind":"busy","on":[1]}]}' · GET ${base}/__emulator/database/collections/NAME · PATCH ${base}/__emulator/faults '{"databaseLatencyMs":200}' · POST ${base}/__emulator/reset
 # Ctrl-C stops it.`);
 
 let stopping = false;

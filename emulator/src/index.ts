@@ -11,6 +11,7 @@ export { DEFAULTS } from './gateway';
 /** The cloud.openapi apis served: urlscheme.generate, urlscheme.query, urllink.generate, urllink.query. */
 export { API_NAMES } from './openapi';
 export { CALLER_KEYS, SHELL_KEYS } from './function-env';
+export { databaseFaultsFromFlags, type DatabaseFaultFlags } from './database/fault-flags';
 
 /** Starts the emulator on 127.0.0.1 (a free port unless `port` is given). */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {

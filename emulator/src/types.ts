@@ -181,6 +181,8 @@ export interface Emulator {
    * and count calls from now. Validated like setFaults; a refused change changes nothing.
    */
   updateFaults(change: FaultPlan): void;
+  /** The fault plan in force (a copy), as `GET /__emulator/faults` shows it. */
+  readonly faultPlan: FaultPlan;
   clearFaults(): void;
   /** Every wx.openApi call received since start or reset(). A copy. */
   readonly calls: RecordedCall[];

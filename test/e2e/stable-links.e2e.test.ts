@@ -167,10 +167,12 @@ describe('landed, listLinks, linkStats', () => {
     expect(await landed(asKeys)).toMatchObject({ errcode: 0, counted: true, code: 'open-me' });
     expect(await landed({ cq: encodeURIComponent(cq) })).toMatchObject({ counted: true, code: 'open-me' });
     expect(await landed({ gsl: 'open-me' }, { openid: 'oStableUser2', source: 'wx_client' })).toMatchObject({ counted: true });
-    const stableDocs = () => JSON.stringify(emulator.database.collections().filter((c) => c.startsWith('genscheme_stable')).map((c) => emulator.database.collection(c)));
+    const stableDocs = () => JSON.stringify(emulator.database.collections().filter((c) => c.startsWith('genscheme_stable') || c === 'genscheme_counters').map((c) => emulator.database.collection(c)));
+    await fn.invoke({ action: 'linkStats', code: 'open-me', ...ADMIN }); // writes the counts so far
     const before = stableDocs();
     expect(await landed({ id: '42' })).toEqual({ errcode: 0, errmsg: 'ok', action: 'landed', counted: false, warnings: [] });
     expect(await landed({ gsl: 'no-such-link' })).toMatchObject({ counted: false });
+    await fn.invoke({ action: 'linkStats', code: 'open-me', ...ADMIN }); // writes anything counted since
     expect(stableDocs()).toBe(before); // (the user's rate-limit window moved, hashed)
     expect(err(await fn.invoke({ action: 'landed', query: { gsl: 'open-me' } }, visitor(1)))).toMatchObject({ errcode: -900010 });
 

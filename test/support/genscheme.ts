@@ -92,7 +92,6 @@ export function fakeWeChat(outcomes: CallOutcome[]) {
   const calls: Array<{ api: ApiName; request: Record<string, unknown>; options: CallOptions }> = [];
   let n = 0;
   const wechat = {
-    pacingSlot: jest.fn(async () => ({ ok: true })),
     call: jest.fn(async (api: ApiName, request: Record<string, unknown>, options: CallOptions) => {
       calls.push({ api, request, options });
       options.record.attempts = 1;

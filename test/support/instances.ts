@@ -9,6 +9,10 @@ import type { Caller, Emulator } from '../../emulator/src';
 
 export interface Instance {
   invoke(event: unknown, caller?: Caller, timeLimitMs?: number): Promise<GenSchemeReply>;
+  /** invoke(), with the time main() took in the instance (ms). */
+  invokeTimed(event: unknown, caller?: Caller, timeLimitMs?: number): Promise<{ reply: GenSchemeReply; ms: number }>;
+  /** False once the process has exited (a crash: an unhandled rejection ends a Node process). */
+  alive(): boolean;
 }
 
 export async function startInstances(emulator: Emulator, count: number, env: Record<string, string>): Promise<{ instances: Instance[]; stop(): Promise<void> }> {
@@ -17,26 +21,31 @@ export async function startInstances(emulator: Emulator, count: number, env: Rec
   for (let i = 0; i < count; i++) {
     const child = fork(join(__dirname, 'instance-worker.js'), [], { stdio: ['ignore', 'ignore', process.env.GENSCHEME_TEST_STDERR ? 'inherit' : 'ignore', 'ipc'] });
     await new Promise<void>((ready) => child.once('message', () => ready()));
-    const pending = new Map<number, (reply: GenSchemeReply) => void>();
-    child.on('message', (m: { id?: number; reply?: GenSchemeReply }) => {
-      if (m.id !== undefined) pending.get(m.id)?.(m.reply as GenSchemeReply);
+    const pending = new Map<number, (answer: { reply: GenSchemeReply; ms: number }) => void>();
+    child.on('message', (m: { id?: number; reply?: GenSchemeReply; ms?: number }) => {
+      if (m.id !== undefined) pending.get(m.id)?.({ reply: m.reply as GenSchemeReply, ms: m.ms ?? NaN });
     });
+    let exited = false;
+    child.once('exit', () => (exited = true));
     let next = 0;
     children.push(child);
+    const invokeTimed = (event: unknown, caller?: Caller, timeLimitMs?: number) => {
+      const id = next++;
+      return new Promise<{ reply: GenSchemeReply; ms: number }>((done) => {
+        pending.set(id, done);
+        child.send({ id, env: { ...env, ...emulator.functionEnv(caller) }, event, timeLimitMs });
+      });
+    };
     instances.push({
-      invoke(event, caller, timeLimitMs) {
-        const id = next++;
-        return new Promise((done) => {
-          pending.set(id, done);
-          child.send({ id, env: { ...env, ...emulator.functionEnv(caller) }, event, timeLimitMs });
-        });
-      },
+      invokeTimed,
+      invoke: async (event, caller, timeLimitMs) => (await invokeTimed(event, caller, timeLimitMs)).reply,
+      alive: () => !exited,
     });
   }
   return {
     instances,
     async stop() {
-      await Promise.all(children.map((c) => new Promise<void>((gone) => (c.once('exit', () => gone()), c.send('exit')))));
+      await Promise.all(children.map((c) => new Promise<void>((gone) => (c.exitCode !== null || c.signalCode !== null ? gone() : (c.once('exit', () => gone()), c.send('exit'))))));
     },
   };
 }

@@ -41,7 +41,7 @@ function fake(answer: CallOutcome = { ok: true, value: { errcode: 0, errmsg: 'ok
     deadline: NOW_MS + 3000,
     settings: { pages: PAGES, dailyCap: 500_000, reuse: false },
     policy: { policy: {}, configErrors: [] },
-    wechat: Object.assign(wechat, { pacingSlot: async () => ({ ok: true, answeredAt: clock.now() }) }),
+    wechat,
     record: { attempts: 0 },
     permit: async (ask: Ask) => (asks.push(ask), refuse ?? null),
     state: createState({ mode: 'memory', clock, log: () => undefined }),

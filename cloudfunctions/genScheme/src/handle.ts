@@ -16,7 +16,8 @@ import type { Clock } from './clock';
 import { parseEvent } from './event';
 import { errorReply } from './reply';
 import type { Settings } from './settings';
-import type { StatePort } from './state';
+import { randomBytes } from 'crypto';
+import type { SharedState } from './state';
 import { WeChat, type CallRecord, type RetryPolicy } from './wechat/call';
 import { INTERNAL, lookup } from './wechat/catalogue';
 import { errMsgOf } from './wechat/errors';
@@ -48,7 +49,7 @@ export interface HandlerDeps {
   /** GENSCHEME_ADMIN_TOKEN, when strong enough to be used. */
   adminToken?: string;
   /** Limits, today's count and stored links: this instance's memory or the shared database. */
-  state: StatePort;
+  state: SharedState;
   /** One line per call, for the cloud console. */
   log: (line: string) => void;
   retry?: RetryPolicy;
@@ -70,9 +71,9 @@ const OUTCOME = { input: 'rejected', policy: 'denied', wechat: 'failed', cloud: 
 
 export function createHandler(deps: HandlerDeps) {
   const { clock, actions, settings, policy, state, log } = deps;
-  const wechat = new WeChat(deps.openapi, clock, state, deps.retry);
-  const rateLimits = new RateLimits(policy.policy, state);
-  const tokenGuard = new AdminTokenGuard(deps.adminToken, state);
+  const wechat = new WeChat(deps.openapi, clock, state.limits, deps.retry, randomBytes(6).toString('hex'));
+  const rateLimits = new RateLimits(policy.policy, state.limits);
+  const tokenGuard = new AdminTokenGuard(deps.adminToken, state.limits);
   const inflight = new Map<string, Promise<unknown>>();
   const recentLinks = new RecentLinks();
   const stableLinks = new StableLinkCache();
@@ -80,7 +81,7 @@ export function createHandler(deps: HandlerDeps) {
   // a cap that only refuses early (WeChat's own 44993 stays the hard limit, platform-rules §5).
   let today: { at: number; count: Promise<number> } | undefined;
   const generatedToday = (nowMs: number) => {
-    if (!today || nowMs - today.at >= 1000) today = { at: nowMs, count: state.generatedToday(nowMs) };
+    if (!today || nowMs - today.at >= 1000) today = { at: nowMs, count: state.counters.generatedToday(nowMs) };
     return today.count;
   };
   // Trusted callers read what is wrong with the policy; untrusted ones only that something is.
@@ -130,6 +131,10 @@ export function createHandler(deps: HandlerDeps) {
   return async function handle(event: unknown, context: RuntimeContext | undefined, wxContext: WxContext): Promise<GenSchemeReply> {
     const started = clock.now();
     const deadline = started + timeLimitOf(context);
+    // Background upkeep, never waited for: say this instance is alive (pacing's share), and write
+    // counts an earlier invocation could not (an instance frozen between invocations resumes here).
+    wechat.pacing.heartbeat();
+    void state.counters.flush(started);
     const record: CallLog = { action: 'invalid', caller: '-', reason: '-', outcome: 'ok', errcode: 0, ms: 0, attempts: 0 };
     let reply: GenSchemeReply;
     try {

@@ -1,6 +1,5 @@
 /**
- * Stable links as a capability of their own (README "Stable links"): the six actions and the state
- * adapters' stable-link half. Built into `cloudfunctions/genScheme/stable-capability.js` beside
+ * Stable links as a capability of their own (README "Stable links"): the six actions. Built into `cloudfunctions/genScheme/stable-capability.js` beside
  * index.js and loaded by load-stable-capability.ts on first use, so a cold start that serves
  * generate never compiles them (own load, npm run bench). Nothing here may be `instanceof`-checked
  * from the main bundle: this file has its own copies of the modules it shares with it.
@@ -12,16 +11,5 @@ import { linkStats } from './actions/link-stats';
 import { listLinks } from './actions/list-links';
 import { resolveLink } from './actions/resolve-link';
 import { updateLink } from './actions/update-link';
-import type { StableLinkStore } from './state/port';
-import { HostedDatabaseStableLinks, type DatabaseHost } from './state/stable-database';
-import { MemoryStableLinks } from './state/stable-memory';
 
 export const STABLE_ACTIONS: readonly ActionDef<any>[] = [createLink, resolveLink, updateLink, listLinks, linkStats, landed]; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-export function databaseStableLinks(host: DatabaseHost): StableLinkStore {
-  return new HostedDatabaseStableLinks(host);
-}
-
-export function memoryStableLinks(): StableLinkStore {
-  return new MemoryStableLinks();
-}

@@ -61,7 +61,7 @@ describe('RateLimits (per warm instance)', () => {
   const ipCaller = (ip?: string): Caller => ({ class: 'public', reason: 'no-openid', source: 'wx_http', ...(ip ? { ip } : {}) });
 
   it('cuts in for one user after 20 calls a minute, not for another', async () => {
-    const limits = new RateLimits(policyWith(), memoryState());
+    const limits = new RateLimits(policyWith(), memoryState().limits);
     for (let i = 0; i < 20; i++) expect(await limits.admit(userCaller('aaa'), 1000 + i)).toBeNull();
     const denial = await limits.admit(userCaller('aaa'), 1020);
     expect(denial).toMatchObject({ errcode: RATE_LIMITED, source: 'policy', rule: 'policy.rate-user', retryAfterMs: 60_000 - 20 });
@@ -73,7 +73,7 @@ describe('RateLimits (per warm instance)', () => {
   });
 
   it('public callers: per IP, then one shared bucket', async () => {
-    const limits = new RateLimits(policyWith({ public: { perIpPerMinute: 2, sharedPerMinute: 3 } }), memoryState());
+    const limits = new RateLimits(policyWith({ public: { perIpPerMinute: 2, sharedPerMinute: 3 } }), memoryState().limits);
     expect(await limits.admit(ipCaller('198.51.100.1'), 0)).toBeNull();
     expect(await limits.admit(ipCaller('198.51.100.1'), 1)).toBeNull();
     expect((await limits.admit(ipCaller('198.51.100.1'), 2))?.rule).toBe('policy.rate-ip');
@@ -83,7 +83,7 @@ describe('RateLimits (per warm instance)', () => {
   });
 
   it('trusted callers are not rate limited by the policy', async () => {
-    const limits = new RateLimits(policyWith({ user: { perUserPerMinute: 0 }, public: { perIpPerMinute: 0, sharedPerMinute: 0 } }), memoryState());
+    const limits = new RateLimits(policyWith({ user: { perUserPerMinute: 0 }, public: { perIpPerMinute: 0, sharedPerMinute: 0 } }), memoryState().limits);
     const trusted: Caller = { class: 'trusted', reason: 'admin-token', source: '' };
     for (let i = 0; i < 100; i++) expect(await limits.admit(trusted, i)).toBeNull();
   });

@@ -19,7 +19,7 @@ describe('createLink', () => {
     expect(reply.link).toMatchObject({ kind: 'scheme', path: 'pages/product/detail', query: 'id=1', envVersion: 'release', cq: 'src=sms', disabled: false, name: '' });
     expect(reply.link.code).toMatch(/^[A-Za-z0-9]{8}$/);
     expect(reply.link.url).toBe(`https://m.example.com/jump.html?l=${reply.link.code}`);
-    expect(await ctx.state.getStableLink(reply.link.code)).toMatchObject({ ticket: null, revision: 0 });
+    expect(await ctx.state.stableLinks.getStableLink(reply.link.code)).toMatchObject({ ticket: null, revision: 0 });
     expect(calls).toHaveLength(0);
     expect(asks[0]).toMatchObject({ action: 'createLink', path: 'pages/product/detail', envVersion: 'release' });
   });
@@ -42,13 +42,13 @@ describe('createLink', () => {
     const failure = ((await result) as { failure: { rule: string } }).failure;
     expect(failure.rule).toBe(rule === 'path.notInApp' ? failure.rule : rule);
     expect(permit).not.toHaveBeenCalled();
-    expect(await ctx.state.listStableLinks()).toEqual([]);
+    expect(await ctx.state.stableLinks.listStableLinks()).toEqual([]);
   });
 
   it('a policy refusal stores nothing', async () => {
     const denied = { errcode: -900010, source: 'policy' as const, message: { zh: '否', en: 'no' }, hint: { zh: '否', en: 'no' } };
     const { result, ctx } = run({ jumpWxa: {} }, { caller: callers.user, permit: () => denied });
     expect(await result).toEqual({ failure: denied });
-    expect(await ctx.state.listStableLinks()).toEqual([]);
+    expect(await ctx.state.stableLinks.listStableLinks()).toEqual([]);
   });
 });

@@ -14,11 +14,11 @@ describe('listLinks and linkStats', () => {
 
   it('list every link with totals; stats one row per China day, oldest first', async () => {
     const { ctx, clock } = actionContext({ settings: { h5BaseUrl: 'https://m.example.com/j.html' } });
-    await ctx.state.createStableLink(config('bbb'));
-    await ctx.state.createStableLink(config('aaa'));
-    await ctx.state.countVisit('aaa', clock.now() - 86_400_000);
-    await ctx.state.countVisit('aaa', clock.now());
-    await ctx.state.countOpen('aaa', 'u', clock.now());
+    await ctx.state.stableLinks.createStableLink(config('bbb'));
+    await ctx.state.stableLinks.createStableLink(config('aaa'));
+    ctx.state.counters.countVisit('aaa', clock.now() - 86_400_000);
+    ctx.state.counters.countVisit('aaa', clock.now());
+    ctx.state.counters.countOpen('aaa', 'u', clock.now());
     const list = (await listLinks.run({}, ctx)) as ListLinksReply;
     expect(list.links.map((l) => [l.code, l.visits, l.opens, l.url])).toEqual([['aaa', 2, 1, 'https://m.example.com/j.html?l=aaa'], ['bbb', 0, 0, 'https://m.example.com/j.html?l=bbb']]);
     const stats = (await linkStats.run({ code: 'aaa', days: 3 }, ctx)) as LinkStatsReply;

@@ -11,7 +11,7 @@ const config: StableLinkConfig = { code: 'camp', name: '', kind: 'scheme', path:
 
 async function withLink(opts: Parameters<typeof actionContext>[0] = {}, extra: Partial<StableLinkConfig> = {}) {
   const made = actionContext({ caller: callers.public, ...opts });
-  await made.ctx.state.createStableLink({ ...config, ...extra });
+  await made.ctx.state.stableLinks.createStableLink({ ...config, ...extra });
   return made;
 }
 const resolve = (ctx: Parameters<typeof resolveLink.run>[1], code = 'camp') => resolveLink.run({ code }, ctx);
@@ -28,7 +28,7 @@ describe('resolveLink', () => {
     const again = (await resolve(ctx)) as ResolveLinkReply;
     expect(again).toMatchObject({ openlink: first.openlink, reused: true });
     expect(calls).toHaveLength(1);
-    expect((await ctx.state.stableLinkDays('camp', ['2026-05-29']))[0].visits).toBeGreaterThanOrEqual(0);
+    expect((await ctx.state.counters.stableLinkDays('camp', ['2026-05-29']))[0].visits).toBeGreaterThanOrEqual(0);
   });
 
   it('visitors arriving together on one instance share one renewal', async () => {
@@ -52,10 +52,10 @@ describe('resolveLink', () => {
 
   it('while another instance holds the claim: the old ticket if still valid, else waits for the new one', async () => {
     const { ctx, calls, clock } = await withLink();
-    await ctx.state.claimRenewal('camp', clock.now(), CLAIM_MS); // "another instance"
+    await ctx.state.stableLinks.claimRenewal('camp', clock.now(), CLAIM_MS); // "another instance"
     const saving = (async () => {
       await new Promise((r) => setTimeout(r, 5));
-      await ctx.state.saveTicket('camp', 0, { link: 'weixin://dl/business/?t=FromOther', expireTime: NOW_S + 30 * DAY, createTime: NOW_S });
+      await ctx.state.stableLinks.saveTicket('camp', 0, { link: 'weixin://dl/business/?t=FromOther', expireTime: NOW_S + 30 * DAY, createTime: NOW_S });
     })();
     // The fake clock's sleep returns at once: give the "other instance" a real moment each step.
     ctx.clock.sleep = async (ms: number) => { clock.ms += ms; await new Promise((r) => setTimeout(r, 2)); };
@@ -68,7 +68,7 @@ describe('resolveLink', () => {
 
   it('gives up with a retryable -900032 when the other renewal never comes', async () => {
     const { ctx, calls, clock } = await withLink();
-    await ctx.state.claimRenewal('camp', clock.now(), CLAIM_MS);
+    await ctx.state.stableLinks.claimRenewal('camp', clock.now(), CLAIM_MS);
     const reply = (await resolve(ctx)) as { failure: { errcode: number; rule: string } };
     expect(reply.failure).toMatchObject({ errcode: -900032, rule: 'link.renewing' });
     expect(calls).toHaveLength(0);
@@ -76,20 +76,20 @@ describe('resolveLink', () => {
 
   it('unknown, disabled and malformed codes: no WeChat call', async () => {
     const { ctx, calls } = await withLink({}, { disabled: false });
-    await ctx.state.createStableLink({ ...config, code: 'off', disabled: true });
+    await ctx.state.stableLinks.createStableLink({ ...config, code: 'off', disabled: true });
     expect(((await resolve(ctx, 'nope')) as { failure: { errcode: number } }).failure.errcode).toBe(-900030);
     expect(((await resolve(ctx, 'off')) as { failure: { errcode: number } }).failure.errcode).toBe(-900031);
     expect(((await resolve(ctx, '!')) as { failure: { rule: string } }).failure.rule).toBe('link.code');
     expect(calls).toHaveLength(0);
   });
 
-  it('limits per visitor (not for trusted callers) and overall per second', async () => {
-    const { ctx } = await withLink({ settings: { resolvePerVisitorPerMinute: 2, resolvePerMinute: 180 }, outcomes: [ok('T1')] });
+  it('limits per visitor (not for trusted callers) and overall per minute', async () => {
+    const { ctx } = await withLink({ settings: { resolvePerVisitorPerMinute: 2, resolvePerMinute: 3 }, outcomes: [ok('T1')] });
     expect(((await resolve(ctx)) as ResolveLinkReply).errcode).toBe(0);
     expect(((await resolve(ctx)) as ResolveLinkReply).errcode).toBe(0);
     expect(((await resolve(ctx)) as { failure: { rule: string } }).failure.rule).toBe('policy.resolve-visitor');
     ctx.caller = callers.trusted;
-    expect(((await resolve(ctx)) as ResolveLinkReply).errcode).toBe(0); // 3 a second overall: the 3rd admission
+    expect(((await resolve(ctx)) as ResolveLinkReply).errcode).toBe(0); // 3 a minute overall: the 3rd
     expect(((await resolve(ctx)) as { failure: { rule: string } }).failure.rule).toBe('policy.resolve-overall');
   });
 

@@ -1,4 +1,4 @@
-import { createState } from '../../../cloudfunctions/genScheme/src/state';
+import { createState, type LimitsPort, type MemoryLimits } from '../../../cloudfunctions/genScheme/src/state';
 /** The one way to WeChat (src/wechat/call.ts): pacing, retries worth making, and the time budget. */
 import { DEFAULT_RETRY, REPLY_RESERVE_MS, WeChat, delayFor, type CallRecord } from '../../../cloudfunctions/genScheme/src/wechat/call';
 import { INTERNAL, TIME_BUDGET } from '../../../cloudfunctions/genScheme/src/wechat/catalogue';
@@ -20,7 +20,7 @@ function scripted(clock: FakeClock, script: Array<{ answer?: unknown; ms?: numbe
 }
 const failing = (...errors: Error[]) => errors.map((answer) => ({ answer }));
 
-async function call(clock: FakeClock, openapi: OpenApi, budgetMs: number, paced = false, wechat = new WeChat(openapi, clock, memoryState(clock))) {
+async function call(clock: FakeClock, openapi: OpenApi, budgetMs: number, paced = false, wechat = new WeChat(openapi, clock, memoryState(clock).limits)) {
   const record: CallRecord = { attempts: 0 };
   const outcome = await wechat.call('urlscheme.generate', { jumpWxa: {} }, { paced, deadline: clock.now() + budgetMs, record });
   return { outcome, record };
@@ -169,7 +169,24 @@ describe('pacing generate calls (§5: 100 a second)', () => {
   it('holds the 101st call until the first leaves the window, and records the wait', async () => {
     const clock = new FakeClock(0);
     const { openapi, fn } = scripted(clock, []);
-    const wechat = new WeChat(openapi, clock, memoryState(clock));
+    // Memory limits are not shared: only this instance's own pacer applies.
+    const wechat = new WeChat(openapi, clock, memoryState(clock).limits);
+    for (let i = 0; i < 100; i++) await call(clock, openapi, 3000, true, wechat);
+    const { outcome, record } = await call(clock, openapi, 3000, true, wechat);
+    expect(outcome.ok).toBe(true);
+    expect(record).toEqual({ attempts: 1, waitedMs: 1000 }); // a second after the first answer
+    expect(clock.sleeps).toEqual([1000]);
+    expect(fn).toHaveBeenCalledTimes(101);
+    expect(wechat.pacing.taken).toMatchObject({ shared: 101, share: 0, leases: 0 });
+  });
+
+  it('with shared limits, the 101st call also waits for the shared window (a second plus the arrival allowance)', async () => {
+    const clock = new FakeClock(0);
+    const { openapi, fn } = scripted(clock, []);
+    const limits = memoryState(clock).limits as MemoryLimits;
+    // A stand-in for the database: the memory window, said to be shared.
+    const shared: LimitsPort = { shared: true, admit: (w, n) => limits.admit(w, n), lease: (w, c, n) => limits.lease(w, c, n), takeFromPeriod: (q, c, n) => limits.takeFromPeriod(q, c, n), record: (w, t) => limits.record(w, t), heartbeat: async () => 1, sweep: (n) => limits.sweep(n) };
+    const wechat = new WeChat(openapi, clock, shared);
     for (let i = 0; i < 100; i++) await call(clock, openapi, 3000, true, wechat);
     const { outcome, record } = await call(clock, openapi, 3000, true, wechat);
     expect(outcome.ok).toBe(true);
@@ -177,12 +194,13 @@ describe('pacing generate calls (§5: 100 a second)', () => {
     // The instance's own window first (a second after the first answer), then the shared one's rest.
     expect(clock.sleeps).toEqual([1000, 400]);
     expect(fn).toHaveBeenCalledTimes(101);
+    expect(wechat.pacing.taken.share).toBe(0);
   });
 
   it(`refuses with 44990 pacing.held, without calling, when no slot frees up within the time budget`, async () => {
     const clock = new FakeClock(0);
     const { openapi, fn } = scripted(clock, []);
-    const wechat = new WeChat(openapi, clock, memoryState(clock));
+    const wechat = new WeChat(openapi, clock, memoryState(clock).limits);
     for (let i = 0; i < 100; i++) await call(clock, openapi, 3000, true, wechat);
     const { outcome, record } = await call(clock, openapi, 1000, true, wechat);
     expect(outcome).toMatchObject({ ok: false, failure: { errcode: 44990, source: 'genscheme', rule: 'pacing.held' } });
@@ -194,7 +212,7 @@ describe('pacing generate calls (§5: 100 a second)', () => {
   it('unpaced calls (query, quota) do not wait for the pacer', async () => {
     const clock = new FakeClock(0);
     const { openapi } = scripted(clock, []);
-    const wechat = new WeChat(openapi, clock, memoryState(clock));
+    const wechat = new WeChat(openapi, clock, memoryState(clock).limits);
     for (let i = 0; i < 100; i++) await call(clock, openapi, 3000, true, wechat);
     expect((await call(clock, openapi, 3000, false, wechat)).outcome.ok).toBe(true);
     expect(clock.sleeps).toEqual([]);

@@ -10,7 +10,7 @@
  * in the window: each other instance compares once more before its own memory learns the limit.
  */
 import type { Failure } from '../../../../miniprogram/shared/failure';
-import type { StatePort } from '../state';
+import type { LimitsPort } from '../state';
 import { RATE_LIMITED } from '../wechat/catalogue';
 import { callerKey, tokenMatches, type Caller } from './caller';
 import { WindowLimiter } from './window-limiter';
@@ -40,7 +40,7 @@ export class AdminTokenGuard {
   /** `expected` is the configured token, or undefined when none is set or it is too weak. */
   constructor(
     private readonly expected: string | undefined,
-    private readonly state?: StatePort,
+    private readonly state?: LimitsPort,
   ) {}
 
   /** Judges the token an event carried. A wrong one is counted; a caller over the limit is refused. */

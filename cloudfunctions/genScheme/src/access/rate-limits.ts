@@ -5,7 +5,7 @@
  * Trusted callers are not limited here.
  */
 import type { Failure } from '../../../../miniprogram/shared/failure';
-import type { StatePort } from '../state';
+import type { LimitsPort } from '../state';
 import { RATE_LIMITED } from '../wechat/catalogue';
 import type { Caller } from './caller';
 import type { Policy } from './policy';
@@ -28,14 +28,14 @@ export class RateLimits {
 
   constructor(
     policy: Policy,
-    private readonly state: StatePort,
+    private readonly state: LimitsPort,
   ) {
     const { perUserPerMinute } = policy.user;
     const { perIpPerMinute, sharedPerMinute } = policy.public;
     this.perUser = { rule: 'rate-user', limit: perUserPerMinute, zh: `每位用户每分钟最多 ${perUserPerMinute} 次`, en: `at most ${perUserPerMinute} calls a minute per user` };
     this.perIp = { rule: 'rate-ip', limit: perIpPerMinute, zh: `每个 IP 每分钟最多 ${perIpPerMinute} 次`, en: `at most ${perIpPerMinute} calls a minute per IP` };
     this.shared = { rule: 'rate-shared', limit: sharedPerMinute, zh: `未登录调用方合计每分钟最多 ${sharedPerMinute} 次`, en: `public callers share at most ${sharedPerMinute} calls a minute` };
-    this.scope = state.mode === 'database' ? { zh: '所有实例合计', en: 'counted across all instances' } : { zh: '本实例内计数', en: 'counted per function instance' };
+    this.scope = state.shared ? { zh: '所有实例合计', en: 'counted across all instances' } : { zh: '本实例内计数', en: 'counted per function instance' };
   }
 
   /** Takes a slot from each limit that applies to the caller; the first that is full refuses. */

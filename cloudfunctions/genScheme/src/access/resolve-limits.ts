@@ -1,29 +1,31 @@
 /**
  * resolveLink's own limits (README "Stable links"): a campaign link is opened by thousands a
- * minute, so it does not share the public callers' per-minute limit of generate. Two windows in
- * the shared state: one per visitor (OPENID hash or IP; trusted callers are not limited per
- * visitor) and one overall ceiling. A database window holds at most 1000 admissions
- * (state/database.ts), so the ceiling is enforced per second: ⌈limit / 60⌉ in any 1,000 ms.
+ * minute, so it does not share the public callers' per-minute limit of generate. One window per
+ * visitor in the shared state (OPENID hash, or the IP's network; trusted callers are not limited
+ * per visitor): one database write for a new visitor. And one overall ceiling per minute,
+ * taken in blocks (resolve-ceiling.ts): no document is written by every visitor.
  */
 import type { Failure } from '../../../../miniprogram/shared/failure';
 import type { Settings } from '../settings';
-import type { StatePort } from '../state';
+import type { LimitsPort } from '../state';
 import { RATE_LIMITED } from '../wechat/catalogue';
 import { callerKey, type Caller } from './caller';
+import { ResolveCeiling } from './resolve-ceiling';
 
-export function overallPerSecond(perMinute: number): number {
-  return Math.ceil(perMinute / 60);
-}
+/** One ceiling per instance's limits: the blocks it holds belong to this instance. */
+const ceilings = new WeakMap<LimitsPort, ResolveCeiling>();
 
-export async function admitResolve(caller: Caller, settings: Settings, state: StatePort, nowMs: number): Promise<Failure | null> {
+export async function admitResolve(caller: Caller, settings: Settings, state: LimitsPort, nowMs: number): Promise<Failure | null> {
+  let ceiling = ceilings.get(state);
+  if (!ceiling) ceilings.set(state, (ceiling = new ResolveCeiling(state)));
   if (caller.class !== 'trusted') {
     const perVisitor = settings.resolvePerVisitorPerMinute;
     const visitor = await state.admit({ key: `resolve-visitor:${callerKey(caller)}`, limit: perVisitor, windowMs: 60_000 }, nowMs);
     if (!visitor.ok) return limited('policy.resolve-visitor', visitor.retryAfterMs, { zh: `每位访问者每分钟最多打开 ${perVisitor} 次稳定链接`, en: `at most ${perVisitor} stable-link resolves a minute per visitor` });
   }
-  const perSecond = overallPerSecond(settings.resolvePerMinute);
-  const overall = await state.admit({ key: 'resolve-all', limit: perSecond, windowMs: 1000 }, nowMs);
-  if (!overall.ok) return limited('policy.resolve-overall', overall.retryAfterMs, { zh: `所有访问者合计每秒最多 ${perSecond} 次（GENSCHEME_RESOLVE_PER_MINUTE）`, en: `at most ${perSecond} resolves a second for everyone together (GENSCHEME_RESOLVE_PER_MINUTE)` });
+  const perMinute = settings.resolvePerMinute;
+  const overall = await ceiling.take(perMinute, nowMs);
+  if (!overall.ok) return limited('policy.resolve-overall', overall.retryAfterMs, { zh: `所有访问者合计每分钟最多 ${perMinute} 次（GENSCHEME_RESOLVE_PER_MINUTE）`, en: `at most ${perMinute} resolves a minute for everyone together (GENSCHEME_RESOLVE_PER_MINUTE)` });
   return null;
 }
 

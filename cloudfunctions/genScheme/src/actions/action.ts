@@ -12,7 +12,7 @@ import type { Caller } from '../access/caller';
 import type { Clock } from '../clock';
 import type { FieldNames } from '../field-names';
 import type { Settings } from '../settings';
-import type { StatePort } from '../state';
+import type { SharedState } from '../state';
 import type { RecentLinks } from '../links/reuse';
 import type { StableLinkCache } from '../links/stable';
 import type { CallRecord, WeChat } from '../wechat/call';
@@ -32,7 +32,7 @@ export interface ActionContext {
   /** Asks the policy, then takes a slot of the caller's rate limits: null = go ahead. */
   permit(ask: Ask): Promise<Failure | null>;
   /** Limits, today's generation count and stored links, shared by every instance with the database. */
-  state: StatePort;
+  state: SharedState;
   /** Work under way in this instance, by key: identical requests at the same moment share it. */
   inflight: Map<string, Promise<unknown>>;
   /** Today's generations, read from the state at most once a second per instance (the cap is checked against it). */

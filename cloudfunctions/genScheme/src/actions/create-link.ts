@@ -69,10 +69,10 @@ export const createLink = defineAction({
 
     // 3. Stored under its code; a generated code that is taken is drawn again (twice at most).
     let config: StableLinkConfig = { code, name: input.name ?? '', kind, ...target, cq: input.cq ?? '', disabled: false, createdAt: new Date(ctx.clock.now()).toISOString() };
-    let stored = await orUnavailable(() => ctx.state.createStableLink(config));
+    let stored = await orUnavailable(() => ctx.state.stableLinks.createStableLink(config));
     for (let again = 0; input.code === undefined && stored === 'taken' && again < 2; again++) {
       config = { ...config, code: newCode() }; // same length: the cq check above still holds
-      stored = await orUnavailable(() => ctx.state.createStableLink(config));
+      stored = await orUnavailable(() => ctx.state.stableLinks.createStableLink(config));
     }
     if (isActionFailure(stored)) return stored;
     if (stored === 'taken') {

@@ -39,7 +39,7 @@ export const generate = defineAction({
         expiry,
         reuse: input.reuse !== false && ctx.settings.reuse,
         ask: { action: 'generate', path: target.path, envVersion: target.envVersion, days: expiry.days, daysField: expiry.field, queryLength: target.query.length, fields: shownNames },
-        call: (firstSlot) => ctx.wechat.call('urlscheme.generate', { jumpWxa: target, ...expiry.call }, { paced: true, firstSlot, deadline: ctx.deadline, record: ctx.record }),
+        call: () => ctx.wechat.call('urlscheme.generate', { jumpWxa: target, ...expiry.call }, { paced: true, deadline: ctx.deadline, record: ctx.record }),
         linkIn: (answer) => {
           const openlink = (answer as { openlink?: unknown } | undefined)?.openlink;
           return typeof openlink === 'string' && ticketOf(openlink) ? openlink : null;

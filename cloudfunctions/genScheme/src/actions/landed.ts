@@ -21,10 +21,10 @@ export const landed = defineAction({
     const none: LandedReply = { errcode: 0, errmsg: 'ok', action: 'landed', counted: false, warnings: [] };
     const code = stableLinkCodeIn(input.query as Record<string, unknown> | undefined);
     if (!code) return none;
-    const record = await orUnavailable(() => readLink(code, ctx.stableLinks, (c) => ctx.state.getStableLink(c), ctx.clock.now()));
+    const record = await orUnavailable(() => readLink(code, ctx.stableLinks, (c) => ctx.state.stableLinks.getStableLink(c), ctx.clock.now()));
     if (isActionFailure(record)) return record;
     if (!record) return none;
-    const counted = await ctx.state.countOpen(code, ctx.caller.openidHash, ctx.clock.now());
-    return { ...none, counted, code };
+    ctx.state.counters.countOpen(code, ctx.caller.openidHash, ctx.clock.now());
+    return { ...none, counted: true, code };
   },
 });

@@ -30,8 +30,10 @@ export const linkStats = defineAction({
     if (denied) return { failure: denied };
     const code = input.code;
     const read = await orUnavailable(async () => {
-      const record = await ctx.state.getStableLink(code);
-      return record ? ctx.state.stableLinkDays(code, chinaDaysBack(ctx.clock.now(), days)) : null;
+      // This instance's own counts are written first (briefly), so what it counted shows whole.
+      await ctx.state.counters.flush(Math.min(ctx.deadline - 1000, ctx.clock.now() + 1000));
+      const record = await ctx.state.stableLinks.getStableLink(code);
+      return record ? ctx.state.counters.stableLinkDays(code, chinaDaysBack(ctx.clock.now(), days)) : null;
     });
     if (isActionFailure(read)) return read;
     if (!read) return notFound(code);

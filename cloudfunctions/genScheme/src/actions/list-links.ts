@@ -11,7 +11,9 @@ export const listLinks = defineAction({
   async run(_input, ctx) {
     const denied = await ctx.permit({ action: 'listLinks' });
     if (denied) return { failure: denied };
-    const read = await orUnavailable(() => Promise.all([ctx.state.listStableLinks(), ctx.state.stableLinkTotals()]));
+    // This instance's own counts are written first (briefly), so what it counted shows whole.
+    await ctx.state.counters.flush(Math.min(ctx.deadline - 1000, ctx.clock.now() + 1000));
+    const read = await orUnavailable(() => Promise.all([ctx.state.stableLinks.listStableLinks(), ctx.state.counters.stableLinkTotals()]));
     if (isActionFailure(read)) return read;
     const [records, totals] = read;
     const reply: ListLinksReply = {

@@ -18,7 +18,7 @@ export const quota = defineAction({
     // The visit quota from WeChat and today's generations from the shared state, side by side.
     const [outcome, generatedToday] = await Promise.all([
       ctx.wechat.call('urlscheme.query', { queryType: 1 }, { paced: false, deadline: ctx.deadline, record: ctx.record }),
-      ctx.state.generatedToday(ctx.clock.now()),
+      ctx.state.counters.generatedToday(ctx.clock.now()),
     ]);
     if (!outcome.ok) return outcome;
     const remain = toNumber((outcome.value as { quotaInfo?: { remainVisitQuota?: unknown } } | undefined)?.quotaInfo?.remainVisitQuota);

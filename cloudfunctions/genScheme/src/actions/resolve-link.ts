@@ -23,17 +23,17 @@ export const resolveLink = defineAction({
     const { code } = input;
     const bad = checkCode(code, ctx.names.shown('code'));
     if (bad) return { failure: bad };
-    const denied = authorize(ctx.policy, ctx.caller, { action: 'resolveLink' }) ?? (await admitResolve(ctx.caller, ctx.settings, ctx.state, ctx.clock.now()));
+    const denied = authorize(ctx.policy, ctx.caller, { action: 'resolveLink' }) ?? (await admitResolve(ctx.caller, ctx.settings, ctx.state.limits, ctx.clock.now()));
     if (denied) return { failure: denied };
 
-    const record = await orUnavailable(() => readLink(code, ctx.stableLinks, (c) => ctx.state.getStableLink(c), ctx.clock.now()));
+    const record = await orUnavailable(() => readLink(code, ctx.stableLinks, (c) => ctx.state.stableLinks.getStableLink(c), ctx.clock.now()));
     if (isActionFailure(record)) return record;
     if (!record) return notFound(code);
     if (record.disabled) return disabled(code);
 
-    const visit = ctx.state.countVisit(code, ctx.clock.now());
+    // Counted in this instance at once, written with the next batch (state/counters.ts).
+    ctx.state.counters.countVisit(code, ctx.clock.now());
     const live = await orUnavailable(() => liveTicket(record, ctx));
-    await visit;
     if (isActionFailure(live)) return live;
 
     const { ticket, reused } = live;

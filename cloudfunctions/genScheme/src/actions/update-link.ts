@@ -34,7 +34,7 @@ export const updateLink = defineAction({
     const denied = await ctx.permit({ action: 'updateLink', path, envVersion, queryLength });
     if (denied) return { failure: denied };
 
-    const updated = await orUnavailable(() => ctx.state.updateStableLink(input.code, changes));
+    const updated = await orUnavailable(() => ctx.state.stableLinks.updateStableLink(input.code, changes));
     if (isActionFailure(updated)) return updated;
     if (!updated) return notFound(input.code);
     ctx.stableLinks.forget(input.code);

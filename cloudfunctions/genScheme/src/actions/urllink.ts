@@ -148,8 +148,8 @@ export const urllink = defineAction({
           fields: shown,
         },
         // §8: flat fields; the SDK writes them in snake_case.
-        call: (firstSlot) =>
-          ctx.wechat.call('urllink.generate', { ...checked.target, ...expiry.call, ...(cloudBase ? { cloudBase } : {}) }, { paced: true, firstSlot, deadline: ctx.deadline, record: ctx.record }),
+        call: () =>
+          ctx.wechat.call('urllink.generate', { ...checked.target, ...expiry.call, ...(cloudBase ? { cloudBase } : {}) }, { paced: true, deadline: ctx.deadline, record: ctx.record }),
         linkIn: (answer) => {
           const urlLink = (answer as { urlLink?: unknown } | undefined)?.urlLink;
           return typeof urlLink === 'string' && urlLinkTicketOf(urlLink) ? urlLink : null;

@@ -4,17 +4,18 @@
  * time in this instance, then remembering and counting what WeChat issued.
  *
  * Database round trips on this path (platform-rules §11: each is a network round trip):
- *  1. before WeChat, concurrently: the caller's rate limit, a stored link for the target, today's
- *     count (read at most once a second per instance) and a pacing slot;
- *  2. after WeChat, concurrently: the link saved and today's count incremented.
+ *  1. before WeChat, concurrently: the caller's rate limit, a stored link for the target and
+ *     today's count (read at most once a second per instance);
+ *  2. a pacing lease, shared by the calls waiting at that moment (wechat/pacing.ts);
+ *  3. after WeChat, concurrently: the link saved and this instance's count shard written.
  * A reuse hit stops after 1 and costs no WeChat call; a link this instance already knows costs
- * no read at all. A pacing slot that went stale meanwhile is asked for again (wechat/call.ts).
+ * no read at all.
  */
 import type { Warning } from '../../../../miniprogram/shared/contract';
 import type { Failure } from '../../../../miniprogram/shared/failure';
 import type { Ask } from '../access/authorize';
 import type { StoredLink, Target } from '../state';
-import { REPLY_RESERVE_MS, type CallOutcome, type PacingSlot } from '../wechat/call';
+import { REPLY_RESERVE_MS, type CallOutcome } from '../wechat/call';
 import { NO_OPENLINK, lookup } from '../wechat/catalogue';
 import type { ActionContext, ActionFailure } from '../actions/action';
 import type { Expiry } from './expiry';
@@ -28,8 +29,8 @@ export interface IssueRequest {
   reuse: boolean;
   /** What to ask the policy. */
   ask: Ask;
-  /** The WeChat call that makes the link; `firstSlot` is the pacing slot asked for in stage 1. */
-  call(firstSlot: Promise<PacingSlot> | undefined): Promise<CallOutcome>;
+  /** The WeChat call that makes the link. */
+  call(): Promise<CallOutcome>;
   /** The link in WeChat's answer, or null when it holds none. */
   linkIn(answer: unknown): string | null;
   /** Said when WeChat's answer holds no link. */
@@ -47,9 +48,8 @@ export async function issueLink(request: IssueRequest, ctx: ActionContext): Prom
 
   // 1. The policy and the shared state, side by side.
   const refused = ctx.permit(request.ask);
-  const found = reuse && !known ? ctx.state.findLink(target, window.min, window.max, nowMs) : Promise.resolve(known);
+  const found = reuse && !known ? ctx.state.links.findLink(target, window.min, window.max, nowMs) : Promise.resolve(known);
   const generatedToday = known ? Promise.resolve(0) : ctx.generatedToday(nowMs);
-  const firstSlot = known ? undefined : ctx.wechat.pacingSlot();
   const denial = await refused;
   if (denial) return { failure: denial };
   const reusable = await found;
@@ -67,7 +67,7 @@ export async function issueLink(request: IssueRequest, ctx: ActionContext): Prom
     const shared = await pending;
     if (shared && shared.expireTime >= window.min && shared.expireTime <= window.max) return { link: shared, reused: true, warnings: expiry.warnings };
   }
-  const call = request.call(firstSlot);
+  const call = request.call();
   const made = call.then((outcome): StoredLink | null => {
     const link = outcome.ok ? request.linkIn(outcome.value) : null;
     return link ? { link, expireTime: expiry.expireTime, createTime: nowSeconds } : null;
@@ -84,11 +84,14 @@ export async function issueLink(request: IssueRequest, ctx: ActionContext): Prom
     return { failure, warnings: expiry.warnings };
   }
 
-  // 3. Remember and count it. The link is the caller's whatever the database does: a failure
-  //    there never loses it (the state never throws), and a slow database is waited for only
-  //    until the time kept to reply, so the runtime never stops the function with a link in hand.
+  // 3. Remember and count it. The link is the caller's whatever the database does: the count is
+  //    kept in this instance and written (now, or on a later invocation) with its absolute value,
+  //    and a slow database is waited for only until the time kept to reply, so the runtime never
+  //    stops the function with a link in hand.
   ctx.recentLinks.remember(target, link);
-  await settleBy(Promise.all([ctx.state.saveLink(target, link), ctx.state.countGeneration(nowMs)]), ctx.deadline - REPLY_RESERVE_MS, ctx.clock);
+  ctx.state.counters.countGeneration(nowMs);
+  const deadline = ctx.deadline - REPLY_RESERVE_MS;
+  await settleBy(Promise.all([ctx.state.links.saveLink(target, link), ctx.state.counters.flush(deadline)]), deadline, ctx.clock);
   return { link, reused: false, warnings: expiry.warnings };
 }
 

@@ -15,6 +15,32 @@ import { planExpiry, type Expiry } from './expiry';
 import { issueLink } from './issue';
 import { REUSE_TOLERANCE } from './reuse';
 import { notFound, unavailable } from './stable';
+import { isStateUnavailable } from '../state';
+import { REPLY_RESERVE_MS } from '../wechat/call';
+import type { Clock } from '../clock';
+
+/** Pauses between attempts to save a ticket whose save failed (ms): the ticket is served from memory meanwhile. */
+const SAVE_RETRY_MS = [500, 1_000, 2_000, 4_000, 8_000];
+
+/** Saves the ticket, trying again on failure; true saved, false the link changed, undefined gave up. Never rejects. */
+async function saveTicketLater(code: string, revision: number, ticket: StoredLink, ctx: ActionContext): Promise<boolean | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await ctx.state.stableLinks.saveTicket(code, revision, ticket);
+    } catch {
+      if (attempt >= SAVE_RETRY_MS.length) return undefined;
+      await ctx.clock.sleep(SAVE_RETRY_MS[attempt]);
+    }
+  }
+}
+
+/** `work`'s value if it settles within `ms`, else undefined (it goes on). */
+function settleWithin<T>(work: Promise<T>, ms: number, clock: Clock): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const cancel = clock.setTimer(ms, () => resolve(undefined));
+    void work.then((value) => (cancel(), resolve(value)));
+  });
+}
 
 /** How long a renewal claim holds: longer than a paced, retried WeChat call normally takes. */
 export const CLAIM_MS = 5_000;
@@ -45,15 +71,26 @@ export async function liveTicket(record: StableLinkRecord, ctx: ActionContext): 
     const started = renew(record.code, ctx);
     pending = started;
     ctx.inflight.set(key, started);
-    void started.finally(() => ctx.inflight.get(key) === started && ctx.inflight.delete(key));
+    void started.then(() => ctx.inflight.get(key) === started && ctx.inflight.delete(key));
     return started;
   }
   const shared = await pending;
   return 'failure' in shared ? shared : { ticket: shared.ticket, reused: true };
 }
 
+/** renew(), never rejecting: a database failure is the retryable reply, not a crashed instance. */
 async function renew(code: string, ctx: ActionContext): Promise<LiveTicket | ActionFailure> {
-  const { state, clock } = ctx;
+  try {
+    return await renewOnce(code, ctx);
+  } catch (error) {
+    if (isStateUnavailable(error)) return unavailable('link.database');
+    throw error;
+  }
+}
+
+async function renewOnce(code: string, ctx: ActionContext): Promise<LiveTicket | ActionFailure> {
+  const state = ctx.state.stableLinks;
+  const { clock } = ctx;
   // The cached copy may be behind a renewal another instance made: read the link itself.
   let record = await state.getStableLink(code);
   if (!record) return notFound(code);
@@ -63,9 +100,11 @@ async function renew(code: string, ctx: ActionContext): Promise<LiveTicket | Act
   if (await state.claimRenewal(code, clock.now(), CLAIM_MS)) {
     const made = await issueTicket(record, ctx);
     if ('failure' in made) return usable(record.ticket, Math.floor(clock.now() / 1000)) ? { ticket: record.ticket, reused: true } : made;
-    const saved = await state.saveTicket(code, record.revision, made);
-    if (saved) ctx.stableLinks.put({ ...record, ticket: made }, clock.now());
-    else ctx.stableLinks.forget(code); // the link changed meanwhile: read it anew next time
+    // The ticket WeChat issued is handed out whatever the save does; a failed save is tried again later.
+    ctx.stableLinks.put({ ...record, ticket: made }, clock.now());
+    const saving = saveTicketLater(code, record.revision, made, ctx);
+    const saved = await settleWithin(saving, Math.max(0, ctx.deadline - REPLY_RESERVE_MS - clock.now()), clock);
+    if (saved === false) ctx.stableLinks.forget(code); // the link changed meanwhile: read it anew next time
     return { ticket: made, reused: false };
   }
 
@@ -97,10 +136,10 @@ async function issueTicket(record: StableLinkRecord, ctx: ActionContext): Promis
       expiry,
       reuse: false,
       ask: { action: 'resolveLink' },
-      call: (firstSlot) =>
+      call: () =>
         scheme
-          ? ctx.wechat.call('urlscheme.generate', { jumpWxa: target, ...expiry.call }, { paced: true, firstSlot, deadline: ctx.deadline, record: ctx.record })
-          : ctx.wechat.call('urllink.generate', { ...target, ...expiry.call }, { paced: true, firstSlot, deadline: ctx.deadline, record: ctx.record }),
+          ? ctx.wechat.call('urlscheme.generate', { jumpWxa: target, ...expiry.call }, { paced: true, deadline: ctx.deadline, record: ctx.record })
+          : ctx.wechat.call('urllink.generate', { ...target, ...expiry.call }, { paced: true, deadline: ctx.deadline, record: ctx.record }),
       linkIn: (answer) => {
         const value = (answer as { openlink?: unknown; urlLink?: unknown } | undefined)?.[scheme ? 'openlink' : 'urlLink'];
         return typeof value === 'string' && (scheme ? ticketOf(value) : urlLinkTicketOf(value)) ? value : null;

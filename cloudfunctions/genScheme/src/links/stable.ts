@@ -16,17 +16,23 @@ import type { ActionFailure } from '../actions/action';
 /** How long an instance trusts a link it read: well inside the 10 s promised for a disable. */
 export const STABLE_LINK_CACHE_MS = 5_000;
 
-/** Links this instance read lately, each for at most STABLE_LINK_CACHE_MS. */
+/**
+ * While the database does not answer, a copy up to this old still serves: together with the cache
+ * it keeps the promise that a disabled link stops resolving within 10 s.
+ */
+export const STABLE_LINK_STALE_MS = 10_000;
+
+/** Links this instance read lately, each trusted for STABLE_LINK_CACHE_MS (STABLE_LINK_STALE_MS while the database is away). */
 export class StableLinkCache {
   private readonly entries = new Map<string, { record: StableLinkRecord; at: number }>();
 
   constructor(private readonly capacity = 1000) {}
 
-  get(code: string, nowMs: number): StableLinkRecord | undefined {
+  get(code: string, nowMs: number, maxAgeMs = STABLE_LINK_CACHE_MS): StableLinkRecord | undefined {
     const entry = this.entries.get(code);
     if (!entry) return undefined;
-    if (nowMs - entry.at >= STABLE_LINK_CACHE_MS || nowMs < entry.at) {
-      this.entries.delete(code);
+    if (nowMs - entry.at >= maxAgeMs || nowMs < entry.at) {
+      if (nowMs - entry.at >= STABLE_LINK_STALE_MS || nowMs < entry.at) this.entries.delete(code);
       return undefined;
     }
     return entry.record;
@@ -120,7 +126,15 @@ export function isActionFailure(value: unknown): value is ActionFailure {
 export async function readLink(code: string, cache: StableLinkCache, read: (code: string) => Promise<StableLinkRecord | null>, nowMs: number): Promise<StableLinkRecord | null> {
   const cached = cache.get(code, nowMs);
   if (cached) return cached;
-  const record = await read(code);
+  let record: StableLinkRecord | null;
+  try {
+    record = await read(code);
+  } catch (error) {
+    // Slow or failing: a copy read within the last 10 s still answers (see STABLE_LINK_STALE_MS).
+    const stale = cache.get(code, nowMs, STABLE_LINK_STALE_MS);
+    if (stale) return stale;
+    throw error;
+  }
   if (record) cache.put(record, nowMs);
   return record;
 }

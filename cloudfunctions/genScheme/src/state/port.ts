@@ -1,9 +1,9 @@
 /**
- * The function's shared state, behind one small port: sliding-window limits, today's
- * generation counter and stored links. Two adapters implement it — `memory` (one instance,
- * in-process) and `database` (the CloudBase database of the environment, shared by every
- * instance) — and `resilient` composes them so a database outage degrades the limits
- * instead of the service. Nothing here imports the rest of the function.
+ * The function's shared state, as four small ports: limits (sliding windows, pacing leases),
+ * counters, the store of reusable links, and stable links. Each has a `memory` adapter (one
+ * instance) and a `database` adapter (the CloudBase database of the environment, shared by every
+ * instance); state/index.ts builds them, with the fallbacks of fallback.ts between. Nothing here
+ * imports the rest of the function.
  */
 
 export type Admission = { ok: true } | { ok: false; retryAfterMs: number };
@@ -37,35 +37,99 @@ export interface StoredLink {
   createTime: number;
 }
 
-export interface StatePort extends StableLinkStore {
-  readonly mode: 'database' | 'memory';
-  /** Takes one slot of `window` at `nowMs`, atomically across every instance sharing the state. */
+/** "At most `limit` in each period of `periodMs`" (periods aligned to the epoch), for one key: a ceiling that lets bursts through within it. */
+export interface PeriodQuota {
+  key: string;
+  limit: number;
+  periodMs: number;
+}
+
+/** A block of slots of one window, all taken at `at` (ms): `granted` may be fewer than asked, 0 when full. */
+export interface Lease {
+  granted: number;
+  /** With nothing granted: how long until a slot frees up (ms). */
+  retryAfterMs: number;
+}
+
+/**
+ * Limits and pacing: "at most `limit` admissions in any `windowMs`" for one key, atomically across
+ * every instance that shares the state (database), or within this instance (memory).
+ */
+export interface LimitsPort {
+  /** True when the windows are shared by every instance (the database adapter). */
+  readonly shared: boolean;
+  /** Takes one slot of `window` at `nowMs`. */
   admit(window: SlidingWindow, nowMs: number): Promise<Admission>;
-  /** Adds one to today's generation counter (the platform's day: China time, UTC+8). */
-  countGeneration(nowMs: number): Promise<void>;
-  /** Today's generations so far (China time day of `nowMs`). */
+  /** Takes up to `count` slots of `window` at `nowMs` in one step (pacing leases slots in blocks). */
+  lease(window: SlidingWindow, count: number, nowMs: number): Promise<Lease>;
+  /** Adds `times` to `window` whether it has room or not: calls made without a slot, for others to see. */
+  record(window: SlidingWindow, times: readonly number[]): Promise<void>;
+  /** Takes up to `count` of the current period's `quota.limit` in one step: how many were granted (0 when used up). */
+  takeFromPeriod(quota: PeriodQuota, count: number, nowMs: number): Promise<number>;
+  /**
+   * Says this instance (`instanceId`) is alive for the next HEARTBEAT_TTL_MS and answers how many
+   * instances are: what pacing divides the platform's rate by when the shared window is too slow.
+   */
+  heartbeat(instanceId: string, nowMs: number): Promise<number>;
+  /** Removes windows idle past their window. Never on a request's path. */
+  sweep(nowMs: number): Promise<void>;
+}
+
+/** How long an instance counts as alive after its last heartbeat. */
+export const HEARTBEAT_TTL_MS = 15_000;
+
+/**
+ * Counts: today's generations and each stable link's visits, opens and openers. Adding never waits
+ * and never throws: a count is kept in this instance first and written later (counters.ts).
+ */
+export interface CountersPort {
+  /** One generation on the China day of `nowMs` (the platform's day, UTC+8). */
+  countGeneration(nowMs: number): void;
+  /** Today's generations, every instance together (China day of `nowMs`). */
   generatedToday(nowMs: number): Promise<number>;
+  /** One visit (resolve) of a stable link. */
+  countVisit(code: string, nowMs: number): void;
+  /**
+   * One open of `code` by `visitor` (a hashed user id; HMAC'd again before it is stored): the
+   * visitor joins that day's distinct openers once.
+   */
+  countOpen(code: string, visitor: string | undefined, nowMs: number): void;
+  /** The rows of `dates` (YYYY-MM-DD), zeros where nothing was counted, in the order given. */
+  stableLinkDays(code: string, dates: readonly string[]): Promise<StableLinkDay[]>;
+  /** Visits and opens of every link, all days together. */
+  stableLinkTotals(): Promise<Map<string, { visits: number; opens: number }>>;
+  /** Writes what this instance counted and has not written yet; waits until `byMs` at most. */
+  flush(byMs: number): Promise<void>;
+}
+
+/** Links issued earlier, for reuse: a target's live link inside a window of expiry times. */
+export interface LinkStorePort {
   /**
    * A live stored link for `target` whose expireTime (unix s) lies within [minExpire, maxExpire]:
    * the latest-expiring such link, or null. Live = expireTime later than `nowMs`.
    */
   findLink(target: Target, minExpire: number, maxExpire: number, nowMs: number): Promise<StoredLink | null>;
   saveLink(target: Target, link: StoredLink): Promise<void>;
-  /**
-   * Removes what no request needs any more: idle windows, expired links, and the day-old records
-   * of who opened a stable link (the day's count keeps the number). Never on a request's path: the
-   * `sweep` action runs it, from a timer trigger (README "Shared state"). Never throws.
-   */
+  /** Removes expired links. Never on a request's path. */
   sweep(nowMs: number): Promise<void>;
 }
 
-/** The time the adapters need, injected: no Date.now() inside the algorithms. */
-export interface StateClock {
-  /** Milliseconds since the epoch. */
-  now(): number;
-  /** Calls `fn` once after `ms`; returns a function that cancels it. Must not keep the process alive. */
-  setTimer(ms: number, fn: () => void): () => void;
+/**
+ * The function's shared state: four ports, each with its own memory and database adapters, built
+ * in state/index.ts. `sweep` removes what no request needs any more (the `sweep` action, run by a
+ * timer trigger); it says which parts failed instead of throwing.
+ */
+export interface SharedState {
+  readonly mode: 'database' | 'memory';
+  readonly limits: LimitsPort;
+  readonly counters: CountersPort;
+  readonly links: LinkStorePort;
+  readonly stableLinks: StableLinkStore;
+  sweep(nowMs: number): Promise<{ failed: string[] }>;
 }
+
+export type { StateClock } from './database/client';
+import type { StateClock } from './database/client';
 
 export const systemStateClock: StateClock = {
   now: () => Date.now(),
@@ -134,8 +198,8 @@ export interface StableLinkDay {
 /**
  * The stable links' storage. Unlike limits and reuse, it has no memory fallback in database mode:
  * a link lives in the database, and another instance's memory cannot stand in for it, so the
- * resilient adapter turns an outage of the reads and writes below into `StateUnavailable`.
- * Counting (countVisit, countOpen) never throws there: a lost count never fails a resolve.
+ * database adapter throws `StateUnavailable` when it cannot tell what is stored — never a guess.
+ * Every write is safe to repeat, and one whose answer did not come back is read back first.
  */
 export interface StableLinkStore {
   /** Adds a new link (with no ticket, revision 0); 'taken' when the code exists already. */
@@ -143,7 +207,11 @@ export interface StableLinkStore {
   getStableLink(code: string): Promise<StableLinkRecord | null>;
   /** Every link, by code. */
   listStableLinks(): Promise<StableLinkRecord[]>;
-  /** Applies `changes`; a target change drops the ticket and bumps the revision. null = no such link. */
+  /**
+   * Applies `changes` to the link as it was read (conditional on its version: a concurrent update
+   * is never overwritten, the changes are applied again on top of it); a target change drops the
+   * ticket and bumps the revision. null = no such link.
+   */
   updateStableLink(code: string, changes: StableLinkChanges): Promise<StableLinkRecord | null>;
   /**
    * Claims the right to renew `code`'s ticket until `nowMs + holdMs`, atomically across instances
@@ -152,37 +220,16 @@ export interface StableLinkStore {
   claimRenewal(code: string, nowMs: number, holdMs: number): Promise<boolean>;
   /** Stores the new ticket for `revision` and releases the claim; false when the link changed meanwhile. */
   saveTicket(code: string, revision: number, ticket: StoredLink): Promise<boolean>;
-  /** One visit of `code` on the China day of `nowMs`: one atomic increment. */
-  countVisit(code: string, nowMs: number): Promise<void>;
-  /**
-   * One open of `code` by `visitor` (a hashed user id; HMAC'd again before it is stored) on the
-   * China day of `nowMs`; the visitor joins that day's distinct openers once. true = counted.
-   */
-  countOpen(code: string, visitor: string | undefined, nowMs: number): Promise<boolean>;
-  /** The rows of `dates` (YYYY-MM-DD), zeros where nothing was counted, in the order given. */
-  stableLinkDays(code: string, dates: readonly string[]): Promise<StableLinkDay[]>;
-  /** Visits and opens of every link, all days together. */
-  stableLinkTotals(): Promise<Map<string, { visits: number; opens: number }>>;
 }
 
-/** Where stable links live in the database (state/stable-database.ts). */
-export const STABLE_COLLECTIONS = {
-  stableLinks: 'genscheme_stable_links',
-  stableDays: 'genscheme_stable_days',
-  stableOpeners: 'genscheme_stable_openers',
-} as const;
-
-/** Thrown by the resilient adapter when stable links cannot be read or written (database down). */
+/** Thrown by the state when stable links cannot be read or written (database down or too slow). */
 export class StateUnavailable extends Error {
   override readonly name = 'StateUnavailable';
 }
 
-/**
- * Recognises a StateUnavailable by its name, not its class: the stable-link capability is bundled
- * on its own (stable-capability.ts), so the class it imports is not the one the adapter throws.
- */
+/** By name as well as class: while the stable-link actions are bundled apart, their class is another copy. */
 export function isStateUnavailable(error: unknown): boolean {
-  return error instanceof Error && error.name === 'StateUnavailable';
+  return error instanceof StateUnavailable || (error instanceof Error && error.name === 'StateUnavailable');
 }
 
 /** True when a target field differs: the stored ticket no longer opens what the link names. */

@@ -9,9 +9,8 @@ import type { Clock } from '../clock';
 import { retriedByGenScheme, lookup, TIME_BUDGET } from './catalogue';
 import { codeOf, isWeChatBusy, sdkFailure } from './errors';
 import { apiCall, type ApiName, type OpenApi } from './openapi';
-import { GENERATE_CALLS_PER_SECOND } from '../../../../miniprogram/shared/platform';
-import type { Admission, StatePort } from '../state';
-import { Pacer } from './pacer';
+import type { LimitsPort } from '../state';
+import { GeneratePacing, NoSlotInTime, type ReleaseSlot } from './pacing';
 
 export interface RetryPolicy {
   /** Calls in all, the first included. */
@@ -36,35 +35,11 @@ export interface CallRecord {
   waitedMs?: number;
 }
 
-/**
- * §5: at most 100 generate calls a second reach WeChat, counted as they arrive there. A call is
- * admitted just before it leaves and arrives a little later: counting admissions over a window
- * longer by the worst spread of that delay keeps every 1-second window of arrivals at or under
- * 100, across instances. Measured: with four instances on one 2-core machine, the SDK's own
- * queueing spread arrivals by up to ~300 ms (test/multi); 400 ms keeps a margin, and costs
- * throughput (100 per 1.4 s at most), not correctness.
- */
-export const PACING_ARRIVAL_ALLOWANCE_MS = 400;
-/**
- * A slot asked for ahead of time (concurrently with other work) is used only if it came back
- * within this long before the call leaves; an older one is given up (it stays counted, which
- * only errs on the safe side) and one fresh slot is asked for, which is then used at once.
- * With a database slower than the allowance above, the shared bound loosens: WeChat may then
- * answer 44990, which costs a retry after a pause, never a link.
- */
-export const PACING_SLOT_FRESH_MS = 50;
-
-/** A pacing admission and when its answer came back. */
-export type PacingSlot = Admission & { answeredAt: number };
-export const PACING_WINDOW = { key: 'pace:generate', limit: GENERATE_CALLS_PER_SECOND, windowMs: 1000 + PACING_ARRIVAL_ALLOWANCE_MS } as const;
-
 export type CallOutcome = { ok: true; value: unknown } | { ok: false; failure: Failure };
 
 export interface CallOptions {
   /** Generate calls count against the platform's 100 a second (§5). */
   paced: boolean;
-  /** A pacing admission already asked for (concurrently with other work), used by the first attempt while fresh. */
-  firstSlot?: Promise<PacingSlot>;
   /** Epoch ms by which the function must have replied. */
   deadline: number;
   record: CallRecord;
@@ -89,36 +64,23 @@ class GiveUp {
   constructor(readonly failure: Failure) {}
 }
 
+/** How many recent answer times of WeChat are kept to estimate the next one. */
+const ANSWER_TIMES_KEPT = 16;
+
 export class WeChat {
-  /**
-   * This instance's own bound: a call holds its slot from send until a second after its answer,
-   * which holds whatever the delays (the shared window below cannot see answers).
-   */
-  private readonly pacer = new Pacer(GENERATE_CALLS_PER_SECOND, 1000);
+  readonly pacing: GeneratePacing;
+  /** WeChat's recent answer times (ms): a call is sent only when one as slow as the slowest fits. */
+  private readonly answerTimes: number[] = [];
 
   constructor(
     private readonly openapi: OpenApi,
     private readonly clock: Clock,
-    /** Where the pacing window is counted: this instance's memory or the shared database. */
-    private readonly state: Pick<StatePort, 'admit'>,
+    /** Where the shared pacing window is kept: this instance's memory or the database. */
+    limits: LimitsPort,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
-  ) {}
-
-  /** This instance's pacing admissions, one at a time (see pacingSlot). */
-  private pacingQueue: Promise<unknown> = Promise.resolve();
-
-  /**
-   * Asks for a pacing slot; pass the promise as `firstSlot` to overlap it with other work.
-   * An instance asks one at a time: a burst then queues here instead of sending hundreds of
-   * concurrent updates of the one shared pacing document, which would time out and fall back.
-   */
-  pacingSlot(): Promise<PacingSlot> {
-    const slot = this.pacingQueue.then(async () => {
-      const admission = await this.state.admit(PACING_WINDOW, this.clock.now());
-      return { ...admission, answeredAt: this.clock.now() };
-    });
-    this.pacingQueue = slot.catch(() => undefined);
-    return slot;
+    instanceId = 'local',
+  ) {
+    this.pacing = new GeneratePacing(limits, clock, instanceId);
   }
 
   async call(api: ApiName, request: Record<string, unknown>, options: CallOptions): Promise<CallOutcome> {
@@ -127,9 +89,14 @@ export class WeChat {
     for (let attempt = 1; ; attempt++) {
       const started = this.clock.now();
       try {
-        if (options.paced) await this.takePacingSlot(deadline, record, attempt === 1 ? options.firstSlot : undefined);
+        const release = options.paced ? await this.takePacingSlot(deadline, record) : undefined;
+        // No call leaves unless an answer as slow as the slowest lately can still be returned.
+        if (this.clock.now() + this.expectedAnswerMs() + REPLY_RESERVE_MS > deadline) {
+          release?.(this.clock.now());
+          return { ok: false, failure: budgetFailure(false) };
+        }
         record.attempts = attempt;
-        const value = await this.attempt(api, request, deadline, options.paced);
+        const value = await this.attempt(api, request, deadline, release);
         return { ok: true, value };
       } catch (error) {
         if (error instanceof GiveUp) return { ok: false, failure: error.failure };
@@ -148,22 +115,21 @@ export class WeChat {
     }
   }
 
+  private expectedAnswerMs(): number {
+    return this.answerTimes.length ? Math.max(...this.answerTimes) : 0;
+  }
+
   /** One call, given up REPLY_RESERVE_MS before the deadline; a late answer is ignored. */
-  private attempt(api: ApiName, request: Record<string, unknown>, deadline: number, paced: boolean): Promise<unknown> {
+  private attempt(api: ApiName, request: Record<string, unknown>, deadline: number, release: ReleaseSlot | undefined): Promise<unknown> {
+    const sent = this.clock.now();
     return new Promise((resolve, reject) => {
-      const cancel = this.clock.setTimer(Math.max(0, deadline - REPLY_RESERVE_MS - this.clock.now()), () =>
-        reject(new GiveUp({
-          errcode: TIME_BUDGET, source: 'genscheme', rule: 'budget.deadline',
-          message: {
-            zh: `微信在云函数的超时时间内没有回复（预留 ${REPLY_RESERVE_MS} 毫秒用于返回）。`,
-            en: `WeChat did not answer within the function's time limit (${REPLY_RESERVE_MS} ms kept to reply).`,
-          },
-          hint: lookup(TIME_BUDGET).fix,
-        })),
-      );
+      const cancel = this.clock.setTimer(Math.max(0, deadline - REPLY_RESERVE_MS - this.clock.now()), () => reject(new GiveUp(budgetFailure(true))));
       const settle = () => {
         cancel();
-        if (paced) this.pacer.release(this.clock.now());
+        const now = this.clock.now();
+        release?.(now);
+        this.answerTimes.push(now - sent);
+        if (this.answerTimes.length > ANSWER_TIMES_KEPT) this.answerTimes.shift();
       };
       let call: Promise<unknown>;
       try {
@@ -179,37 +145,27 @@ export class WeChat {
   }
 
   /** Waits for a pacing slot, or gives up with 44990 when none frees up in time. */
-  private async takePacingSlot(deadline: number, record: CallRecord, first?: Promise<PacingSlot>): Promise<void> {
-    // This instance's slot first (held until the answer), then a fresh one in the shared window.
-    for (;;) {
-      const local = this.pacer.acquire(this.clock.now());
-      if (local.ok) break;
-      if (this.clock.now() + local.retryAfterMs + REPLY_RESERVE_MS > deadline) throw new GiveUp(heldFailure());
-      record.waitedMs = (record.waitedMs ?? 0) + local.retryAfterMs;
-      await this.clock.sleep(local.retryAfterMs);
-    }
+  private async takePacingSlot(deadline: number, record: CallRecord): Promise<ReleaseSlot> {
+    // The latest moment a call may leave: an answer as slow as the slowest lately must still fit.
+    const latestSend = deadline - REPLY_RESERVE_MS - this.expectedAnswerMs();
     try {
-      await this.takeSharedSlot(deadline, record, first);
+      return await this.pacing.acquire(latestSend, (ms) => (record.waitedMs = (record.waitedMs ?? 0) + ms));
     } catch (error) {
-      this.pacer.release(this.clock.now());
+      if (error instanceof NoSlotInTime) throw new GiveUp(heldFailure());
       throw error;
     }
   }
+}
 
-  private async takeSharedSlot(deadline: number, record: CallRecord, first?: Promise<PacingSlot>): Promise<void> {
-    let slot = await (first ?? this.pacingSlot());
-    for (;;) {
-      // A slot asked for ahead of time that came back too early is given up for a fresh one.
-      if (slot.ok && this.clock.now() - slot.answeredAt > PACING_SLOT_FRESH_MS) slot = await this.pacingSlot();
-      if (slot.ok) return;
-      // The wait counts from when the answer came: part of it may have passed since.
-      const wait = Math.max(1, slot.answeredAt + slot.retryAfterMs - this.clock.now());
-      if (this.clock.now() + wait + REPLY_RESERVE_MS > deadline) throw new GiveUp(heldFailure());
-      record.waitedMs = (record.waitedMs ?? 0) + wait;
-      await this.clock.sleep(wait);
-      slot = await this.pacingSlot();
-    }
-  }
+/** The time budget did not hold WeChat's answer (`sent`), or cannot hold one, so nothing was sent. */
+function budgetFailure(sent: boolean): Failure {
+  return {
+    errcode: TIME_BUDGET, source: 'genscheme', rule: 'budget.deadline',
+    message: sent
+      ? { zh: `微信在云函数的超时时间内没有回复（预留 ${REPLY_RESERVE_MS} 毫秒用于返回）。`, en: `WeChat did not answer within the function's time limit (${REPLY_RESERVE_MS} ms kept to reply).` }
+      : { zh: `剩余时间不足以等到微信回复（按最近的回复耗时估计），genScheme 没有发出请求，未消耗额度。`, en: `Too little time is left for WeChat's answer (judged by its recent answer times); genScheme did not send the call, and no quota was spent.` },
+    hint: lookup(TIME_BUDGET).fix,
+  };
 }
 
 /** §5: no pacing slot frees up within the time budget, so the call is not sent. */

@@ -12,7 +12,8 @@ export class Pacer {
   private readonly answered: number[] = [];
 
   constructor(
-    readonly limit: number,
+    /** Changes when pacing learns how many instances share the platform's rate (pacing.ts). */
+    public limit: number,
     readonly windowMs: number,
   ) {}
 

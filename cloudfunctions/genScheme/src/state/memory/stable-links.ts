@@ -2,7 +2,7 @@
  * Stable links in one instance's memory: the `memory` state mode (GENSCHEME_STATE=memory), for a
  * single instance and for tests. In database mode links never fall back here (port.ts).
  */
-import { chinaDay, targetChanged, type StableLinkChanges, type StableLinkConfig, type StableLinkDay, type StableLinkRecord, type StableLinkStore, type StoredLink } from './port';
+import { targetChanged, type StableLinkChanges, type StableLinkConfig, type StableLinkRecord, type StableLinkStore, type StoredLink } from '../port';
 
 interface Entry {
   record: StableLinkRecord;
@@ -11,10 +11,6 @@ interface Entry {
 
 export class MemoryStableLinks implements StableLinkStore {
   private readonly stableLinks = new Map<string, Entry>();
-  /** `code\nday` → counts. */
-  private readonly stableDays = new Map<string, StableLinkDay>();
-  /** `code\nday\nvisitor`: who opened a link on a day. */
-  private readonly stableOpeners = new Set<string>();
 
   async createStableLink(config: StableLinkConfig): Promise<'created' | 'taken'> {
     if (this.stableLinks.has(config.code)) return 'taken';
@@ -53,50 +49,6 @@ export class MemoryStableLinks implements StableLinkStore {
     entry.record.ticket = { ...ticket };
     entry.claimUntil = 0;
     return true;
-  }
-
-  async countVisit(code: string, nowMs: number): Promise<void> {
-    this.dayRow(code, chinaDay(nowMs)).visits++;
-  }
-
-  async countOpen(code: string, visitor: string | undefined, nowMs: number): Promise<boolean> {
-    const date = chinaDay(nowMs);
-    const row = this.dayRow(code, date);
-    row.opens++;
-    if (visitor !== undefined) {
-      const key = `${code}\n${date}\n${visitor}`;
-      if (!this.stableOpeners.has(key)) {
-        this.stableOpeners.add(key);
-        row.openers++;
-      }
-    }
-    return true;
-  }
-
-  async stableLinkDays(code: string, dates: readonly string[]): Promise<StableLinkDay[]> {
-    return dates.map((date) => ({ ...(this.stableDays.get(`${code}\n${date}`) ?? { date, visits: 0, opens: 0, openers: 0 }) }));
-  }
-
-  async stableLinkTotals(): Promise<Map<string, { visits: number; opens: number }>> {
-    const totals = new Map<string, { visits: number; opens: number }>();
-    for (const [key, row] of this.stableDays) {
-      const code = key.slice(0, key.indexOf('\n'));
-      const sum = totals.get(code) ?? { visits: 0, opens: 0 };
-      sum.visits += row.visits;
-      sum.opens += row.opens;
-      totals.set(code, sum);
-    }
-    return totals;
-  }
-
-  private dayRow(code: string, date: string): StableLinkDay {
-    const key = `${code}\n${date}`;
-    let row = this.stableDays.get(key);
-    if (!row) {
-      row = { date, visits: 0, opens: 0, openers: 0 };
-      this.stableDays.set(key, row);
-    }
-    return row;
   }
 }
 

@@ -349,8 +349,6 @@ const size = {
   bundleSha256: createHash('sha256').update(indexBuf).digest('hex'),
   bundleInputs,
   bundleGzipBytes: gzipSync(indexBuf, { level: 9 }).length,
-  // The stable-link actions and state, built beside index.js and required on their first use.
-  stableCapabilityBytes: statSync(join(fnDir, 'stable-capability.js')).size,
   baselineDistBytes: filesUnder(baselineDist).reduce((n, f) => n + statSync(f).size, 0),
   baselineZodBytes: filesUnder(dirname(require.resolve('zod/package.json'))).reduce((n, f) => n + statSync(f).size, 0),
 };
@@ -400,9 +398,8 @@ row('', 'RSS: load / 10k / 20k / 40k calls', rssRow(mg), rssRow(mb));
 row('', 'heap growth 10k → 20k / 20k → 40k calls', `${kib(mg.heapGrowth10kTo20k)} / ${kib(mg.heapGrowth20kTo40k)}`, `${kib(mb.heapGrowth10kTo20k)} / ${kib(mb.heapGrowth20kTo40k)}`);
 row('', 'heap + external growth 10k → 40k (no leak)', kib(mg.retainedGrowth10kTo40k), kib(mb.retainedGrowth10kTo40k), `≤ ${kib(GOALS.heapGrowthBytes)}`, mg.retainedGrowth10kTo40k <= GOALS.heapGrowthBytes);
 row('size', 'function folder without node_modules', `${size.folderBytes.toLocaleString('en-US')} B`, `${size.baselineDistBytes.toLocaleString('en-US')} B + zod ${mib(size.baselineZodBytes)}`);
-row('', '… of which deployed code (index.js, stable-capability.js, json)', `${size.deployBytes.toLocaleString('en-US')} B`);
+row('', '… of which deployed code (index.js, json)', `${size.deployBytes.toLocaleString('en-US')} B`);
 row('', 'bundle index.js (reported, no goal)', `${size.bundleBytes.toLocaleString('en-US')} B = ${kb(size.bundleBytes)} = ${kib(size.bundleBytes)}`);
-row('', 'stable-capability.js, loaded on first use', `${size.stableCapabilityBytes.toLocaleString('en-US')} B`);
 row('', 'bundle index.js, gzip -9', `${size.bundleGzipBytes.toLocaleString('en-US')} B`);
 row('bench', 'total time of this run', `${fmt(totalSeconds, 1)} s`, '', `< ${GOALS.totalSeconds} s`, totalSeconds < GOALS.totalSeconds);
 

@@ -9,8 +9,6 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const FN_DIR = join(ROOT, 'cloudfunctions/genScheme');
 export const INDEX_JS = join(FN_DIR, 'index.js');
-/** The stable-link capability, loaded by index.js on first use (src/stable-capability.ts says why). */
-export const STABLE_CAPABILITY_JS = join(FN_DIR, 'stable-capability.js');
 
 /** Pages of miniprogram/app.json: the main package, then each subpackage's under its root. */
 export function appPages() {
@@ -32,8 +30,7 @@ export function functionBuildOptions(pages = appPages()) {
     format: 'cjs',
     // CloudBase's oldest Node runtime that wx-server-sdk 4 supports is 16.13; newer ones run it as is.
     target: 'node16.13',
-    // ./stable-capability stays a require() of the file built beside index.js (stableCapabilityBuildOptions).
-    external: ['wx-server-sdk', './stable-capability'],
+    external: ['wx-server-sdk'],
     define: { __GENSCHEME_PAGES__: JSON.stringify(pages) },
     minify: true,
     legalComments: 'none',
@@ -41,15 +38,5 @@ export function functionBuildOptions(pages = appPages()) {
     banner: { js: '// Built by `npm run build` from cloudfunctions/genScheme/src — do not edit; see README.md.' },
     logLevel: 'warning',
     metafile: true,
-  };
-}
-
-/** esbuild options for stable-capability.js: the same build, another entry and file. */
-export function stableCapabilityBuildOptions(pages = appPages()) {
-  return {
-    ...functionBuildOptions(pages),
-    entryPoints: [join(FN_DIR, 'src/stable-capability.ts')],
-    outfile: STABLE_CAPABILITY_JS,
-    external: ['wx-server-sdk'],
   };
 }

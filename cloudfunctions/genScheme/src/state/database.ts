@@ -16,8 +16,8 @@
  * per-environment secret.
  */
 import { createHmac, randomBytes } from 'crypto';
-import { loadStableCapability } from '../load-stable-capability';
 import { LazyStableLinks } from './lazy-stable-links';
+import { HostedDatabaseStableLinks } from './stable-database';
 import { STABLE_COLLECTIONS, chinaDay, targetText, windowText, type StableLinkStore, type Admission, type SlidingWindow, type StateClock, type StatePort, type StoredLink, type Target } from './port';
 
 // The few calls used, typed loosely enough that wx-server-sdk's `cloud.database()` fits
@@ -110,7 +110,7 @@ export class DatabaseState extends LazyStableLinks implements StatePort {
   }
   /** The stable-link half, lent this adapter's database, time-limited call and keys. */
   protected makeStableLinks(): StableLinkStore {
-    return loadStableCapability().databaseStableLinks({ db: this.db, call: (collection, fn) => this.call(collection, fn), hmac: (purpose, text) => this.hmac(purpose, text) });
+    return new HostedDatabaseStableLinks({ db: this.db, call: (collection, fn) => this.call(collection, fn), hmac: (purpose, text) => this.hmac(purpose, text) });
   }
 
 

@@ -4,8 +4,8 @@
  * links are swept, so memory stays flat under many callers and targets.
  */
 import { chinaDay, targetText, windowText, type StableLinkStore, type Admission, type SlidingWindow, type StatePort, type StoredLink, type Target } from './port';
-import { loadStableCapability } from '../load-stable-capability';
 import { LazyStableLinks } from './lazy-stable-links';
+import { MemoryStableLinks } from './stable-memory';
 
 /** How often (ms) idle windows and expired links are swept. */
 const SWEEP_EVERY_MS = 60_000;
@@ -23,7 +23,7 @@ export class MemoryState extends LazyStableLinks implements StatePort {
   readonly mode = 'memory' as const;
 
   protected makeStableLinks(): StableLinkStore {
-    return loadStableCapability().memoryStableLinks();
+    return new MemoryStableLinks();
   }
 
   private readonly windows = new Map<string, WindowTimes>();

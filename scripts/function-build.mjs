@@ -137,7 +137,7 @@ export function appPages() {
 }
 
 /**
- * esbuild options for index.js (pass to build() or buildSync(); add `write: false` to keep it in
+ * esbuild options for index.js (pass to build(): the plugin needs the async API; add `write: false` to keep it in
  * memory). `{ sdk: 'external' }` builds the naive layout instead — `require('wx-server-sdk')` left
  * to node_modules — which only the bench uses, as the yardstick of the cold start.
  */

@@ -259,8 +259,10 @@ function firstReply(indexFile, query) {
     proc.stdout.on('data', (d) => (out += d));
     proc.stderr.on('data', (d) => (err += d));
     proc.on('error', reject);
-    proc.on('exit', (code) => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    let ms;
+    proc.on('exit', () => (ms = Number(process.hrtime.bigint() - started) / 1e6)); // the process is gone
+    proc.on('close', (code) => {
+      // its output is all read
       const reply = code === 0 ? JSON.parse(out.trim().split('\n').pop()) : undefined;
       if (reply?.errcode !== 0) reject(new Error(`first-reply.cjs ${relative(root, indexFile)} exited ${code} with ${out.slice(-300)} ${err.slice(-1000)}`));
       else resolve(ms);

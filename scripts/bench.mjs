@@ -14,7 +14,7 @@
 //     --no-write  print only, leave bench/results/latest.json and README.md alone
 // Exit code 0 even when a goal is missed (FAIL is printed beside it); 1 only when the bench
 // itself could not run.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -25,7 +25,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { loadEmulator } from '../emulator/load.mjs';
 import { measureSharedState, sharedStateNotes, sharedStateRows } from '../bench/shared-state.mjs';
-import { appPages, functionBuildOptions } from './function-build.mjs';
+import { appPages, bytesByPackage, functionBuildOptions } from './function-build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -98,17 +98,11 @@ if (!existsSync(indexJs)) {
 // Is index.js what its sources build to? Compare contents with a fresh in-memory build made with
 // scripts/build.mjs's options (file times say nothing on a fresh clone: git sets them all to the
 // checkout time, in checkout order). The same build's metafile says which input takes the bytes.
-const freshBuild = require('esbuild').buildSync({ ...functionBuildOptions(appPages()), write: false });
+const freshBuild = await require('esbuild').build({ ...functionBuildOptions(appPages()), write: false });
 const staleIndex = Buffer.compare(Buffer.from(freshBuild.outputFiles[0].contents), readFileSync(indexJs)) !== 0;
 if (staleIndex) log('bench: WARNING cloudfunctions/genScheme/index.js differs from a fresh build of its sources (or scripts/build.mjs changed its options); measuring it as it is (`npm run bench -- --build` rebuilds first).');
-const bundleInputs = (() => {
-  const groups = new Map();
-  for (const [file, { bytesInOutput }] of Object.entries(Object.values(freshBuild.metafile.outputs)[0].inputs)) {
-    const name = file.includes('node_modules/zod/') ? 'zod/mini' : file.replace(/^.*\//, '');
-    groups.set(name, (groups.get(name) ?? 0) + bytesInOutput);
-  }
-  return [...groups].map(([input, bytes]) => ({ input, bytes })).sort((a, b) => b.bytes - a.bytes);
-})();
+// Bytes of index.js by package: genScheme's own code, wx-server-sdk and what it brings.
+const bundlePackages = bytesByPackage(freshBuild.metafile);
 
 const machine = {
   node: process.version,
@@ -174,6 +168,16 @@ require('esbuild').buildSync({
   logLevel: 'warning',
 });
 const handlerBundleMs = performance.now() - t;
+
+// The naive layout, the yardstick of the whole-process cold start: the same function built with
+// wx-server-sdk left external, so index.js does require('wx-server-sdk') from node_modules (here
+// the repository's, as a deployed folder with 云端安装依赖 has its own). Built under bench/.cache
+// so that require finds node_modules; nothing else differs from the committed index.js.
+const naiveDir = join(cacheDir, 'naive-layout');
+rmSync(naiveDir, { recursive: true, force: true });
+mkdirSync(naiveDir, { recursive: true });
+const naiveIndexJs = join(naiveDir, 'index.js');
+await require('esbuild').build({ ...functionBuildOptions(pages, { sdk: 'external' }), outfile: naiveIndexJs });
 log(`bench:   … tsc ${fmt(baselineCompileMs / 1000, 2)} s, esbuild ${fmt(handlerBundleMs / 1000, 2)} s`);
 
 log('bench: starting the emulator …');
@@ -181,15 +185,18 @@ const { startEmulator, loadFunction } = loadEmulator();
 const emulator = await startEmulator({ appJsonPath: join(root, 'miniprogram/app.json'), functionConfigPath: join(fnDir, 'config.json') });
 
 // ---- 2. cold starts ---------------------------------------------------------------------------
-// Two kinds of fresh process (genScheme's index.js, the baseline's), round-robin so drift on a
-// shared machine hits both alike; one round first, discarded (disk cache). Each process times
-// (a) the SDK's require and then the function's, so (b) = (a) + own and own = (b) − (a) are
-// taken per process under the same conditions (bench/child/cold.cjs); medians over RUNS.
+// Three kinds of fresh process — genScheme's self-contained index.js, the same function in the
+// naive layout, the baseline — round-robin so drift on a shared machine hits all alike; one round
+// first, discarded (disk cache). Each naive-layout or baseline process times (a) the SDK's require
+// and then the function's, so (b) = (a) + own and own = (b) − (a) are taken per process under the
+// same conditions (bench/child/cold.cjs); medians over RUNS. The parent times every process
+// whole (spawn to exit): self-contained / naive in the same round is one pair, its ratio one sample.
 const coldScript = join(benchDir, 'child/cold.cjs');
 const coldEnv = { ...process.env, ...emulator.functionEnv() };
 for (const k of Object.keys(coldEnv)) if (k.startsWith('NODE_OPTIONS')) delete coldEnv[k];
 const coldKinds = [
-  { key: 'genScheme', argv: [indexJs] },
+  { key: 'selfContained', argv: [indexJs, 'self-contained'] },
+  { key: 'genScheme', argv: [naiveIndexJs] },
   { key: 'baseline', argv: [baselineIndexJs] },
 ];
 const coldSamples = Object.fromEntries(coldKinds.map((k) => [k.key, []]));
@@ -216,6 +223,11 @@ const coldOf = (key) => {
     rssAfterLoadMB: median(field('rssMB')),
   };
 };
+/** Paired whole-process times: A and B ran in the same round, one after the other; ratio per pair, medians quoted. */
+function pairs(a, b) {
+  const ratios = a.map((x, i) => x / b[i]);
+  return { pairs: ratios.length, aMs: median(a), bMs: median(b), ratio: median(ratios), ratioMin: Math.min(...ratios), ratioMax: Math.max(...ratios), ratios, aSamplesMs: a, bSamplesMs: b };
+}
 const cold = {
   runs: RUNS,
   sdkAloneMs: median([...coldSamples.genScheme, ...coldSamples.baseline].map((x) => x.sdkMs)),
@@ -224,6 +236,54 @@ const cold = {
   samples: coldSamples,
 };
 cold.ownRatio = cold.baseline.ownMs / cold.genScheme.ownMs;
+// Fresh process → loaded function: the self-contained index.js (A) against the naive layout (B).
+cold.wholeLoad = pairs(
+  coldSamples.selfContained.map((x) => x.wallMs),
+  coldSamples.genScheme.map((x) => x.wallMs),
+);
+cold.selfContainedLoadMs = median(coldSamples.selfContained.map((x) => x.ownMs));
+cold.selfContainedLoadCpuMs = median(coldSamples.selfContained.map((x) => x.ownCpuMs));
+
+// Fresh process → first reply through the emulator (bench/child/first-reply.cjs): each process
+// loads the function and answers one generate with its default settings — the database state
+// (emulator), a new target each time so WeChat (emulator) is called — A and B alternating, one
+// pair first, discarded. Spawned asynchronously: this process serves the emulator meanwhile.
+const replyScript = join(benchDir, 'child/first-reply.cjs');
+const replyEnv = { ...coldEnv, ...emulator.functionEnv({ source: 'wx_client,scf' }) };
+function firstReply(indexFile, query) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const proc = spawn(process.execPath, [replyScript, indexFile, query], { cwd: root, env: replyEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (d) => (out += d));
+    proc.stderr.on('data', (d) => (err += d));
+    proc.on('error', reject);
+    let ms;
+    proc.on('exit', () => (ms = Number(process.hrtime.bigint() - started) / 1e6)); // the process is gone
+    proc.on('close', (code) => {
+      // its output is all read
+      const reply = code === 0 ? JSON.parse(out.trim().split('\n').pop()) : undefined;
+      if (reply?.errcode !== 0) reject(new Error(`first-reply.cjs ${relative(root, indexFile)} exited ${code} with ${out.slice(-300)} ${err.slice(-1000)}`));
+      else resolve(ms);
+    });
+  });
+}
+log(`bench: first reply, ${RUNS} pairs of fresh processes (self-contained, naive layout; +1 discarded pair) …`);
+t = performance.now();
+const replySamples = { selfContained: [], naive: [] };
+for (let round = 0; round <= RUNS; round++) {
+  const a = await firstReply(indexJs, `bench=a${round}`);
+  const b = await firstReply(naiveIndexJs, `bench=b${round}`);
+  if (round > 0) {
+    replySamples.selfContained.push(a);
+    replySamples.naive.push(b);
+  }
+}
+cold.firstReply = pairs(replySamples.selfContained, replySamples.naive);
+const replySeconds = (performance.now() - t) / 1000;
+log(`bench:   … ${fmt(replySeconds)} s`);
+emulator.reset(); // the end-to-end part counts the gateway's calls from here
 
 // ---- 3. per-call cost, in-process openapi -----------------------------------------------------
 const callsScript = join(benchDir, 'child/calls.cjs');
@@ -347,10 +407,8 @@ const size = {
   deployBytes: uploadFiles.filter((f) => !f.file.startsWith('src')).reduce((n, f) => n + f.bytes, 0),
   bundleBytes: indexBuf.length,
   bundleSha256: createHash('sha256').update(indexBuf).digest('hex'),
-  bundleInputs,
+  bundlePackages,
   bundleGzipBytes: gzipSync(indexBuf, { level: 9 }).length,
-  // The stable-link actions and state, built beside index.js and required on their first use.
-  stableCapabilityBytes: statSync(join(fnDir, 'stable-capability.js')).size,
   baselineDistBytes: filesUnder(baselineDist).reduce((n, f) => n + statSync(f).size, 0),
   baselineZodBytes: filesUnder(dirname(require.resolve('zod/package.json'))).reduce((n, f) => n + statSync(f).size, 0),
 };
@@ -367,12 +425,18 @@ function row(section, what, genScheme, baseline = '', goal = '', pass = undefine
 }
 const gs = cold.genScheme;
 const bl = cold.baseline;
-row('cold start', `(a) require('wx-server-sdk'), fresh process`, `${fmt(gs.sdkMs)} ms`, `${fmt(bl.sdkMs)} ms`);
-row('', '(b) load the built function, fresh process', `${fmt(gs.functionMs)} ms`, `${fmt(bl.functionMs)} ms`);
+const wl = cold.wholeLoad;
+const fr = cold.firstReply;
+row('cold start', 'whole process → loaded function: self-contained / naive', `${fmt(wl.aMs, 0)} / ${fmt(wl.bMs, 0)} ms`, `${fmt(bl.processWallMs, 0)} ms`);
+row('', `… ratio self-contained / naive (median of ${wl.pairs} pairs)`, `${fmt(wl.ratio, 2)}×`, '', `≤ ${GOALS.wholeProcessRatio}×`, wl.ratio <= GOALS.wholeProcessRatio);
+row('', 'whole process → first reply (emulator): self-contained / naive', `${fmt(fr.aMs, 0)} / ${fmt(fr.bMs, 0)} ms`);
+row('', `… ratio self-contained / naive (median of ${fr.pairs} pairs)`, `${fmt(fr.ratio, 2)}×`);
+row('', 'load index.js, self-contained (SDK inside): wall / CPU', `${fmt(cold.selfContainedLoadMs)} / ${fmt(cold.selfContainedLoadCpuMs)} ms`);
+row('', `(a) require('wx-server-sdk'), fresh process (naive)`, `${fmt(gs.sdkMs)} ms`, `${fmt(bl.sdkMs)} ms`);
+row('', '(b) load the built function, fresh process (naive)', `${fmt(gs.functionMs)} ms`, `${fmt(bl.functionMs)} ms`);
 row('', '(c) own load = (b) − (a), per process', `${fmt(gs.ownMs, 2)} ms`, `${fmt(bl.ownMs, 2)} ms`, `≤ ${GOALS.ownLoadMs} ms`, gs.ownMs <= GOALS.ownLoadMs);
 row('', '(c) fastest / CPU time (median)', `${fmt(gs.ownMinMs, 2)} / ${fmt(gs.ownCpuMs, 2)} ms`, `${fmt(bl.ownMinMs, 2)} / ${fmt(bl.ownCpuMs, 2)} ms`);
 row('', 'own load ratio baseline / genScheme', `${fmt(cold.ownRatio, 1)}×`);
-row('', 'process wall: start + load + exit', `${fmt(gs.processWallMs, 0)} ms`, `${fmt(bl.processWallMs, 0)} ms`);
 const pg = perCall.genScheme;
 const pb = perCall.baseline;
 const us = (n) => `${fmt(n, 1)} µs`;
@@ -400,9 +464,8 @@ row('', 'RSS: load / 10k / 20k / 40k calls', rssRow(mg), rssRow(mb));
 row('', 'heap growth 10k → 20k / 20k → 40k calls', `${kib(mg.heapGrowth10kTo20k)} / ${kib(mg.heapGrowth20kTo40k)}`, `${kib(mb.heapGrowth10kTo20k)} / ${kib(mb.heapGrowth20kTo40k)}`);
 row('', 'heap + external growth 10k → 40k (no leak)', kib(mg.retainedGrowth10kTo40k), kib(mb.retainedGrowth10kTo40k), `≤ ${kib(GOALS.heapGrowthBytes)}`, mg.retainedGrowth10kTo40k <= GOALS.heapGrowthBytes);
 row('size', 'function folder without node_modules', `${size.folderBytes.toLocaleString('en-US')} B`, `${size.baselineDistBytes.toLocaleString('en-US')} B + zod ${mib(size.baselineZodBytes)}`);
-row('', '… of which deployed code (index.js, stable-capability.js, json)', `${size.deployBytes.toLocaleString('en-US')} B`);
+row('', '… of which deployed code (index.js, json)', `${size.deployBytes.toLocaleString('en-US')} B`);
 row('', 'bundle index.js (reported, no goal)', `${size.bundleBytes.toLocaleString('en-US')} B = ${kb(size.bundleBytes)} = ${kib(size.bundleBytes)}`);
-row('', 'stable-capability.js, loaded on first use', `${size.stableCapabilityBytes.toLocaleString('en-US')} B`);
 row('', 'bundle index.js, gzip -9', `${size.bundleGzipBytes.toLocaleString('en-US')} B`);
 row('bench', 'total time of this run', `${fmt(totalSeconds, 1)} s`, '', `< ${GOALS.totalSeconds} s`, totalSeconds < GOALS.totalSeconds);
 
@@ -422,7 +485,7 @@ const table = [
   ...rows.map(line),
   '',
   `goals: ${goals.filter((g) => g.pass).length} of ${goals.length} met${goals.some((g) => !g.pass) ? ` — FAIL: ${goals.filter((g) => !g.pass).map((g) => g.goal).join('; ')}` : ''}`,
-  `bundle by input (minified): ${bundleInputs.slice(0, 8).map((i) => `${i.input} ${kb(i.bytes)}`).join(', ')}`,
+  `bundle size by package (minified): ${bundlePackages.slice(0, 10).map((p) => `${p.name} ${kb(p.bytes)}`).join(', ')}, ${bundlePackages.length - 10} more ${kb(bundlePackages.slice(10).reduce((n, p) => n + p.bytes, 0))}`,
   `gateway: ${gatewayCalls.length} calls recorded, ${generateAtGateway} generate, ${refusedByGateway} refused (44990 etc.) · function log lines: ${fnLogLines}`,
   `shared state: index.js in ${sharedState.instances} + ${sharedState.instances} + 2 processes (own SDK each), one emulator serving openapi and the database; caller trusted unless named`,
   ...sharedStateNotes(sharedState),
@@ -435,7 +498,7 @@ const result = {
   busy,
   indexJsStale: staleIndex,
   totalSeconds,
-  phases: { baselineCompileMs, handlerBundleMs, coldSeconds, e2eSeconds, sharedStateSeconds },
+  phases: { baselineCompileMs, handlerBundleMs, coldSeconds, replySeconds, e2eSeconds, sharedStateSeconds },
   goals,
   cold,
   perCall: { warmup: WARMUP, calls: CALLS, mix: '18 valid generate events for every 2 invalid ones (unknown page, number as string, bad query char, misspelt field); trusted caller {SOURCE:"scf"}; clock Date.now + 10.5 ms per call', ...perCall },

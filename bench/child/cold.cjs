@@ -1,5 +1,8 @@
 // One cold start, in a fresh Node process started by scripts/bench.mjs (never run twice in a process).
-//   node bench/child/cold.cjs FUNCTION_INDEX_JS
+//   node bench/child/cold.cjs FUNCTION_INDEX_JS [self-contained]
+// With `self-contained` (genScheme's index.js, wx-server-sdk bundled into it) only the function is
+// required: there is no SDK in node_modules to load first, so sdkMs is 0 and ownMs is everything.
+// The parent times the whole process (start, load, exit) around it.
 // Times, in this one fresh process and back to back:
 //   sdkMs  (a)  require('wx-server-sdk') — resolved exactly as the function resolves it
 //   ownMs  (c)  then require(FUNCTION_INDEX_JS) — its SDK require is now a cache hit, so this is
@@ -14,8 +17,9 @@
 const path = require('path');
 
 const indexJs = process.argv[2];
-if (!indexJs) throw new Error('usage: cold.cjs FUNCTION_INDEX_JS');
-const sdkPath = require.resolve('wx-server-sdk', { paths: [path.dirname(indexJs)] });
+if (!indexJs) throw new Error('usage: cold.cjs FUNCTION_INDEX_JS [self-contained]');
+const selfContained = process.argv[3] === 'self-contained';
+const sdkPath = selfContained ? null : require.resolve('wx-server-sdk', { paths: [path.dirname(indexJs)] });
 const cpuMs = (from) => {
   const c = process.cpuUsage(from);
   return (c.user + c.system) / 1000;
@@ -24,7 +28,7 @@ const ms = (from) => Number(process.hrtime.bigint() - from) / 1e6;
 
 let c = process.cpuUsage();
 let t = process.hrtime.bigint();
-require(sdkPath);
+if (sdkPath) require(sdkPath);
 const sdkMs = ms(t);
 const sdkCpuMs = cpuMs(c);
 c = process.cpuUsage();

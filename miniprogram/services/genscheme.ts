@@ -279,10 +279,10 @@ function callHintOf(errCode: number | undefined, errMsg: string): string {
   // -501005 environment) and what the platform answers for a function not deployed (-501000);
   // "env not exists" comes with -501007, which also covers other invalid parameters.
   if (errCode === -501000 || /FunctionName parameter could not be found|function not found/i.test(errMsg)) {
-    return `找不到云函数 ${FUNCTION_NAME}：请在开发者工具中右键 cloudfunctions/${FUNCTION_NAME} →「上传并部署：云端安装依赖」，并确认 config.ts 中的环境 ID 就是部署的环境。`;
+    return `找不到云函数 ${FUNCTION_NAME}：请在开发者工具中右键 cloudfunctions/${FUNCTION_NAME} →「上传并部署：所有文件」（index.js 已包含 wx-server-sdk），并确认 config.ts 中的环境 ID 就是部署的环境。`;
   }
   if (errCode === -504002 || errCode === -404010 || errCode === -404011 || /functions execute fail/i.test(errMsg)) {
-    return `云函数 ${FUNCTION_NAME} 运行出错：请在云开发控制台 → 云函数 → ${FUNCTION_NAME} → 日志中查看原因；部署时须选「云端安装依赖」。`;
+    return `云函数 ${FUNCTION_NAME} 运行出错：请在云开发控制台 → 云函数 → ${FUNCTION_NAME} → 日志中查看原因；index.js 须是 npm run build 构建的完整文件（已包含 wx-server-sdk）。`;
   }
   if (errCode === -501005 || /env(ironment)? not exist|INVALID_ENV/i.test(errMsg)) {
     return '云开发环境不存在或不可用：请核对 config.ts 中的环境 ID（云开发控制台 → 设置 → 环境 ID），并确认环境未欠费。';

@@ -29,6 +29,11 @@ it("README's Performance section is the table of bench/results/latest.json (npm 
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   expect(currentBlock(readme)).toBe(readmeBlock(latest));
   expect(latest.table).toMatch(/own load = \(b\) − \(a\)/);
+  // Issue 20: the whole-process cold start, self-contained vs naive layout, paired, with its goal; the bundle by package.
+  expect(latest.table).toMatch(/whole process → loaded function: self-contained \/ naive/);
+  expect(latest.table).toMatch(/… ratio self-contained \/ naive \(median of (1[5-9]|[2-9]\d) pairs\)\s+[\d.]+×\s+≤ 0\.6×\s+(PASS|FAIL)/);
+  expect(latest.table).toMatch(/whole process → first reply \(emulator\)/);
+  expect(latest.table).toMatch(/bundle size by package \(minified\): .*wx-server-sdk/);
   // Issue 12 item 8: the shared-state part ran (bench/shared-state.mjs).
   expect(latest.table).toMatch(/WeChat calls \/ 1,000 generate, Zipf/);
   expect(latest.table).toMatch(/burst of 400, 4 instances: busiest second at WeChat/);

@@ -1,6 +1,7 @@
 /**
  * End to end: the built cloudfunctions/genScheme/index.js — its real exports.main — with the
- * real, unmodified wx-server-sdk, talking protobuf over HTTP to the project's CloudBase emulator.
+ * real wx-server-sdk bundled into it (its published code; scripts/function-build.mjs lists what it
+ * defers or leaves out), talking protobuf over HTTP to the project's CloudBase emulator.
  * Nothing of cloud.openapi is mocked here.
  */
 import { join } from 'path';

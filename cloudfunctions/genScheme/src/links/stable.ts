@@ -9,7 +9,7 @@ import { inputFailure, type Failure } from '../../../../miniprogram/shared/failu
 import { STABLE_CODE_PATTERN, STABLE_LINK_MARKER, stableLinkCq, stableLinkUrl } from '../../../../miniprogram/shared/links';
 import type { EnvVersion } from '../../../../miniprogram/shared/platform';
 import type { Settings } from '../settings';
-import { isStateUnavailable, type StableLinkRecord } from '../state/port';
+import { StateUnavailable, type StableLinkRecord } from '../state/port';
 import { INVALID_FIELD, STABLE_DISABLED, STABLE_NOT_FOUND, STABLE_UNAVAILABLE, lookup } from '../wechat/catalogue';
 import type { ActionFailure } from '../actions/action';
 
@@ -113,7 +113,7 @@ export async function orUnavailable<T>(step: () => Promise<T>): Promise<T | Acti
   try {
     return await step();
   } catch (error) {
-    if (isStateUnavailable(error)) return unavailable('link.database');
+    if (error instanceof StateUnavailable) return unavailable('link.database');
     throw error;
   }
 }

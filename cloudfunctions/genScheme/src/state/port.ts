@@ -227,9 +227,8 @@ export class StateUnavailable extends Error {
   override readonly name = 'StateUnavailable';
 }
 
-/** By name as well as class: while the stable-link actions are bundled apart, their class is another copy. */
-export function isStateUnavailable(error: unknown): boolean {
-  return error instanceof StateUnavailable || (error instanceof Error && error.name === 'StateUnavailable');
+export function isStateUnavailable(error: unknown): error is StateUnavailable {
+  return error instanceof StateUnavailable;
 }
 
 /** True when a target field differs: the stored ticket no longer opens what the link names. */

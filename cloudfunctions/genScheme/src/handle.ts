@@ -90,7 +90,7 @@ export function createHandler(deps: HandlerDeps) {
 
   /** The caller, with the event's admin token judged; or the refusal of a caller guessing tokens. */
   async function identify(wxContext: WxContext, adminToken: string | undefined, now: number): Promise<{ caller: Caller } | { refused: Failure }> {
-    const caller = classify(wxContext ?? {}, policy.policy.adminOpenids);
+    const caller = classify(wxContext ?? {}, policy.policy.adminOpenids, settings.stateSecret);
     if (adminToken === undefined || caller.class === 'trusted') return { caller };
     const verdict = await tokenGuard.judge(adminToken, caller, now);
     if (verdict.trusted) return { caller: { ...caller, class: 'trusted', reason: 'admin-token' } };

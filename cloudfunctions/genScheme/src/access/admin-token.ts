@@ -2,12 +2,18 @@
  * The admin token: an event carrying GENSCHEME_ADMIN_TOKEN is trusted (a console test with full
  * rights). A token is a password, so it must be strong, and guessing it must be slow: failed
  * attempts are counted per caller, and past the limit every event carrying a token is refused
- * before the token is even compared.
+ * before the token is even compared — the right one too.
  *
- * Failures are counted in the shared state (every instance sees them) and mirrored in this
- * instance's memory, which is what is checked before comparing: the shared state only offers an
- * atomic "take a slot". So across N warm instances a guesser gets at most 5 + N − 1 comparisons
- * in the window: each other instance compares once more before its own memory learns the limit.
+ * The order of a judgement:
+ *  1. a failure slot is reserved in this instance's memory synchronously, before anything is
+ *     awaited: a burst of guesses arriving together is counted before any of it is compared;
+ *  2. the shared failure count (every instance's) is read, and with the guesses still in flight
+ *     here, at or over the limit refuses without comparing;
+ *  3. only then is the token compared; a wrong one takes a slot of the shared window, the right
+ *     one gives its reservation back.
+ * Sequential guesses thus get at most 5 comparisons in the window whatever the number of
+ * instances; guesses that reach several fresh instances at the same moment can each be compared
+ * before any of them is recorded (at most 5 per instance), as no read-then-take is atomic.
  */
 import type { Failure } from '../../../../miniprogram/shared/failure';
 import type { StatePort } from '../state';
@@ -36,6 +42,8 @@ export type TokenVerdict = { trusted: true } | { trusted: false; refused?: Failu
 
 export class AdminTokenGuard {
   private readonly failures = new WindowLimiter(ADMIN_TOKEN_FAILURES, ADMIN_TOKEN_WINDOW_MS);
+  /** Judgements in flight per caller key: reserved here, not yet compared or recorded in the shared state. */
+  private readonly inFlight = new Map<string, number>();
 
   /** `expected` is the configured token, or undefined when none is set or it is too weak. */
   constructor(
@@ -43,20 +51,43 @@ export class AdminTokenGuard {
     private readonly state?: StatePort,
   ) {}
 
-  /** Judges the token an event carried. A wrong one is counted; a caller over the limit is refused. */
+  /** Judges the token an event carried. A wrong one is counted; a caller at the limit is refused uncompared. */
   async judge(given: string, caller: Caller, now: number): Promise<TokenVerdict> {
     const key = callerKey(caller);
-    const room = this.failures.check(key, now);
+    // 1. Synchronously, before any await: this instance's burst is counted before it is compared.
+    const room = this.failures.take(key, now);
     if (!room.ok) return { trusted: false, refused: throttled(room.retryAfterMs) };
-    if (tokenMatches(given, this.expected)) return { trusted: true };
-    this.failures.take(key, now);
-    const shared = await this.state?.admit({ key: `admin-token:${key}`, limit: ADMIN_TOKEN_FAILURES, windowMs: ADMIN_TOKEN_WINDOW_MS }, now);
-    if (shared && !shared.ok) {
-      // Other instances already saw this caller's failures: fill this instance's memory too.
-      while (this.failures.check(key, now).ok) this.failures.take(key, now);
-      return { trusted: false, refused: throttled(shared.retryAfterMs) };
+    const ahead = this.inFlight.get(key) ?? 0;
+    this.inFlight.set(key, ahead + 1);
+    try {
+      // 2. The shared count, read before comparing; guesses ahead of this one here are not in it yet.
+      const window = { key: `admin-token:${key}`, limit: ADMIN_TOKEN_FAILURES, windowMs: ADMIN_TOKEN_WINDOW_MS };
+      const shared = await this.state?.peek(window, now);
+      if (shared && shared.used + ahead >= ADMIN_TOKEN_FAILURES) {
+        this.fill(key, now);
+        return { trusted: false, refused: throttled(shared.retryAfterMs || ADMIN_TOKEN_WINDOW_MS) };
+      }
+      // 3. Compare; the right token gives its reservation back.
+      if (tokenMatches(given, this.expected)) {
+        this.failures.release(key, now);
+        return { trusted: true };
+      }
+      const recorded = await this.state?.admit(window, now);
+      if (recorded && !recorded.ok) {
+        this.fill(key, now);
+        return { trusted: false, refused: throttled(recorded.retryAfterMs) };
+      }
+      return { trusted: false };
+    } finally {
+      const left = (this.inFlight.get(key) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(key, left);
+      else this.inFlight.delete(key);
     }
-    return { trusted: false };
+  }
+
+  /** Other instances already saw this caller's failures: fill this instance's memory too. */
+  private fill(key: string, now: number): void {
+    while (this.failures.check(key, now).ok) this.failures.take(key, now);
   }
 }
 

@@ -18,7 +18,7 @@
 import { createHmac, randomBytes } from 'crypto';
 import { loadStableCapability } from '../load-stable-capability';
 import { LazyStableLinks } from './lazy-stable-links';
-import { STABLE_COLLECTIONS, chinaDay, targetText, windowText, type StableLinkStore, type Admission, type SlidingWindow, type StateClock, type StatePort, type StoredLink, type Target } from './port';
+import { STABLE_COLLECTIONS, chinaDay, targetText, windowText, type StableLinkStore, type Admission, type SlidingWindow, type StateClock, type WindowUse, windowUse, type StatePort, type StoredLink, type Target } from './port';
 
 // The few calls used, typed loosely enough that wx-server-sdk's `cloud.database()` fits
 // (its typings return `Promise<…> | void | string`, so results are `unknown` and checked here).
@@ -153,6 +153,15 @@ export class DatabaseState extends LazyStableLinks implements StatePort {
       // A slot freed between the update and the read: try again.
     }
     return { ok: false, retryAfterMs: 1 };
+  }
+
+  /** One read of the window's document; nothing is taken. */
+  async peek(window: SlidingWindow, nowMs: number): Promise<WindowUse> {
+    const id = await this.hmac('window', windowText(window));
+    const found = await this.call(COLLECTIONS.limits, () => this.db.collection(COLLECTIONS.limits).where({ _id: id }).limit(1).get());
+    const doc = docs(found)[0] as WindowDoc | undefined;
+    const times = (Array.isArray(doc?.times) ? doc.times.map(Number) : []).filter((t) => t > nowMs - window.windowMs).sort((a, b) => a - b);
+    return windowUse(times, window, nowMs);
   }
 
   /** `_.inc` on the day's document: a safe shared counter across instances. */

@@ -3,7 +3,7 @@
  * exact sliding windows per key, a counter for today, a link map. Old windows and expired
  * links are swept, so memory stays flat under many callers and targets.
  */
-import { chinaDay, targetText, windowText, type StableLinkStore, type Admission, type SlidingWindow, type StatePort, type StoredLink, type Target } from './port';
+import { chinaDay, targetText, windowText, type StableLinkStore, type Admission, type SlidingWindow, type WindowUse, windowUse, type StatePort, type StoredLink, type Target } from './port';
 import { loadStableCapability } from '../load-stable-capability';
 import { LazyStableLinks } from './lazy-stable-links';
 
@@ -34,6 +34,15 @@ export class MemoryState extends LazyStableLinks implements StatePort {
 
   async admit(window: SlidingWindow, nowMs: number): Promise<Admission> {
     return this.admitNow(window, nowMs);
+  }
+
+  async peek(window: SlidingWindow, nowMs: number): Promise<WindowUse> {
+    return this.peekNow(window, nowMs);
+  }
+
+  peekNow(window: SlidingWindow, nowMs: number): WindowUse {
+    const times = (this.windows.get(windowText(window))?.times ?? []).filter((t) => t > nowMs - window.windowMs);
+    return windowUse(times, window, nowMs);
   }
 
   /** admit() without the promise, for callers in this process that want no microtask. */
@@ -126,3 +135,4 @@ export class MemoryState extends LazyStableLinks implements StatePort {
 export function createMemoryState(): MemoryState {
   return new MemoryState();
 }
+

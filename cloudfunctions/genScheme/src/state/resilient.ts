@@ -14,6 +14,7 @@ import {
   StateUnavailable,
   type Admission,
   type SlidingWindow,
+  type WindowUse,
   type StableLinkChanges,
   type StableLinkConfig,
   type StableLinkDay,
@@ -60,6 +61,11 @@ export class ResilientState implements StatePort {
     // Mirror what the database admitted, so memory takes over an outage already warm.
     if (admission.ok) this.memory.admitNow(window, nowMs);
     return admission;
+  }
+
+  async peek(window: SlidingWindow, nowMs: number): Promise<WindowUse> {
+    const use = await this.tryDatabase(() => this.database.peek(window, nowMs));
+    return use === FAILED ? this.memory.peekNow(window, nowMs) : use;
   }
 
   async countGeneration(nowMs: number): Promise<void> {

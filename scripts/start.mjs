@@ -213,6 +213,11 @@ async function runningEmulator(given, caller) {
   return { functionEnv: () => vars, close: async () => undefined };
 }
 
+// One line on stderr (--json keeps stdout clean): the deployed function should not run without it.
+if (!process.env.GENSCHEME_STATE_SECRET) {
+  console.error('hint: GENSCHEME_STATE_SECRET is not set, so the secret hashing OPENIDs and IPs would be stored beside the hashes; set it in the function\'s environment variables when you deploy (README "Deploying") / 未设置 GENSCHEME_STATE_SECRET：部署时请在云函数环境变量中设置。');
+}
+
 const started = performance.now();
 const { startEmulator, loadFunction } = loadEmulator();
 const caller = args.openid !== undefined || args.source !== undefined ? { openid: args.openid, source: args.source ?? 'wx_client' } : undefined;

@@ -358,7 +358,16 @@ export interface LandedReply extends SuccessBase {
   counted: boolean;
   /** The stable link that opened the page, when there was one. */
   code?: string;
+  /** Why nothing was counted (with a `landed.<reason>` warning saying it in words); absent when counted. */
+  reason?: LandedNotCounted;
 }
+
+/**
+ * Why a `landed` report counted nothing: `scene` not a link's or a 小程序码's (OPEN_SCENES);
+ * `no-marker` no stable link named; `no-link` no such link; `disabled` the link is switched off;
+ * `session` this user's open of this link was counted in the last 30 minutes.
+ */
+export type LandedNotCounted = 'scene' | 'no-marker' | 'no-link' | 'disabled' | 'session';
 
 export type SuccessReply =
   | GenerateReply

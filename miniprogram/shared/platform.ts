@@ -99,3 +99,13 @@ export const SCENE_PLAINTEXT_SCHEME = 1286;
  * link's open is reported (`landed`) only from these.
  */
 export const LINK_SCENES: readonly number[] = [SCENE_ENCRYPTED_SCHEME, SCENE_PLAINTEXT_SCHEME, SCENE_URL_LINK_OUTSIDE, SCENE_URL_LINK_INSIDE];
+/** §12: scene values a page sees when a 小程序码 (wxacode.getUnlimited) opened it: scanned, long-pressed, read from the album. */
+export const SCENE_WXACODE_SCAN = 1047;
+export const SCENE_WXACODE_LONG_PRESS = 1048;
+export const SCENE_WXACODE_ALBUM = 1049;
+/**
+ * §9, §12: the scenes in which `landed` counts a stable link's open — a link's (1065, 1286, 1194,
+ * 1167) and a 小程序码 scan (1047, 1048, 1049). Any other scene (1001 the chat list, 1011 a plain
+ * QR code, 1179 a Short Link…) did not come through the link: the report counts nothing.
+ */
+export const OPEN_SCENES: readonly number[] = [...LINK_SCENES, SCENE_WXACODE_SCAN, SCENE_WXACODE_LONG_PRESS, SCENE_WXACODE_ALBUM];

@@ -5,6 +5,7 @@
  */
 import type { ErrorReply, GenerateReply } from '../../miniprogram/shared/contract';
 import { startEmulator, type Emulator } from '../../emulator/src';
+import { hashOpenid } from '../../cloudfunctions/genScheme/src/access/caller';
 import { captureLogs, loadWithEnv } from '../support/function';
 
 const TOKEN = 'test-admin-token-9f3b2c';
@@ -135,6 +136,76 @@ describe('rate limits per warm instance', () => {
     expect((await f.invoke({}, web('198.51.100.2'))).errcode).toBe(0);
     expect(((await f.invoke({}, web('198.51.100.3'))) as ErrorReply).rule).toBe('policy.rate-shared');
     expect(emulator.calls).toHaveLength(3);
+  });
+});
+
+describe('visitors as networks see them', () => {
+  it('40 addresses of one IPv6 /64 are limited like one visitor; another /64 is another; ::ffff:a.b.c.d is that IPv4 address', async () => {
+    const f = loadWithEnv(emulator, { GENSCHEME_POLICY: JSON.stringify({ public: { perIpPerMinute: 2, sharedPerMinute: 1000 } }) });
+    const v6 = (ip: string) => ({ source: 'wx_http', clientIpV6: ip });
+    const replies: ErrorReply[] = [];
+    for (let i = 0; i < 40; i++) replies.push((await f.invoke({}, v6(`2001:db8:77:${i % 2 ? '0' : '0000'}:${((i * 4099) % 65536).toString(16)}::${i + 1}`))) as ErrorReply);
+    expect(replies.filter((r) => r.errcode === 0)).toHaveLength(2);
+    expect(replies.slice(2).every((r) => r.rule === 'policy.rate-ip')).toBe(true);
+    expect((await f.invoke({}, v6('2001:db8:77:1::1'))).errcode).toBe(0); // the neighbouring /64
+    // An IPv4-mapped address and its IPv4 form are one visitor.
+    expect((await f.invoke({}, web('::ffff:198.51.100.40'))).errcode).toBe(0);
+    expect((await f.invoke({}, web('198.51.100.40'))).errcode).toBe(0);
+    expect(((await f.invoke({}, v6('::ffff:c633:6428'))) as ErrorReply).rule).toBe('policy.rate-ip');
+    expect(emulator.calls).toHaveLength(5);
+  });
+});
+
+describe('GENSCHEME_STATE_SECRET', () => {
+  const secretWarning = (reply: { warnings?: Array<{ code: string; zh: string; en: string }> }) => reply.warnings?.find((w) => w.code === 'state.secretInDatabase');
+
+  it('without it every trusted quota, listLinks and linkStats reply says what is exposed and how to fix it; with it, none does', async () => {
+    for (const secret of [undefined, 'security-e2e-state-secret-7Hq2']) {
+      emulator.reset();
+      const f = loadWithEnv(emulator, { GENSCHEME_STATE: 'database', GENSCHEME_ADMIN_TOKEN: TOKEN, ...(secret ? { GENSCHEME_STATE_SECRET: secret } : {}) });
+      expect((await f.invoke({ action: 'createLink', adminToken: TOKEN, code: 'secret-check', jumpWxa: { path: 'pages/index/index' } })).errcode).toBe(0);
+      const replies = [
+        await f.invoke({ action: 'quota', adminToken: TOKEN }),
+        await f.invoke({ action: 'listLinks', adminToken: TOKEN }),
+        await f.invoke({ action: 'linkStats', adminToken: TOKEN, code: 'secret-check' }),
+        await f.invoke({ action: 'quota' }, { source: 'scf' }),
+      ];
+      for (const reply of replies) {
+        expect(reply.errcode).toBe(0);
+        const warning = secretWarning(reply as never);
+        if (secret) {
+          expect(warning).toBeUndefined();
+          continue;
+        }
+        expect(warning).toBeDefined();
+        expect(warning!.en).toMatch(/same database as the hashes/);
+        expect(warning!.en).toMatch(/brute force/);
+        expect(warning!.en).toContain("Set GENSCHEME_STATE_SECRET");
+        expect(warning!.zh).toContain('GENSCHEME_STATE_SECRET');
+        expect(warning!.zh).toContain('穷举');
+      }
+    }
+    // Other actions and untrusted callers are not told.
+    emulator.reset();
+    const f = loadWithEnv(emulator, { GENSCHEME_STATE: 'database', GENSCHEME_ADMIN_TOKEN: TOKEN });
+    expect(secretWarning((await f.invoke({ adminToken: TOKEN })) as never)).toBeUndefined();
+    expect(secretWarning((await f.invoke({}, user('oPlainUser'))) as never)).toBeUndefined();
+    // In memory mode nothing is stored, so there is nothing to warn about.
+    const memory = loadWithEnv(emulator, { GENSCHEME_ADMIN_TOKEN: TOKEN });
+    expect(secretWarning((await memory.invoke({ action: 'quota', adminToken: TOKEN })) as never)).toBeUndefined();
+  });
+
+  it("keys the log's OPENID hash with the secret when it is set", async () => {
+    const secret = 'security-e2e-log-secret-Zp81';
+    const keyed = loadWithEnv(emulator, { GENSCHEME_STATE_SECRET: secret });
+    const plain = loadWithEnv(emulator);
+    const { lines } = await captureLogs(async () => {
+      await keyed.invoke({}, user('oLoggedUser42'));
+      await plain.invoke({}, user('oLoggedUser42'));
+    });
+    const records = lines.filter((l) => l.includes('"genScheme":1')).map((l) => JSON.parse(l));
+    expect(records.map((r) => r.openid)).toEqual([hashOpenid('oLoggedUser42', secret), hashOpenid('oLoggedUser42')]);
+    expect(records[0].openid).not.toBe(records[1].openid);
   });
 });
 

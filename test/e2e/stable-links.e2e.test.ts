@@ -165,12 +165,14 @@ describe('landed, listLinks, linkStats', () => {
     const asKeys = Object.fromEntries(cq.split('&').map((p) => p.split('=')));
     const landed = (query: object, caller = USER) => fn.invoke({ action: 'landed', scene: 1065, query }, caller) as Promise<LandedReply>;
     expect(await landed(asKeys)).toMatchObject({ errcode: 0, counted: true, code: 'open-me' });
-    expect(await landed({ cq: encodeURIComponent(cq) })).toMatchObject({ counted: true, code: 'open-me' });
+    // The same user again within 30 minutes (the other marker form): the same open.
+    expect(await landed({ cq: encodeURIComponent(cq) })).toMatchObject({ counted: false, code: 'open-me', reason: 'session' });
+    expect(await landed({ cq: encodeURIComponent(cq) }, { openid: 'oStableUser3', source: 'wx_client' })).toMatchObject({ counted: true, code: 'open-me' });
     expect(await landed({ gsl: 'open-me' }, { openid: 'oStableUser2', source: 'wx_client' })).toMatchObject({ counted: true });
     const stableDocs = () => JSON.stringify(emulator.database.collections().filter((c) => c.startsWith('genscheme_stable') || c === 'genscheme_counters').map((c) => emulator.database.collection(c)));
     await fn.invoke({ action: 'linkStats', code: 'open-me', ...ADMIN }); // writes the counts so far
     const before = stableDocs();
-    expect(await landed({ id: '42' })).toEqual({ errcode: 0, errmsg: 'ok', action: 'landed', counted: false, warnings: [] });
+    expect(await landed({ id: '42' })).toMatchObject({ errcode: 0, errmsg: 'ok', action: 'landed', counted: false, reason: 'no-marker', warnings: [{ code: 'landed.no-marker' }] });
     expect(await landed({ gsl: 'no-such-link' })).toMatchObject({ counted: false });
     await fn.invoke({ action: 'linkStats', code: 'open-me', ...ADMIN }); // writes anything counted since
     expect(stableDocs()).toBe(before); // (the user's rate-limit window moved, hashed)
@@ -178,7 +180,7 @@ describe('landed, listLinks, linkStats', () => {
 
     const stats = (await fn.invoke({ action: 'linkStats', code: 'open-me', ...ADMIN })) as LinkStatsReply;
     expect(stats.days).toHaveLength(14);
-    expect(stats.days[13]).toMatchObject({ visits: 1, opens: 3, openers: 2 });
+    expect(stats.days[13]).toMatchObject({ visits: 1, opens: 3, openers: 3 });
     expect(stats.days[13].date).toBe(new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10));
     expect(stats.days.slice(0, 13).every((d) => d.visits === 0 && d.opens === 0)).toBe(true);
 
@@ -188,5 +190,25 @@ describe('landed, listLinks, linkStats', () => {
     const everything = JSON.stringify(emulator.database.collections().map((c) => emulator.database.collection(c)));
     expect(everything).not.toContain('oStableUser');
     expect(everything).not.toContain('198.51.100');
+  });
+
+  it('one user reporting one link 20 times counts one open; scene 1001 counts none; a disabled link counts none', async () => {
+    await create({ jumpWxa: { path: 'pages/index/index' }, code: 'once' });
+    await create({ jumpWxa: { path: 'pages/index/index' }, code: 'switched-off' });
+    expect((await fn.invoke({ action: 'updateLink', ...ADMIN, code: 'switched-off', disabled: true })).errcode).toBe(0);
+    const landed = (scene: number, code: string, caller = USER) => fn.invoke({ action: 'landed', scene, query: { gsl: code } }, caller) as Promise<LandedReply>;
+    const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => landed([1065, 1286, 1194, 1167, 1047][i % 5], 'once')));
+    expect(replies.every((r) => r.errcode === 0)).toBe(true);
+    expect(replies.filter((r) => r.counted)).toHaveLength(1);
+    expect(replies.filter((r) => !r.counted).every((r) => r.reason === 'session' && r.warnings.some((w) => w.code === 'landed.session'))).toBe(true);
+    // Another user, from the chat list (1001): not through the link, nothing counted.
+    const other = { openid: 'oStableUser9', source: 'wx_client' };
+    expect(await landed(1001, 'once', other)).toMatchObject({ errcode: 0, counted: false, reason: 'scene' });
+    // A disabled link counts nothing, whatever the scene.
+    expect(await landed(1065, 'switched-off', other)).toMatchObject({ errcode: 0, counted: false, reason: 'disabled', code: 'switched-off' });
+    const stats = (await fn.invoke({ action: 'linkStats', code: 'once', ...ADMIN })) as LinkStatsReply;
+    expect(stats.days[13]).toMatchObject({ opens: 1, openers: 1 });
+    const off = (await fn.invoke({ action: 'linkStats', code: 'switched-off', ...ADMIN })) as LinkStatsReply;
+    expect(off.days[13]).toMatchObject({ opens: 0, openers: 0 });
   });
 });

@@ -22,6 +22,21 @@ const nowS = () => Math.floor(Date.now() / 1000);
 jest.setTimeout(30_000); // each test runs node processes; slow on a loaded CI machine
 
 describe('npm start', () => {
+  it('prints a one-line hint on stderr when GENSCHEME_STATE_SECRET is not set, and none when it is', () => {
+    const env = { ...process.env };
+    delete env.GENSCHEME_STATE_SECRET;
+    const run = (extra: Record<string, string>) => spawnSync(process.execPath, [join(ROOT, 'scripts/start.mjs'), '--json'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...env, ...extra } });
+    const without = run({});
+    expect(without.status).toBe(0);
+    const hints = without.stderr.split('\n').filter((l) => l.includes('GENSCHEME_STATE_SECRET'));
+    expect(hints).toHaveLength(1);
+    expect(hints[0]).toMatch(/^hint: GENSCHEME_STATE_SECRET is not set.*environment variables/);
+    expect(JSON.parse(without.stdout).errcode).toBe(0); // stdout stays clean JSON
+    const withSecret = run({ GENSCHEME_STATE_SECRET: 'start-e2e-secret-4Kq8' });
+    expect(withSecret.status).toBe(0);
+    expect(withSecret.stderr).not.toContain('GENSCHEME_STATE_SECRET');
+  });
+
   it('prints a weixin:// link generated through the real function and SDK, and exits 0', () => {
     const { code, out } = start('--path', 'pages/product/detail', '--query', 'id=42', '--days', '7');
     expect(code).toBe(0);

@@ -61,6 +61,9 @@ function fakeDatabaseLimits() {
       if (port.fail) throw port.fail();
       return { granted: count, retryAfterMs: 0 };
     },
+    async peek() {
+      return { used: 0, retryAfterMs: 0 };
+    },
     async record(): Promise<void> {
       this.calls++;
     },

@@ -69,6 +69,15 @@ interface CallLog extends CallRecord {
 
 const OUTCOME = { input: 'rejected', policy: 'denied', wechat: 'failed', cloud: 'failed', genscheme: 'failed' } as const;
 
+/** The trusted replies that carry the missing-secret warning: the ones an admin reads the state through. */
+const SECRET_WARNED_ACTIONS: readonly Action[] = ['quota', 'listLinks', 'linkStats'];
+
+export const STATE_SECRET_WARNING: Warning = {
+  code: 'state.secretInDatabase',
+  zh: '未设置 GENSCHEME_STATE_SECRET：用于哈希 OPENID 和 IP 的密钥与这些哈希一起保存在同一个云数据库（genscheme_meta）中，能读取数据库的人可以用穷举还原出 IP 和 OPENID。请在云函数的环境变量中设置 GENSCHEME_STATE_SECRET（一个随机长字符串）。',
+  en: 'GENSCHEME_STATE_SECRET is not set: the secret that hashes OPENIDs and IPs is kept in the same database as the hashes (genscheme_meta), so anyone who can read the database can recover IPs and OPENIDs by brute force. Set GENSCHEME_STATE_SECRET (a long random string) in the function\'s environment variables.',
+};
+
 export function createHandler(deps: HandlerDeps) {
   const { clock, actions, settings, policy, state, log } = deps;
   const wechat = new WeChat(deps.openapi, clock, state.limits, deps.retry, randomBytes(6).toString('hex'));
@@ -89,9 +98,13 @@ export function createHandler(deps: HandlerDeps) {
     ? [{ code: 'policy.invalid', zh: `策略配置有误，非受信任调用方被拒绝：${policy.configErrors.join('；')}`, en: `The policy configuration is wrong, so untrusted callers are refused: ${policy.configErrors.join('; ')}` }]
     : [];
 
+  // Without GENSCHEME_STATE_SECRET the hashing secret is kept in the database beside the hashes:
+  // trusted readers of the state's numbers are told, on every reply of the actions that show them.
+  const secretWarning: Warning[] = state.mode === 'database' && !settings.stateSecret ? [STATE_SECRET_WARNING] : [];
+
   /** The caller, with the event's admin token judged; or the refusal of a caller guessing tokens. */
   async function identify(wxContext: WxContext, adminToken: string | undefined, now: number): Promise<{ caller: Caller } | { refused: Failure }> {
-    const caller = classify(wxContext ?? {}, policy.policy.adminOpenids);
+    const caller = classify(wxContext ?? {}, policy.policy.adminOpenids, settings.stateSecret);
     if (adminToken === undefined || caller.class === 'trusted') return { caller };
     const verdict = await tokenGuard.judge(adminToken, caller, now);
     if (verdict.trusted) return { caller: { ...caller, class: 'trusted', reason: 'admin-token' } };
@@ -120,7 +133,7 @@ export function createHandler(deps: HandlerDeps) {
       permit: async (ask) => authorize(policy, caller, ask) ?? (await rateLimits.admit(caller, clock.now())),
     };
     const result = await action.run(input, ctx);
-    const extraWarnings = caller.class === 'trusted' ? policyWarning : [];
+    const extraWarnings = caller.class === 'trusted' ? [...policyWarning, ...(SECRET_WARNED_ACTIONS.includes(action.name) ? secretWarning : [])] : [];
     if (isFailure(result)) {
       return errorReply(result.failure, action.name, { attempts: record.attempts, warnings: [...(result.warnings ?? []), ...extraWarnings] });
     }

@@ -33,9 +33,9 @@ describe('caller classes', () => {
     expect(JSON.stringify(caller)).not.toContain('oSecretOpenid');
   });
 
-  it('keeps the IP (v4, else v6) and the APPID', () => {
+  it('keeps the IP (v4, else v6 as its /64) and the APPID', () => {
     expect(classify({ CLIENTIP: '203.0.113.9', APPID: 'wx1' }, [])).toMatchObject({ ip: '203.0.113.9', appid: 'wx1' });
-    expect(classify({ CLIENTIPV6: '2001:db8::1' }, [])).toMatchObject({ ip: '2001:db8::1' });
+    expect(classify({ CLIENTIPV6: '2001:db8::1' }, [])).toMatchObject({ ip: '2001:db8:0:0::/64' });
   });
 
   it('reads the last hop of SOURCE', () => {
@@ -76,5 +76,16 @@ describe('admin token comparison', () => {
   it('compares tokens of any length without throwing', () => {
     expect(tokenMatches('a', 'a-much-longer-token')).toBe(false);
     expect(tokenMatches('a-much-longer-token', 'a-much-longer-token')).toBe(true);
+  });
+});
+
+describe('OPENID hash with GENSCHEME_STATE_SECRET', () => {
+  it('is an HMAC under the secret: another secret, another hash; none, the plain one', () => {
+    const keyed = hashOpenid('oUser', 'secret-one');
+    expect(keyed).toHaveLength(12);
+    expect(keyed).not.toBe(hashOpenid('oUser'));
+    expect(keyed).not.toBe(hashOpenid('oUser', 'secret-two'));
+    expect(classify({ OPENID: 'oUser' }, [], 'secret-one').openidHash).toBe(keyed);
+    expect(classify({ OPENID: 'oUser' }, []).openidHash).toBe(hashOpenid('oUser'));
   });
 });

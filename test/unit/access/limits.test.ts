@@ -120,6 +120,38 @@ describe('AdminTokenGuard', () => {
     expect(await guard.judge(TOKEN, { class: 'user', reason: 'openid', source: 'wx_client', openidHash: 'h1', ip: '1.1.1.1' }, 1)).toEqual({ trusted: true });
   });
 
+  it('reads the shared failure count before comparing: 15 wrong elsewhere, then 4 wrong + the right one at once on a fresh instance — all refused, the right one too', async () => {
+    const shared = memoryState().limits;
+    const elsewhere = new AdminTokenGuard(TOKEN, shared);
+    const c = caller('1.1.1.1');
+    const before = await Promise.all(Array.from({ length: 15 }, (_, i) => elsewhere.judge(`guess-${i}`, c, 1000 + i)));
+    expect(before.filter((v) => !v.trusted && !v.refused)).toHaveLength(5); // a burst is counted before it is compared
+    const fresh = new AdminTokenGuard(TOKEN, shared);
+    const burst = await Promise.all([...['w1', 'w2', 'w3', 'w4'].map((g) => fresh.judge(g, c, 2000)), fresh.judge(TOKEN, c, 2000)]);
+    for (const verdict of burst) expect(verdict).toMatchObject({ trusted: false, refused: { rule: 'policy.rate-admin-token' } });
+    // Refusals took no shared slot: the window still holds the first 5 failures only.
+    expect(await shared.peek({ key: 'admin-token:ip:1.1.1.1', limit: ADMIN_TOKEN_FAILURES, windowMs: ADMIN_TOKEN_WINDOW_MS }, 2000)).toMatchObject({ used: 5 });
+  });
+
+  it('a burst on one fresh instance is reserved before it is compared: with 3 failures shared, only 2 of 6 simultaneous guesses are compared', async () => {
+    const shared = memoryState().limits;
+    const c = caller('1.1.1.1');
+    const elsewhere = new AdminTokenGuard(TOKEN, shared);
+    for (let i = 0; i < 3; i++) await elsewhere.judge(`guess-${i}`, c, i);
+    const fresh = new AdminTokenGuard(TOKEN, shared);
+    const burst = await Promise.all(Array.from({ length: 6 }, (_, i) => fresh.judge(`burst-${i}`, c, 10)));
+    expect(burst.filter((v) => !v.trusted && !v.refused)).toHaveLength(2);
+    expect((await shared.peek({ key: 'admin-token:ip:1.1.1.1', limit: ADMIN_TOKEN_FAILURES, windowMs: ADMIN_TOKEN_WINDOW_MS }, 10)).used).toBe(5);
+  });
+
+  it('the right token gives back its reservation: an admin using it all day is never throttled', async () => {
+    const shared = memoryState().limits;
+    const guard = new AdminTokenGuard(TOKEN, shared);
+    const c = caller('1.1.1.1');
+    await guard.judge('typo', c, 0);
+    for (let i = 0; i < 50; i++) expect(await Promise.all([guard.judge(TOKEN, c, i), guard.judge(TOKEN, c, i)])).toEqual([{ trusted: true }, { trusted: true }]);
+  });
+
   it('with no usable token configured nothing is trusted, and guesses still count', async () => {
     const guard = new AdminTokenGuard(undefined);
     for (let i = 0; i < 5; i++) expect(await guard.judge('', caller('1.1.1.1'), 0)).toEqual({ trusted: false });

@@ -44,6 +44,7 @@ function fakeLimits(opts: { lease?: 'now' | 'never' | 'manual' | 'fail'; heartbe
     heartbeats: 0,
     records: [] as number[][],
     admit: async () => ({ ok: true as const }),
+    peek: async () => ({ used: 0, retryAfterMs: 0 }),
     record: async (_w: SlidingWindow, times: readonly number[]) => {
       port.records.push([...times]);
     },

@@ -31,6 +31,13 @@ export class WindowLimiter {
     return { ok: true };
   }
 
+  /** Gives back one slot `key` took at `at` (a reservation that turned out not to be needed). */
+  release(key: string, at: number): void {
+    const times = this.hits.get(key);
+    const index = times?.lastIndexOf(at) ?? -1;
+    if (index >= 0) times!.splice(index, 1);
+  }
+
   /** Keys currently tracked (for tests of memory behaviour). */
   get size(): number {
     return this.hits.size;

@@ -1,14 +1,30 @@
 /**
- * `landed` (mini-program users): the page's onLoad options. When they carry a stable link's
- * marker (either form, platform-rules §9; stableLinkCodeIn in links.ts), one open is counted and
- * the user joins that day's distinct openers — by its OPENID's hash, HMAC'd again before it is
- * stored. No marker, or a code that names no link: nothing is stored.
+ * `landed` (mini-program users): the page's onLoad options. An open is counted only when it means
+ * one (README "Stable links"): the scene is a link's or a 小程序码's (OPEN_SCENES, platform-rules
+ * §9, §12), the options carry a stable link's marker (either form; stableLinkCodeIn in links.ts)
+ * naming an enabled link, and this user's last counted open of that link is more than
+ * OPEN_SESSION_MS old — one shared sliding window per user and link, so it holds across instances.
+ * The user joins that day's distinct openers by its OPENID's hash, HMAC'd again before it is stored.
+ * Otherwise nothing is stored, and the reply says why (`reason`, and a warning in words).
  */
-import type { LandedReply } from '../../../../miniprogram/shared/contract';
+import type { LandedNotCounted, LandedReply } from '../../../../miniprogram/shared/contract';
 import { stableLinkCodeIn } from '../../../../miniprogram/shared/links';
+import { OPEN_SCENES } from '../../../../miniprogram/shared/platform';
+import { callerKey } from '../access/caller';
 import { defineAction } from './action';
 import { optionalNumber } from '../event-fields';
 import { isActionFailure, orUnavailable, readLink } from '../links/stable';
+
+/** One user's reports of one link within this long are one open (a session). */
+export const OPEN_SESSION_MS = 30 * 60_000;
+
+const NOT_COUNTED: Record<LandedNotCounted, { zh: string; en: string }> = {
+  scene: { zh: `场景值不是链接或小程序码打开的（${OPEN_SCENES.join('、')}），不计打开。`, en: `The scene is not one a link or 小程序码 opens with (${OPEN_SCENES.join(', ')}): no open counted.` },
+  'no-marker': { zh: '页面参数中没有稳定链接的标记，不计打开。', en: "The page's options carry no stable link's marker: no open counted." },
+  'no-link': { zh: '标记指向的稳定链接不存在，不计打开。', en: 'The marker names no stable link: no open counted.' },
+  disabled: { zh: '该稳定链接已停用，停用的链接不计打开。', en: 'The stable link is disabled: a disabled link counts no opens.' },
+  session: { zh: `同一用户 ${OPEN_SESSION_MS / 60_000} 分钟内对同一链接的多次上报只计一次打开。`, en: `One user's reports of one link within ${OPEN_SESSION_MS / 60_000} minutes count as one open.` },
+};
 
 export const landed = defineAction({
   name: 'landed',
@@ -18,13 +34,18 @@ export const landed = defineAction({
   async run(input, ctx) {
     const denied = await ctx.permit({ action: 'landed' });
     if (denied) return { failure: denied };
-    const none: LandedReply = { errcode: 0, errmsg: 'ok', action: 'landed', counted: false, warnings: [] };
+    const base: LandedReply = { errcode: 0, errmsg: 'ok', action: 'landed', counted: false, warnings: [] };
+    const none = (reason: LandedNotCounted, code?: string): LandedReply => ({ ...base, ...(code ? { code } : {}), reason, warnings: [{ code: `landed.${reason}`, ...NOT_COUNTED[reason] }] });
+    if (input.scene === undefined || !OPEN_SCENES.includes(input.scene)) return none('scene');
     const code = stableLinkCodeIn(input.query as Record<string, unknown> | undefined);
-    if (!code) return none;
+    if (!code) return none('no-marker');
     const record = await orUnavailable(() => readLink(code, ctx.stableLinks, (c) => ctx.state.stableLinks.getStableLink(c), ctx.clock.now()));
     if (isActionFailure(record)) return record;
-    if (!record) return none;
+    if (!record) return none('no-link');
+    if (record.disabled) return none('disabled', code);
+    const session = await ctx.state.limits.admit({ key: `open:${code}:${ctx.caller.openidHash ?? callerKey(ctx.caller)}`, limit: 1, windowMs: OPEN_SESSION_MS }, ctx.clock.now());
+    if (!session.ok) return none('session', code);
     ctx.state.counters.countOpen(code, ctx.caller.openidHash, ctx.clock.now());
-    return { ...none, counted: true, code };
+    return { ...base, counted: true, code };
   },
 });

@@ -19,6 +19,7 @@ import {
   type LimitsPort,
   type LinkStorePort,
   type PeriodQuota,
+  type WindowUse,
   type SlidingWindow,
   type StableLinkChanges,
   type StableLinkConfig,
@@ -122,6 +123,12 @@ export class FallbackLimits implements LimitsPort {
     // Mirror what the database admitted, so memory takes over an outage already warm.
     if (admission.ok) this.memory.admitNow(own, nowMs);
     return admission;
+  }
+
+  /** Without the database: what this instance saw (its memory mirrors every admission). */
+  async peek(window: SlidingWindow, nowMs: number): Promise<WindowUse> {
+    const use = await this.health.attempt(() => this.database.peek(window, nowMs), 'limits');
+    return use === FAILED ? this.memory.peekNow({ ...window, limit: this.health.share(window.limit) }, nowMs) : use;
   }
 
   /** Pacing handles a lease that fails or is late itself (wechat/pacing.ts): errors go through. */

@@ -8,6 +8,13 @@
 
 export type Admission = { ok: true } | { ok: false; retryAfterMs: number };
 
+/** What a window holds at a moment, read without taking: `used` admissions, and (when full) how long until one leaves it. */
+export interface WindowUse {
+  used: number;
+  /** 0 while the window has room. */
+  retryAfterMs: number;
+}
+
 /**
  * "At most `limit` admissions in any `windowMs`", for one key.
  * `key` is raw text ('user:<openid>', 'ip:1.2.3.4', 'pace:generate'); the database adapter
@@ -60,6 +67,8 @@ export interface LimitsPort {
   readonly shared: boolean;
   /** Takes one slot of `window` at `nowMs`. */
   admit(window: SlidingWindow, nowMs: number): Promise<Admission>;
+  /** Reads `window` at `nowMs` without taking a slot (one read): what a judgement made before any admission needs. */
+  peek(window: SlidingWindow, nowMs: number): Promise<WindowUse>;
   /** Takes up to `count` slots of `window` at `nowMs` in one step (pacing leases slots in blocks). */
   lease(window: SlidingWindow, count: number, nowMs: number): Promise<Lease>;
   /** Adds `times` to `window` whether it has room or not: calls made without a slot, for others to see. */
@@ -152,6 +161,14 @@ export function chinaDay(nowMs: number): string {
 /** One text per target, for maps and hashes: every field separated so 'a'+'b c' ≠ 'a b'+'c'. */
 export function targetText(target: Target): string {
   return JSON.stringify([target.kind, target.envVersion, target.path, target.query]);
+}
+
+/** The use of `window` given its admission times inside it, ascending. */
+export function windowUse(times: readonly number[], window: SlidingWindow, nowMs: number): WindowUse {
+  const full = window.limit <= 0 || times.length >= window.limit;
+  if (!full) return { used: times.length, retryAfterMs: 0 };
+  const oldest = window.limit <= 0 ? nowMs : times[times.length - window.limit];
+  return { used: times.length, retryAfterMs: Math.max(1, oldest + window.windowMs - nowMs) };
 }
 
 /** One text per window: the same key under another limit or window is another window. */

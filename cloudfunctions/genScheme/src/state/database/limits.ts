@@ -5,7 +5,7 @@
  * takes k slots at once (platform-rules §11: a single-document update is atomic). Any window of
  * `windowMs` then holds at most `limit` admissions, whatever the number of instances.
  */
-import { HEARTBEAT_TTL_MS, windowText, type Admission, type Lease, type LimitsPort, type PeriodQuota, type SlidingWindow } from '../port';
+import { HEARTBEAT_TTL_MS, windowText, windowUse, type Admission, type Lease, type LimitsPort, type PeriodQuota, type SlidingWindow, type WindowUse } from '../port';
 import { docsOf, totalOf, updatedCount, type DbClient } from './client';
 import { COLLECTIONS } from './collections';
 import type { StateKeys } from './keys';
@@ -79,6 +79,16 @@ export class DatabaseLimits implements LimitsPort {
       want = Math.min(want, free);
     }
     return { granted: 0, retryAfterMs: 1 };
+  }
+
+  /** One read of the window's document; nothing is taken. */
+  async peek(window: SlidingWindow, nowMs: number): Promise<WindowUse> {
+    const id = await this.keys.hmac('window', windowText(window));
+    const found = await this.client.call(COLLECTIONS.limits, () => this.client.collection(COLLECTIONS.limits).where({ _id: id }).limit(1).get());
+    const doc = docsOf(found)[0] as WindowDoc | undefined;
+    if (doc) this.remember(id);
+    const times = (Array.isArray(doc?.times) ? doc.times.map(Number) : []).filter((t) => t > nowMs - window.windowMs).sort((a, b) => a - b);
+    return windowUse(times, window, nowMs);
   }
 
   /** One unconditional push (kept sorted, the last `limit` kept); a missing window is created full. */

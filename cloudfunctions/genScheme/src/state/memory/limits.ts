@@ -2,7 +2,7 @@
  * Sliding windows in this instance's memory: exact per key, swept as they go idle so memory stays
  * flat under many callers. The `memory` state mode, and the database's stand-in (fallback.ts).
  */
-import { windowText, type Admission, type Lease, type LimitsPort, type PeriodQuota, type SlidingWindow } from '../port';
+import { windowText, windowUse, type Admission, type Lease, type LimitsPort, type PeriodQuota, type SlidingWindow, type WindowUse } from '../port';
 
 /** How often (ms) idle windows are swept. */
 const SWEEP_EVERY_MS = 60_000;
@@ -24,6 +24,15 @@ export class MemoryLimits implements LimitsPort {
 
   async lease(window: SlidingWindow, count: number, nowMs: number): Promise<Lease> {
     return this.leaseNow(window, count, nowMs);
+  }
+
+  async peek(window: SlidingWindow, nowMs: number): Promise<WindowUse> {
+    return this.peekNow(window, nowMs);
+  }
+
+  peekNow(window: SlidingWindow, nowMs: number): WindowUse {
+    const times = (this.windows.get(windowText(window))?.times ?? []).filter((t) => t > nowMs - window.windowMs);
+    return windowUse(times, window, nowMs);
   }
 
   /** admit() without the promise, for callers in this process that want no microtask. */

@@ -10,6 +10,7 @@ import type { Action } from '../../../../miniprogram/shared/contract';
 import { loadStableCapability } from '../load-stable-capability';
 import type { ActionDef } from './action';
 import { generate } from './generate';
+import { linkCode } from './link-code';
 import { plaintext } from './plaintext';
 import { query } from './query';
 import { quota } from './quota';
@@ -39,7 +40,7 @@ function loadedOnUse(row: Row): ActionDef {
   return { ...row, fields: (z) => stableAction(row.name).fields(z), run: (input, ctx) => stableAction(row.name).run(input, ctx) };
 }
 
-const TABLE: ActionDef<any>[] = [generate, query, quota, plaintext, urllink, ...STABLE_ROWS.map(loadedOnUse), sweep]; // eslint-disable-line @typescript-eslint/no-explicit-any
+const TABLE: ActionDef<any>[] = [generate, query, quota, plaintext, urllink, ...STABLE_ROWS.map(loadedOnUse), linkCode, sweep]; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export const ACTIONS: ReadonlyMap<Action, ActionDef> = new Map(TABLE.map((action) => [action.name, action as ActionDef]));
 

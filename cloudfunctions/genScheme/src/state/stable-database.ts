@@ -3,14 +3,14 @@
  * them. Collections, created on first use like the others (security rule `{ "read": false, "write": false }`):
  *  - genscheme_stable_links   { _id: code, code, name, kind, path, query, envVersion, cq, disabled,
  *                               createdAt, revision, ticketLink ('' = none), ticketExpireTime,
- *                               ticketCreateTime, claimUntil (ms) }
+ *                               ticketCreateTime, claimUntil (ms), linkCode (its 小程序码, or absent) }
  *  - genscheme_stable_days    { _id: 'CODE:YYYY-MM-DD' (China day), code, date, visits, opens, openers }
  *  - genscheme_stable_openers { _id: HMAC(code, date, user), date } — added once per user and day
  * A visit is one `_.inc` on the day's document; an open is one add (the opener) and one `_.inc`.
  * No OPENID or IP is stored: openers are HMAC'd under the environment's secret.
  */
 import type { Db } from './database';
-import { STABLE_COLLECTIONS, chinaDay, targetChanged, type StableLinkChanges, type StableLinkConfig, type StableLinkDay, type StableLinkRecord, type StableLinkStore, type StoredLink } from './port';
+import { STABLE_COLLECTIONS, chinaDay, targetChanged, type LinkCodeFile, type StableLinkChanges, type StableLinkConfig, type StableLinkDay, type StableLinkRecord, type StableLinkStore, type StoredLink } from './port';
 
 
 /** A get() answers at most this many documents (the server SDK's ceiling). */
@@ -53,6 +53,7 @@ export abstract class DatabaseStableLinks implements StableLinkStore {
     const current = await this.getStableLink(code);
     if (!current) return null;
     const data: Doc = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+    // A linkCode is written with all its fields, so merging it into the stored one replaces it.
     if (targetChanged(current, changes)) Object.assign(data, { revision: this.db.command.inc(1), ticketLink: '', ticketExpireTime: 0, ticketCreateTime: 0, claimUntil: 0 });
     if (Object.keys(data).length) await this.call(STABLE_COLLECTIONS.stableLinks, () => this.links().where({ _id: code }).update({ data }));
     return this.getStableLink(code);
@@ -170,6 +171,17 @@ function toRecord(d: Doc): StableLinkRecord {
     createdAt: String(d.createdAt ?? ''),
     revision: num(d.revision),
     ticket: ticketLink ? { link: ticketLink, expireTime: num(d.ticketExpireTime), createTime: num(d.ticketCreateTime) } : null,
+    linkCode: toLinkCode(d.linkCode),
+  };
+}
+
+function toLinkCode(value: unknown): LinkCodeFile | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const c = value as Doc;
+  if (typeof c.fileID !== 'string' || !c.fileID) return null;
+  return {
+    fileID: c.fileID, scene: String(c.scene ?? ''), page: String(c.page ?? ''), envVersion: String(c.envVersion ?? ''),
+    width: num(c.width), lineColor: String(c.lineColor ?? ''), isHyaline: c.isHyaline === true, createdAt: String(c.createdAt ?? ''),
   };
 }
 

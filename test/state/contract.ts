@@ -155,8 +155,19 @@ export function stateContract(name: string, harness: ContractHarness): void {
         expect(await state.createStableLink(config('spring'))).toBe('created');
         expect(await state.createStableLink({ ...config('spring'), name: 'other' })).toBe('taken');
         expect(await state.createStableLink(config('autumn'))).toBe('created');
-        expect(await state.getStableLink('spring')).toEqual({ ...config('spring'), ticket: null, revision: 0 });
+        expect(await state.getStableLink('spring')).toEqual({ ...config('spring'), ticket: null, linkCode: null, revision: 0 });
         expect((await state.listStableLinks()).map((l) => l.code)).toEqual(['autumn', 'spring']);
+      });
+
+      it("keeps a link's 小程序码 (linkCode) whole, replaces it whole, and keeps it across a target change", async () => {
+        await state.createStableLink(config('coded'));
+        const code = { fileID: 'cloud://env.bucket/genscheme/codes/coded.png', scene: 'l=coded', page: 'pages/code/index', envVersion: 'release', width: 430, lineColor: '', isHyaline: false, createdAt: '2026-11-29T09:00:00.000Z' };
+        expect((await state.updateStableLink('coded', { linkCode: code }))?.linkCode).toEqual(code);
+        const wider = { ...code, width: 600, lineColor: '1,2,3', isHyaline: true };
+        await state.updateStableLink('coded', { linkCode: wider });
+        expect((await state.getStableLink('coded'))?.linkCode).toEqual(wider);
+        await state.updateStableLink('coded', { path: 'pages/order/list' });
+        expect((await state.getStableLink('coded'))?.linkCode).toEqual(wider);
       });
 
       it('one claim at a time: exactly one claimant until the claim lapses or the ticket is saved', async () => {

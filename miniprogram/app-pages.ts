@@ -16,5 +16,6 @@ export const APP_PAGES: readonly AppPage[] = [
   { path: 'pages/product/detail', title: '商品详情' },
   { path: 'pages/order/list', title: '订单列表' },
   { path: 'pages/links/index', title: '链接管理（管理员）' },
+  { path: 'pages/code/index', title: '小程序码跳转页（活码）' },
   { path: 'packageA/pages/promo/index', title: '活动页（分包）' },
 ];

@@ -6,8 +6,8 @@
 // links survive between runs (a fresh emulator knows only the links of its own run).
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadEmulator } from '../emulator/load.mjs';
@@ -26,12 +26,15 @@ wx-server-sdk against the local emulator.
   --env-version V    release | trial | develop (default: release)
   --cq C             custom parameter appended to the link (&cq=… on a scheme, ?cq=… on a URL Link)
   --action A         generate | urllink | query | quota | plaintext, or a stable-link action:
-                     createLink | resolveLink | updateLink | listLinks | linkStats
+                     createLink | resolveLink | updateLink | listLinks | linkStats | linkCode
                      (default: generate, or urllink with --kind urllink)
   --scheme S         the link to look up, with --action query (a weixin:// scheme or an https://wxaurl.cn/ URL Link)
   --stable           create a stable link (--path, --query, --env-version, --cq, --name, --code, --kind)
                      as an admin, then resolve it as a visitor would: prints its fixed URL and its live link
-  --code C           the stable link's code (createLink: chosen; resolveLink, updateLink, linkStats: which)
+  --code C           the stable link's code (createLink: chosen; resolveLink, updateLink, linkStats: which).
+                     Alone (no --action, --stable or --event): its 小程序码 (活码, linkCode) as a PNG file —
+                     the link is created first when it does not exist (--path, --query, --env-version)
+  --out FILE         where --code writes the PNG (default: ./CODE.png)
   --name N           the stable link's name (createLink, updateLink)
   --disable, --enable  switch a stable link off or on again (updateLink)
   --h5-base URL      GENSCHEME_H5_BASE_URL for this run: h5Url and a stable link's fixed url use it
@@ -68,6 +71,7 @@ try {
       emulator: { type: 'string' },
       name: { type: 'string' },
       code: { type: 'string' },
+      out: { type: 'string' },
       disable: { type: 'boolean' },
       enable: { type: 'boolean' },
       stable: { type: 'boolean' },
@@ -162,6 +166,7 @@ function stableEvent(action) {
       });
     case 'resolveLink':
     case 'linkStats':
+    case 'linkCode':
       return withToken({ action, ...code });
     case 'listLinks':
       return withToken({ action });
@@ -176,8 +181,11 @@ function stableLinkEvents() {
   return { create, resolve: (code) => ({ action: 'resolveLink', code }) };
 }
 
-// --stable creates a link, which only an admin may do.
-if (args.stable && !args['admin-token']) args.admin = true;
+// --code alone: the link's 小程序码, written to a file (README "活码").
+const wantsCodeImage = args.code !== undefined && ((args.action === undefined && !args.stable && !args.event) || args.action === 'linkCode');
+if (wantsCodeImage) args.action = 'linkCode';
+// --stable and --code create a link, which only an admin may do.
+if ((args.stable || wantsCodeImage) && !args['admin-token']) args.admin = true;
 // --admin: a token nobody has to invent, strong enough for the function to accept (settings.ts).
 if (args.admin && !args['admin-token']) args['admin-token'] = `local-${randomBytes(16).toString('hex')}`;
 
@@ -232,11 +240,24 @@ const emulator = args.emulator
 let reply;
 /** With --stable: the createLink reply (the resolve's reply is `reply`). */
 let created;
+/** With --code: where the PNG was written. */
+let codeFile;
 try {
   // The function logs one JSON line per call; keep it unless --json wants clean output.
   if (args.json) console.log = () => undefined;
   const fn = loadFunction(indexJs, emulator);
   reply = await fn.invoke(event, caller);
+  if (wantsCodeImage && reply?.errcode === -900030) {
+    // A fresh emulator knows no link: make it, then its code.
+    created = await fn.invoke(stableEvent('createLink'), caller);
+    reply = created.errcode === 0 ? await fn.invoke(event, caller) : created;
+  }
+  if (wantsCodeImage && reply?.errcode === 0) {
+    const res = await fetch(reply.tempFileURL);
+    if (!res.ok) throw new Error(`the code's tempFileURL answered HTTP ${res.status}`);
+    codeFile = resolvePath(args.out ?? `${args.code}.png`);
+    writeFileSync(codeFile, Buffer.from(await res.arrayBuffer()));
+  }
   if (args.stable && reply?.errcode === 0) {
     created = reply;
     reply = await fn.invoke(stableLinkEvents().resolve(reply.link.code), caller);
@@ -251,12 +272,16 @@ try {
 const ms = performance.now() - started;
 
 if (args.json) {
-  process.stdout.write(`${JSON.stringify(created ? { created, resolved: reply } : reply, null, 2)}\n`);
+  const out = codeFile ? { ...reply, file: codeFile } : created && !wantsCodeImage ? { created, resolved: reply } : reply;
+  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
 } else {
   console.log(`\nevent  ${JSON.stringify(event).replace(/"adminToken":"[^"]*"/, '"adminToken":"***"')}`);
-  if (created) console.log(`created ${JSON.stringify(created, null, 2)}\n\nstable link: ${created.link.url ?? `code ${created.link.code} (set --h5-base for its fixed URL)`}`);
+  if (created && !wantsCodeImage) console.log(`created ${JSON.stringify(created, null, 2)}\n\nstable link: ${created.link.url ?? `code ${created.link.code} (set --h5-base for its fixed URL)`}`);
   console.log(`reply  ${JSON.stringify(reply, null, 2)}`);
-  if (reply?.errcode === 0 && (reply.openlink || reply.urlLink)) {
+  if (codeFile) {
+    console.log(`\n小程序码 (scene ${reply.scene}, page ${reply.page}): ${codeFile}`);
+    console.log(`fileID:  ${reply.fileID}`);
+  } else if (reply?.errcode === 0 && (reply.openlink || reply.urlLink)) {
     if (reply.openlink) console.log(`\nopenlink: ${reply.openlink}`);
     else console.log(`\nurlLink:  ${reply.urlLink}`);
     if (reply.expireAt) console.log(`expires:  ${reply.expireAt}`);

@@ -9,6 +9,9 @@
  *   POST   /__emulator/reset         forget calls, faults, links and counters
  *   GET    /__emulator/env?openid=…  functionEnv(caller) as JSON (no query = no caller)
  *   …      /__emulator/database/…    the database: see database/control.ts
+ *   GET    /__emulator/storage        the stored files (fileID, cloudPath, size, contentType, uploadedAt)
+ *   GET    /__emulator/storage/calls  the storage requests
+ *   GET    /__emulator/storage/file?fileID=…  (or ?path=…) one file's bytes, with its content-type
  */
 import type { IncomingMessage, ServerResponse } from 'http';
 import { handleDatabaseControl } from './database/control';
@@ -26,6 +29,17 @@ export async function handleControl(gw: Gateway, req: IncomingMessage, res: Serv
   switch (route) {
     case 'GET /__emulator':
       return sendJson(res, 200, { url: gw.url, port: gw.port, appid: gw.appid, apis: API_NAMES, faults: gw.faultPlan, calls: gw.calls.length, databaseCalls: gw.databaseCalls.length });
+    case 'GET /__emulator/storage':
+      return sendJson(res, 200, gw.storage.list());
+    case 'GET /__emulator/storage/calls':
+      return sendJson(res, 200, gw.storage.calls);
+    case 'GET /__emulator/storage/file': {
+      const file = gw.storage.get(url.searchParams.get('fileID') ?? url.searchParams.get('path') ?? '');
+      if (!file) return sendJson(res, 404, { error: 'no such file' });
+      res.writeHead(200, { 'content-type': file.contentType, 'content-length': file.bytes.length });
+      res.end(file.bytes);
+      return;
+    }
     case 'GET /__emulator/calls':
       return sendJson(res, 200, gw.calls);
     case 'GET /__emulator/faults':

@@ -17,10 +17,11 @@ import { isLoopbackHost, readBody, sendBytes, sendJson } from './http-util';
 import { DailyCounter, SlidingWindow } from './limits';
 import { LinkStore } from './links';
 import { boundaryOf, parseMultipart } from './multipart';
-import { API_HANDLERS } from './openapi';
+import { API_HANDLERS, BinaryAnswer } from './openapi';
+import { StorageService } from './storage';
 import { decodeCommApiData, encodeCommOpenApiResp } from './protobuf';
 import { createRng } from './rng';
-import type { Caller, Emulator, EmulatorDatabase, EmulatorOptions, FaultAction, FaultPlan, RecordedCall, RecordedDatabaseCall } from './types';
+import type { Caller, Emulator, EmulatorDatabase, EmulatorStorage, EmulatorOptions, FaultAction, FaultPlan, RecordedCall, RecordedDatabaseCall } from './types';
 import { ERRMSG, Refusal } from './wechat-errors';
 
 export const DEFAULTS = {
@@ -29,6 +30,7 @@ export const DEFAULTS = {
   dailyCap: 500_000, // platform-rules §5: 500k schemes + URL Links a day → 44993
   ratePerSecond: 100, // platform-rules §5: 100 generate calls/s → 44990
   visitQuota: 3_000_000, // platform-rules §1: 3M opens a day (⚠️ newer pages say 6M)
+  wxacodePerMinute: 5_000, // platform-rules §12: wxacode.getUnlimited 5,000 calls/min → 45009
   appid: 'wx0123456789abcdef',
   env: 'genscheme-local',
 };
@@ -50,9 +52,12 @@ export class Gateway implements Emulator {
   private readonly links = new LinkStore();
   private readonly rate: SlidingWindow;
   private readonly daily: DailyCounter;
+  private readonly wxacodeRate: SlidingWindow;
   private readonly log: (line: string) => void;
   /** `cloud.database()`: JSON bodies with a `database.*` action (cloudbase-database-wire.md). */
   readonly databaseService: DatabaseService;
+  /** `cloud.uploadFile` & co: JSON bodies with a `storage.*` action, and the object store at /__cos/ (storage.ts). */
+  readonly storageService: StorageService;
   private recorded: RecordedCall[] = [];
   private address: AddressInfo | null = null;
 
@@ -70,7 +75,9 @@ export class Gateway implements Emulator {
     this.faults = new FaultInjector(this.rng);
     this.rate = new SlidingWindow(options.ratePerSecond ?? DEFAULTS.ratePerSecond);
     this.daily = new DailyCounter(options.dailyCap ?? DEFAULTS.dailyCap);
+    this.wxacodeRate = new SlidingWindow(options.wxacodePerMinute ?? DEFAULTS.wxacodePerMinute, 60_000);
     this.databaseService = new DatabaseService({ now: this.now, faults: this.faults, log: this.log, dataDir: options.dataDir && resolve(options.dataDir) });
+    this.storageService = new StorageService({ env: options.env ?? DEFAULTS.env, now: this.now, origin: () => `http://127.0.0.1:${this.port}`, log: this.log });
     this.server = createServer((req, res) => void this.route(req, res));
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
@@ -108,6 +115,11 @@ export class Gateway implements Emulator {
     return this.databaseService;
   }
 
+  get storage(): EmulatorStorage {
+    const service = this.storageService;
+    return { list: () => service.list(), get: (id) => service.get(id), get calls() { return service.calls; } };
+  }
+
   get faultPlan(): FaultPlan {
     return this.faults.current;
   }
@@ -134,6 +146,8 @@ export class Gateway implements Emulator {
     this.links.clear();
     this.rate.reset();
     this.daily.reset();
+    this.wxacodeRate.reset();
+    this.storageService.reset();
     this.databaseService.reset();
   }
 
@@ -152,9 +166,10 @@ export class Gateway implements Emulator {
       if (!isLoopbackHost(req.headers.host)) return sendJson(res, 403, { error: 'loopback only' });
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (url.pathname.startsWith('/__emulator')) return await handleControl(this, req, res, url);
+      if (await this.storageService.handleCos(req, res, url)) return;
       if (req.method === 'POST' && url.pathname === '/admin') {
-        // The SDK sends database calls as JSON, openapi calls as multipart.
-        if (/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return await this.databaseService.handle(req, res, url);
+        // The SDK sends database and storage calls as JSON, openapi calls as multipart.
+        if (/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return await this.jsonCall(req, res, url);
         return await this.gatewayCall(req, res, url);
       }
       sendJson(res, 404, { error: `no route ${req.method} ${url.pathname}` });
@@ -162,6 +177,23 @@ export class Gateway implements Emulator {
       if (!res.headersSent) sendJson(res, 500, { error: String((e as Error)?.message ?? e) });
       else res.destroy();
     }
+  }
+
+  /** A JSON call: storage.* goes to the storage, anything else to the database. */
+  private async jsonCall(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const raw = await readBody(req);
+    let action: unknown;
+    try {
+      action = (JSON.parse(raw.toString('utf8')) as { action?: unknown } | null)?.action;
+    } catch {
+      // The database service explains a body that is not JSON.
+    }
+    if (this.storageService.isStorageAction(action)) {
+      this.storageService.answer(JSON.parse(raw.toString('utf8')) as Record<string, unknown>, res);
+      this.log(`storage ${String(action)}`);
+      return;
+    }
+    return this.databaseService.handle(req, res, url, raw);
   }
 
   /** A CloudBase-level error: HTTP 200 + JSON; the SDK maps `code` to -501007 / -501001. */
@@ -226,7 +258,13 @@ export class Gateway implements Emulator {
       rate: this.rate,
       daily: this.daily,
       visitQuota: this.options.visitQuota ?? DEFAULTS.visitQuota,
+      wxacodeRate: this.wxacodeRate,
     });
+    if (result instanceof BinaryAnswer) {
+      call.errcode = 0;
+      call.response = result.summary;
+      return sendBytes(res, encodeCommOpenApiResp({ respData: result.bytes, contentType: result.contentType, httpCode: 200 }));
+    }
     if (result instanceof Refusal) {
       call.reason = result.reason;
       return this.wechatReply(call, res, { errcode: result.errcode, errmsg: this.errmsg(result.errcode) });

@@ -6,9 +6,9 @@
 import { Gateway } from './gateway';
 import type { Emulator, EmulatorOptions } from './types';
 
-export type { Caller, CallSelector, Emulator, EmulatorDatabase, EmulatorOptions, Fault, FaultAction, FaultPlan, RecordedCall, RecordedDatabaseCall } from './types';
+export type { Caller, CallSelector, Emulator, EmulatorDatabase, EmulatorStorage, RecordedStorageCall, StoredFile, EmulatorOptions, Fault, FaultAction, FaultPlan, RecordedCall, RecordedDatabaseCall } from './types';
 export { DEFAULTS } from './gateway';
-/** The cloud.openapi apis served: urlscheme.generate, urlscheme.query, urllink.generate, urllink.query. */
+/** The cloud.openapi apis served: urlscheme.generate, urlscheme.query, urllink.generate, urllink.query, wxacode.getUnlimited. */
 export { API_NAMES } from './openapi';
 export { CALLER_KEYS, SHELL_KEYS } from './function-env';
 export { databaseFaultsFromFlags, type DatabaseFaultFlags } from './database/fault-flags';
@@ -17,3 +17,4 @@ export { databaseFaultsFromFlags, type DatabaseFaultFlags } from './database/fau
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   return new Gateway(options).listen();
 }
+export { decodePng, encodePng, isPng } from './png';

@@ -1,7 +1,7 @@
 /**
  * The WeChat APIs the emulator answers: urlscheme.generate / urlscheme.query
  * (platform-rules §1, §4) and urllink.generate / urllink.query (§8), under the shared
- * generation limits of §5.
+ * generation limits of §5; wxacode.getUnlimited (§12), answered with an image.
  */
 import { DailyCounter, SlidingWindow } from './limits';
 import { LinkStore } from './links';
@@ -9,6 +9,7 @@ import { randomTicket } from './rng';
 import { checkGenerate } from './scheme-rules';
 import { checkUrlLinkGenerate } from './urllink-rules';
 import { refuse, Refusal } from './wechat-errors';
+import { checkGetUnlimited, drawWxaCode } from './wxacode';
 
 export interface ApiContext {
   nowMs: number;
@@ -21,16 +22,24 @@ export interface ApiContext {
   /** One counter for schemes and URL Links together (§5, §8). */
   daily: DailyCounter;
   visitQuota: number;
+  /** §12: wxacode.getUnlimited calls per sliding minute (5,000; 45009 beyond). */
+  wxacodeRate: SlidingWindow;
+}
+
+/** An answer that is not JSON: the bytes WeChat sends (a 小程序码's image). */
+export class BinaryAnswer {
+  constructor(readonly contentType: string, readonly bytes: Buffer, readonly summary: Record<string, unknown>) {}
 }
 
 /** WeChat's JSON answer on success (errcode/errmsg are added by the gateway), or its refusal. */
-export type ApiResult = Record<string, unknown> | Refusal;
+export type ApiResult = Record<string, unknown> | Refusal | BinaryAnswer;
 
 export const API_HANDLERS: Record<string, (req: Record<string, unknown>, ctx: ApiContext) => ApiResult> = {
   'urlscheme.generate': generateScheme,
   'urlscheme.query': queryScheme,
   'urllink.generate': generateUrlLink,
   'urllink.query': queryUrlLink,
+  'wxacode.getUnlimited': getUnlimited,
 };
 
 /** The served api names, for the fault plan's selector and the docs. */
@@ -131,4 +140,14 @@ function queryUrlLink(req: Record<string, unknown>, ctx: ApiContext): ApiResult 
   if (info instanceof Refusal) return info;
   const quota = { remain_visit_quota: ctx.visitQuota };
   return type === 1 ? { quota_info: quota } : { url_link_info: info, quota_info: quota };
+}
+
+/** §12: the image on success; 40169 / 41030 / 40097 / 45009 as JSON otherwise. */
+function getUnlimited(req: Record<string, unknown>, ctx: ApiContext): ApiResult {
+  if (!ctx.wxacodeRate.admit(ctx.nowMs)) return refuse(45009, 'more than 5,000 wxacode.getUnlimited calls in the last minute');
+  const pages = ctx.pages();
+  const order = checkGetUnlimited(req, pages, pages.values().next().value ?? '');
+  if (order instanceof Refusal) return order;
+  const png = drawWxaCode(order, ctx.appid);
+  return new BinaryAnswer('image/png', png, { contentType: 'image/png', bytes: png.length, scene: order.scene, page: order.page, env_version: order.envVersion, width: order.width });
 }

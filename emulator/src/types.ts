@@ -28,6 +28,8 @@ export interface EmulatorOptions {
   dailyCap?: number;
   /** Generate calls per sliding second, urlscheme.generate and urllink.generate together (platform-rules §5: 100). */
   ratePerSecond?: number;
+  /** wxacode.getUnlimited calls per sliding minute (platform-rules §12: 5,000; 45009 beyond). */
+  wxacodePerMinute?: number;
   /** remain_visit_quota answered by urlscheme.query and urllink.query (platform-rules §1: 3,000,000 opens a day). */
   visitQuota?: number;
   /** Clock in milliseconds; inject one in tests. Default `Date.now`. */
@@ -166,6 +168,39 @@ export interface EmulatorDatabase {
   clear(): void;
 }
 
+/** A file in the emulated cloud storage. */
+export interface StoredFile {
+  /** `cloud://ENV.BUCKET/cloudPath`, as `cloud.uploadFile` answers it. */
+  fileID: string;
+  cloudPath: string;
+  size: number;
+  contentType: string;
+  /** Emulator clock, ms. */
+  uploadedAt: number;
+}
+
+/** One storage request: a gateway action (`storage.getUploadMetadata`, `storage.batchGetDownloadUrl`, `storage.batchDeleteFile`) or a transfer (`cos.put`, `cos.get`). */
+export interface RecordedStorageCall {
+  seq: number;
+  action: string;
+  time: number;
+  cloudPath?: string;
+  fileIDs?: string[];
+  bytes?: number;
+  /** Set when the gateway refused it, e.g. `INVALID_PARAM`. */
+  code?: string;
+}
+
+/** The emulated cloud storage, for tests to inspect. */
+export interface EmulatorStorage {
+  /** Every stored file, in upload order. */
+  list(): StoredFile[];
+  /** A file by fileID or cloudPath, with a copy of its bytes. */
+  get(fileIdOrPath: string): (StoredFile & { bytes: Buffer }) | undefined;
+  /** Storage requests since start or reset(). A copy. */
+  readonly calls: RecordedStorageCall[];
+}
+
 export interface Emulator {
   /** Gateway URL, e.g. `http://127.0.0.1:PORT/admin` (what TCB_CONTEXT_CNFG.URL holds). */
   readonly url: string;
@@ -190,7 +225,9 @@ export interface Emulator {
   readonly databaseCalls: RecordedDatabaseCall[];
   /** The database `cloud.database()` reaches. */
   readonly database: EmulatorDatabase;
-  /** Forgets calls, faults, issued links, rate/daily counters and the database (its files too). */
+  /** The cloud storage `cloud.uploadFile` / `getTempFileURL` / `downloadFile` reach. */
+  readonly storage: EmulatorStorage;
+  /** Forgets calls, faults, issued links, rate/daily counters, stored files and the database (its files too). */
   reset(): void;
   close(): Promise<void>;
 }

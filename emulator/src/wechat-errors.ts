@@ -5,6 +5,8 @@ export const ERRMSG: Record<number, string> = {
   40013: 'invalid appid',
   40097: 'invalid args',
   40165: 'invalid weapp pagepath',
+  40169: 'invalid length for scene, or the data is not json string',
+  41030: 'invalid page hint',
   40212: 'invalid query',
   44990: 'api freq out of limit',
   44993: 'reach max daily quota limit',

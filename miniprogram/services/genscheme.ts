@@ -13,6 +13,8 @@ import type {
   GenSchemeRequest,
   LandedReply,
   LandedRequest,
+  LinkCodeReply,
+  LinkCodeRequest,
   LinkStatsDay,
   LinkStatsReply,
   LinkStatsRequest,
@@ -68,9 +70,10 @@ export type CreateLinkOutcome = CreateLinkReply | ErrorReply;
 export type UpdateLinkOutcome = UpdateLinkReply | ErrorReply;
 export type ListLinksOutcome = ListLinksReply | ErrorReply;
 export type LinkStatsOutcome = LinkStatsReply | ErrorReply;
+export type LinkCodeOutcome = LinkCodeReply | ErrorReply;
 
 /** Every request this client sends. */
-type ClientRequest = GenSchemeRequest | LandedRequest | CreateLinkRequest | UpdateLinkRequest | ListLinksRequest | LinkStatsRequest;
+type ClientRequest = GenSchemeRequest | LandedRequest | CreateLinkRequest | UpdateLinkRequest | ListLinksRequest | LinkStatsRequest | LinkCodeRequest;
 
 /**
  * Calls genScheme with `req` and resolves to its reply, success or ErrorReply alike, with every
@@ -125,6 +128,11 @@ export function listLinks(): Promise<ListLinksOutcome> {
 export function linkStats(code: string, days?: number): Promise<LinkStatsOutcome> {
   const req: LinkStatsRequest = { action: 'linkStats', code, ...(days === undefined ? {} : { days }) };
   return call(req, readLinkStats);
+}
+
+/** A stable link's 小程序码 (`action: 'linkCode'`, trusted callers): its fileID and a temporary URL of the PNG. */
+export function linkCode(req: Omit<LinkCodeRequest, 'action'>): Promise<LinkCodeOutcome> {
+  return call({ action: 'linkCode', ...req } as LinkCodeRequest, readLinkCode);
 }
 
 async function call<R extends ClientRequest, T>(req: R, readSuccess: (value: Record<string, unknown>) => T | null): Promise<T | ErrorReply> {
@@ -189,6 +197,13 @@ function readQuery(value: Record<string, unknown>): QueryReply | null {
 function readLanded(value: Record<string, unknown>): LandedReply | null {
   if (field<LandedReply>(value, 'action') !== 'landed' || typeof field<LandedReply>(value, 'counted') !== 'boolean') return null;
   return { ...value, warnings: warningsOf(field<LandedReply>(value, 'warnings')) } as unknown as LandedReply;
+}
+
+function readLinkCode(value: Record<string, unknown>): LinkCodeReply | null {
+  const fileID = field<LinkCodeReply>(value, 'fileID');
+  if (field<LinkCodeReply>(value, 'action') !== 'linkCode' || typeof fileID !== 'string' || !fileID.startsWith('cloud://')) return null;
+  const tempFileURL = field<LinkCodeReply>(value, 'tempFileURL');
+  return { ...value, tempFileURL: typeof tempFileURL === 'string' ? tempFileURL : '', warnings: warningsOf(field<LinkCodeReply>(value, 'warnings')) } as unknown as LinkCodeReply;
 }
 
 function isStableLink(value: unknown): value is StableLink {

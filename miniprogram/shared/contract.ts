@@ -10,7 +10,7 @@ import type { EnvVersion } from './platform';
 
 export type { Bilingual, EnvVersion, FailureSource };
 
-export type Action = 'generate' | 'query' | 'quota' | 'plaintext' | 'urllink' | 'createLink' | 'resolveLink' | 'updateLink' | 'listLinks' | 'linkStats' | 'landed' | 'sweep';
+export type Action = 'generate' | 'query' | 'quota' | 'plaintext' | 'urllink' | 'createLink' | 'resolveLink' | 'updateLink' | 'listLinks' | 'linkStats' | 'landed' | 'linkCode' | 'sweep';
 
 /** jump_wxa in the cloud-call (camelCase) shape. */
 export interface JumpWxa {
@@ -201,6 +201,18 @@ export interface LandedRequest extends CallerFields {
   query?: Record<string, string | undefined>;
 }
 
+/** `linkCode` (trusted): the 小程序码 of a stable link, made once and kept in cloud storage (README "活码"). */
+export interface LinkCodeRequest extends CallerFields {
+  action: 'linkCode';
+  code: string;
+  /** px, 280–1280 (platform-rules §12); 430 when left out. */
+  width?: number;
+  lineColor?: { r: number; g: number; b: number };
+  isHyaline?: boolean;
+  /** Make a new code even when one with the same options is stored. */
+  refresh?: boolean;
+}
+
 /** `sweep` (trusted; a timer trigger named `sweep` sends it): clears what the shared state no longer needs. */
 export interface SweepRequest extends CallerFields {
   action: 'sweep';
@@ -220,6 +232,7 @@ export type GenSchemeRequest =
   | ListLinksRequest
   | LinkStatsRequest
   | LandedRequest
+  | LinkCodeRequest
   | SweepRequest;
 
 /** Something adjusted, or worth knowing, about a request that still succeeded. */
@@ -360,6 +373,25 @@ export interface LandedReply extends SuccessBase {
   code?: string;
   /** Why nothing was counted (with a `landed.<reason>` warning saying it in words); absent when counted. */
   reason?: LandedNotCounted;
+  /** A scanned 小程序码 (scene 1047/1048/1049): the link's current target, for the router page to go to. */
+  path?: string;
+  query?: string;
+}
+
+export interface LinkCodeReply extends SuccessBase {
+  action: 'linkCode';
+  code: string;
+  /** The PNG in cloud storage (`cloud://…`): the same file for every later call. */
+  fileID: string;
+  /** A temporary https URL of the PNG ('' when it could not be had: a warning says why). */
+  tempFileURL: string;
+  /** What the code holds: `l=CODE`, and the router page it opens. */
+  scene: string;
+  page: string;
+  envVersion: EnvVersion;
+  width: number;
+  /** True when the stored code was returned: no WeChat call, no upload. */
+  reused: boolean;
 }
 
 /**
@@ -381,6 +413,7 @@ export type SuccessReply =
   | ListLinksReply
   | LinkStatsReply
   | LandedReply
+  | LinkCodeReply
   | SweepReply;
 
 /** A Failure (failure.ts) as the caller receives it. */

@@ -264,3 +264,27 @@ export function stableLinkCodeIn(options: Record<string, unknown> | undefined): 
 export function stableLinkUrl(base: string, code: string): string {
   return `${base}${base.includes('?') ? '&' : '?'}l=${code}`;
 }
+
+/** The router page a stable link's 小程序码 opens (app.json): it asks `landed` where to go, then goes there. */
+export const LINK_CODE_PAGE = 'pages/code/index';
+
+/** The scene of a stable link's 小程序码: `l=CODE` (≤ 32 characters, platform-rules §12). */
+export function linkCodeScene(code: string): string {
+  return `l=${code}`;
+}
+
+/**
+ * The stable link named by a 小程序码's scene as the page receives it: `options.scene` is
+ * URL-encoded (`l%3DCODE`, §12: read it with decodeURIComponent); the plain form is accepted too.
+ */
+export function stableLinkCodeInScene(scene: unknown): string | null {
+  if (typeof scene !== 'string') return null;
+  let text = scene;
+  try {
+    text = decodeURIComponent(scene);
+  } catch {
+    return null;
+  }
+  const match = /^l=(.*)$/.exec(text);
+  return match && STABLE_CODE_PATTERN.test(match[1]) ? match[1] : null;
+}

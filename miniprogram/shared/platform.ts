@@ -109,3 +109,16 @@ export const SCENE_WXACODE_ALBUM = 1049;
  * QR code, 1179 a Short Link…) did not come through the link: the report counts nothing.
  */
 export const OPEN_SCENES: readonly number[] = [...LINK_SCENES, SCENE_WXACODE_SCAN, SCENE_WXACODE_LONG_PRESS, SCENE_WXACODE_ALBUM];
+
+// --- 小程序码, wxacode.getUnlimited (§12) ------------------------------------------------------
+
+/** §12: `scene` holds at most 32 characters; 40169 beyond. */
+export const WXACODE_SCENE_MAX = 32;
+/** §12: `scene` characters: digits, letters and !#$&'()*+,/:;=?@-._~ — no `%`, so no URL-encoded Chinese; 40169 otherwise. */
+export const WXACODE_SCENE_CHARSET = /^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~]*$/;
+/** §12: `width` in px, 280–1280, 430 when left out. */
+export const WXACODE_WIDTH = { min: 280, max: 1280, default: 430 } as const;
+/** §12: 5,000 getUnlimited calls a minute per mini program; 45009 beyond. */
+export const WXACODE_CALLS_PER_MINUTE = 5000;
+/** §12: the scene values of a 小程序码: scanned (1047), long-pressed (1048), picked from the album (1049). */
+export const WXACODE_SCENES: readonly number[] = [SCENE_WXACODE_SCAN, SCENE_WXACODE_LONG_PRESS, SCENE_WXACODE_ALBUM];

@@ -56,7 +56,7 @@ it('prints the URL and `export K=V` lines a shell can eval', () => {
   expect(output).toMatch(/^export TENCENTCLOUD='true'$/m);
   expect(output).toMatch(/^export WX_OPENID='oCli'$/m);
   expect(output).toMatch(/^unset TCB_ENV TCB_CONTEXT_KEYS TENCENTCLOUD_RUNENV TENCENTCLOUD_SESSIONTOKEN$/m);
-  expect(output).toMatch(/^# Serves cloud\.openapi: urlscheme\.generate, urlscheme\.query, urllink\.generate, urllink\.query$/m);
+  expect(output).toMatch(/^# Serves cloud\.openapi: urlscheme\.generate, urlscheme\.query, urllink\.generate, urllink\.query, wxacode\.getUnlimited$/m);
 });
 
 it('serves a function in another process, with the printed environment', async () => {

@@ -65,7 +65,7 @@ describe('HTTP', () => {
   });
 
   it('lists the served apis at /__emulator', async () => {
-    expect((await http('GET', '/__emulator')).json).toMatchObject({ apis: ['urlscheme.generate', 'urlscheme.query', 'urllink.generate', 'urllink.query'] });
+    expect((await http('GET', '/__emulator')).json).toMatchObject({ apis: ['urlscheme.generate', 'urlscheme.query', 'urllink.generate', 'urllink.query', 'wxacode.getUnlimited'] });
   });
 
   it('answers 400 for a bad fault plan', async () => {

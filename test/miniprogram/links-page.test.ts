@@ -40,6 +40,7 @@ beforeEach(() => {
       ...ok, action: 'createLink',
       link: { code: data.code ?? 'Xk3f9Qa', name: data.name ?? '', kind: data.kind ?? 'scheme', path: data.jumpWxa.path, query: data.jumpWxa.query ?? '', envVersion: 'release', cq: '', disabled: false, createdAt: '2026-11-29T09:00:00.000Z', url: `https://genscheme-1a2b3c.tcloudbaseapp.com/jump.html?l=${data.code ?? 'Xk3f9Qa'}` },
     }),
+    linkCode: (data) => ({ ...ok, action: 'linkCode', code: data.code, fileID: `cloud://genscheme-1a2b3c.7465-genscheme-1a2b3c-1300000000/genscheme/codes/${data.code}.png`, tempFileURL: `https://7465-genscheme-1a2b3c-1300000000.tcb.qcloud.la/genscheme/codes/${data.code}.png`, scene: `l=${data.code}`, page: 'pages/code/index', envVersion: 'release', width: 430, reused: true }),
     updateLink: (data) => ({ ...ok, action: 'updateLink', link: { ...SAMPLE_LINKS.find((l) => l.code === data.code)!, visits: undefined, opens: undefined, disabled: data.disabled } }),
   };
   callFunction = standIn();
@@ -163,6 +164,51 @@ describe('the chart', () => {
     await simulate.sleep(0);
     expect([barHeight(comp, '#bar-visits-0'), barHeight(comp, '#bar-opens-0')]).toEqual([0, 0]);
     expect([barHeight(comp, '#bar-visits-1'), barHeight(comp, '#bar-opens-1')]).toEqual([200, 2]);
+  });
+});
+
+describe("the selected link's 小程序码 (活码)", () => {
+  const FILE_ID = 'cloud://genscheme-1a2b3c.7465-genscheme-1a2b3c-1300000000/genscheme/codes/spring-sms.png';
+
+  test('tapping a link asks linkCode for it and shows the image, its fileID, save and copy', async () => {
+    const comp = await openLinks();
+    await tap(comp, '#open-0');
+    await simulate.sleep(0);
+    expect(sent('linkCode')).toEqual([{ action: 'linkCode', code: 'spring-sms' }]);
+    expect(attrOf(comp, '#code-image', 'src')).toBe('https://7465-genscheme-1a2b3c-1300000000.tcb.qcloud.la/genscheme/codes/spring-sms.png');
+    expect(textOf(comp, '#code-file-id')).toBe(FILE_ID);
+    await tap(comp, '#copy-file-id');
+    expect(mockWx.setClipboardData).toHaveBeenCalledWith(expect.objectContaining({ data: FILE_ID }));
+  });
+
+  test('保存到相册 downloads the file from cloud storage and saves it to the album', async () => {
+    const downloadFile = jest.fn(async () => ({ tempFilePath: 'wxfile://tmp/code.png', statusCode: 200 }));
+    const saveImageToPhotosAlbum = jest.fn(async () => ({ errMsg: 'saveImageToPhotosAlbum:ok' }));
+    (mockWx.cloud as Record<string, unknown>).downloadFile = downloadFile;
+    mockWx.saveImageToPhotosAlbum = saveImageToPhotosAlbum;
+    const comp = await openLinks();
+    await tap(comp, '#open-0');
+    await simulate.sleep(0);
+    await tap(comp, '#save-code');
+    await simulate.sleep(0);
+    expect(downloadFile).toHaveBeenCalledWith({ fileID: FILE_ID });
+    expect(saveImageToPhotosAlbum).toHaveBeenCalledWith({ filePath: 'wxfile://tmp/code.png' });
+    expect(mockWx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '已保存到相册' }));
+
+    // The user refused the album permission: a toast says where to allow it.
+    saveImageToPhotosAlbum.mockRejectedValueOnce({ errMsg: 'saveImageToPhotosAlbum:fail auth deny' });
+    await tap(comp, '#save-code');
+    await simulate.sleep(0);
+    expect(mockWx.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '请在设置中允许保存到相册' }));
+  });
+
+  test("the function's refusal is shown in place of the code", async () => {
+    answers.linkCode = () => ({ errcode: 40169, errmsg: 'invalid scene', message: { zh: '小程序码的 scene 超过 32 个字符。', en: 'x' }, hint: { zh: '代码最多 30 个字符。', en: 'y' }, retryable: false, source: 'input', action: 'linkCode' });
+    const comp = await openLinks();
+    await tap(comp, '#open-0');
+    await simulate.sleep(0);
+    expect(textOf(comp, '#code-failure-message')).toBe('小程序码的 scene 超过 32 个字符。');
+    expect(comp.querySelector('#code-image')).toBeFalsy();
   });
 });
 

@@ -17,6 +17,14 @@ import * as simulate from 'miniprogram-simulate';
 import { ensureChromium, INSTALL_TIMEOUT_MS } from '../web/chromium';
 import { loadPage, MINIPROGRAM_ROOT, mockWx, openPage, tap, type Comp } from './helpers';
 import { SAMPLE_DAYS, SAMPLE_LINKS } from './links-sample';
+import { drawWxaCode } from '../../emulator/src/wxacode';
+import { TextEncoder as NodeTextEncoder } from 'node:util';
+
+// jsdom has no TextEncoder, which the QR encoder uses.
+(globalThis as { TextEncoder?: unknown }).TextEncoder ??= NodeTextEncoder;
+
+/** The selected link's 小程序码, as the emulator draws it (a QR code of its scene), shown from a data URL. */
+const CODE_PNG = `data:image/png;base64,${drawWxaCode({ scene: 'l=spring-sms', page: 'pages/code/index', envVersion: 'release', width: 280, lineColor: { r: 0, g: 0, b: 0 }, isHyaline: false }, 'wx0123456789abcdef').toString('base64')}`;
 
 jest.setTimeout(60_000);
 
@@ -48,6 +56,8 @@ wx-label { display: inline-flex; align-items: center; }
 wx-input { display: block; min-height: 1.6em; }
 wx-radio { display: inline-block; box-sizing: border-box; width: 16px; height: 16px; margin-right: 6px; border: 1px solid #d1d1d1; border-radius: 50%; }
 wx-radio.checked { border: 5px solid #07c160; }
+wx-button.page--code-action { display: inline-block; padding: 0 1.34em; font-size: 13px; line-height: 2.3; font-weight: 400; }
+wx-button.page--code-action.page--primary { background: #07c160; color: #fff; }
 wx-button { display: block; box-sizing: border-box; padding: 0 14px; border-radius: 5px; background: #f2f2f2; color: #000; font-size: 18px; line-height: 2.56; text-align: center; font-weight: 600; }
 wx-button.page--create, wx-button.page--copy { background: #07c160; color: #fff; }
 wx-button.page--toggle, wx-button.page--copy, wx-button.page--retry { display: inline-block; padding: 0 1.34em; font-size: 13px; line-height: 2.3; font-weight: 400; }
@@ -92,6 +102,7 @@ test('miniprogram-links.png: the list, one link\'s 14 days and a new link, fitti
       const result =
         data.action === 'listLinks' ? { ...ok, action: 'listLinks', links: SAMPLE_LINKS }
           : data.action === 'linkStats' ? { ...ok, action: 'linkStats', code: data.code, days: SAMPLE_DAYS }
+          : data.action === 'linkCode' ? { ...ok, action: 'linkCode', code: data.code, fileID: `cloud://genscheme-1a2b3c.7465-genscheme-1a2b3c-1300000000/genscheme/codes/${data.code}.png`, tempFileURL: CODE_PNG, scene: `l=${data.code}`, page: 'pages/code/index', envVersion: 'release', width: 430, reused: true }
             : { ...ok, action: 'createLink', link: { code: data.code, name: data.name, kind: data.kind, path: data.jumpWxa.path, query: data.jumpWxa.query ?? '', envVersion: 'release', cq: '', disabled: false, createdAt: '2026-11-29T09:00:00.000Z', url: `https://genscheme-1a2b3c.tcloudbaseapp.com/jump.html?l=${data.code}` } };
       return { errMsg: 'cloud.callFunction:ok', result };
     },
@@ -110,7 +121,9 @@ test('miniprogram-links.png: the list, one link\'s 14 days and a new link, fitti
   expect(comp.querySelector('#bar-visits-13')).toBeTruthy();
 
   const html = join(mkdtempSync(join(tmpdir(), 'links-page-html-')), 'miniprogram-links.html');
-  writeFileSync(html, htmlOf(comp));
+  expect(comp.querySelector('#code-image')).toBeTruthy();
+  // <image> is a stub under simulate (its src is not in the DOM): draw it as an <img> of the code.
+  writeFileSync(html, htmlOf(comp).replace(/<wx-image([^>]*)>(<\/wx-image>)?/, `<img$1 src="${CODE_PNG}" style="display:block;width:180px;height:180px;margin:8px auto">`));
   const png = join(OUT, 'miniprogram-links.png');
   const out = execFileSync(process.execPath, [join(__dirname, 'render-png.js'), ensureChromium(), html, png], { encoding: 'utf8', timeout: 50_000 });
   const { scrollWidth } = JSON.parse(out) as { scrollWidth: number; height: number };

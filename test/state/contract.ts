@@ -211,11 +211,22 @@ export function stableLinksContract(name: string, make: Make<StableLinkStore>): 
       expect(await store.createStableLink(stableConfig('spring'))).toBe('created');
       expect(await store.createStableLink({ ...stableConfig('spring'), name: 'other' })).toBe('taken');
       expect(await store.createStableLink(stableConfig('autumn'))).toBe('created');
-      expect(await store.getStableLink('spring')).toEqual({ ...stableConfig('spring'), ticket: null, revision: 0 });
+      expect(await store.getStableLink('spring')).toEqual({ ...stableConfig('spring'), ticket: null, linkCode: null, revision: 0 });
       expect((await store.listStableLinks()).map((l) => [l.code, l.name, l.revision, l.ticket])).toEqual([
         ['autumn', 'Spring', 0, null],
         ['spring', 'Spring', 0, null],
       ]);
+    });
+
+    it("keeps a link's 小程序码 (linkCode) whole, replaces it whole, and keeps it across a target change", async () => {
+      await store.createStableLink(stableConfig('coded'));
+      const code = { fileID: 'cloud://env.bucket/genscheme/codes/coded.png', scene: 'l=coded', page: 'pages/code/index', envVersion: 'release', width: 430, lineColor: '', isHyaline: false, createdAt: '2026-11-29T09:00:00.000Z' };
+      expect((await store.updateStableLink('coded', { linkCode: code }))?.linkCode).toEqual(code);
+      const wider = { ...code, width: 600, lineColor: '1,2,3', isHyaline: true };
+      await store.updateStableLink('coded', { linkCode: wider });
+      expect((await store.getStableLink('coded'))?.linkCode).toEqual(wider);
+      await store.updateStableLink('coded', { path: 'pages/order/list' });
+      expect((await store.getStableLink('coded'))?.linkCode).toEqual(wider);
     });
 
     it('one claim at a time: exactly one claimant until the claim lapses or the ticket is saved', async () => {

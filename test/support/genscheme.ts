@@ -14,6 +14,7 @@ import { StableLinkCache } from '../../cloudfunctions/genScheme/src/links/stable
 import { createState } from '../../cloudfunctions/genScheme/src/state';
 import type { CallOptions, CallOutcome, RetryPolicy, WeChat } from '../../cloudfunctions/genScheme/src/wechat/call';
 import type { ApiName, OpenApi } from '../../cloudfunctions/genScheme/src/wechat/openapi';
+import type { CloudStorage } from '../../cloudfunctions/genScheme/src/wechat/storage';
 import type { Failure } from '../../miniprogram/shared/failure';
 import type { GenSchemeReply } from '../../miniprogram/shared/contract';
 import { PAGES } from './app-pages';
@@ -47,8 +48,33 @@ export function fakeOpenApi(answers: Array<unknown | Error> = [], clock?: FakeCl
   const openapi: OpenApi = {
     urlscheme: { generate: answer('urlscheme.generate'), query: answer('urlscheme.query') },
     urllink: { generate: answer('urllink.generate'), query: answer('urllink.query') },
+    wxacode: { getUnlimited: answer('wxacode.getUnlimited') },
   };
   return { openapi, sent };
+}
+
+/** A PNG's first bytes: enough for a fake 小程序码. */
+export const FAKE_PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001', 'hex');
+
+/** cloud.uploadFile / getTempFileURL in memory: what was uploaded, and how often each was called. */
+export function fakeStorage() {
+  const files = new Map<string, Buffer>();
+  const uploads: Array<{ cloudPath: string; bytes: number }> = [];
+  const tempUrlCalls: string[][] = [];
+  const storage: CloudStorage = {
+    uploadFile: jest.fn(async ({ cloudPath, fileContent }: { cloudPath: string; fileContent: Buffer }) => {
+      uploads.push({ cloudPath, bytes: fileContent.length });
+      const fileID = `cloud://test-env.bucket/${cloudPath}`;
+      files.set(fileID, Buffer.from(fileContent));
+      return { fileID, statusCode: 200, errMsg: 'uploadFile:ok' };
+    }),
+    getTempFileURL: jest.fn(async ({ fileList }: { fileList: Array<string | { fileID: string }> }) => {
+      const ids = fileList.map((f) => (typeof f === 'string' ? f : f.fileID));
+      tempUrlCalls.push(ids);
+      return { fileList: ids.map((fileID) => (files.has(fileID) ? { fileID, tempFileURL: `https://tmp.example/${fileID.slice(8)}`, status: 0, errMsg: 'ok' } : { fileID, tempFileURL: '', status: -503003, errMsg: 'file not exist' })) };
+    }),
+  };
+  return { storage, files, uploads, tempUrlCalls };
 }
 
 export interface SetupOptions {
@@ -58,6 +84,7 @@ export interface SetupOptions {
   retry?: RetryPolicy;
   /** ms each fake WeChat call takes. */
   callMs?: number;
+  storage?: CloudStorage;
 }
 
 /** The handler as index.ts builds it, with the fake openapi and clock. */
@@ -68,6 +95,7 @@ export function setup(answers: Array<unknown | Error> = [], opts: SetupOptions =
   const configuration = configure({ GENSCHEME_ADMIN_TOKEN: ADMIN_TOKEN, GENSCHEME_REUSE: 'off', ...opts.env }, opts.policyJson === undefined ? {} : { json: opts.policyJson }, PAGES, ACTION_ACCESS);
   const handler = createHandler({
     openapi: opts.openapi ?? fake.openapi,
+    storage: opts.storage,
     clock,
     actions: ACTIONS,
     settings: configuration.settings,
@@ -110,6 +138,7 @@ export interface ContextOptions {
   /** Spelling of fields, canonical → shown. */
   names?: Record<string, string>;
   nowSeconds?: number;
+  storage?: CloudStorage;
 }
 
 /** A hand-made ActionContext: the fake WeChat.call, a permit that allows all unless told, no handler. */
@@ -136,6 +165,7 @@ export function actionContext(opts: ContextOptions = {}) {
     recentLinks: new RecentLinks(),
     stableLinks: new StableLinkCache(),
     generatedToday: async () => 0,
+    storage: opts.storage ?? fakeStorage().storage,
   };
   return { ctx, calls, asks, permit, clock };
 }

@@ -67,7 +67,7 @@ describe('error catalogue', () => {
   it('tells the caller it may retry exactly the transient failures (backoff, pause, later)', () => {
     const mayRetry = [...CATALOGUE.keys()].filter(callerMayRetry).sort((a, b) => a - b);
     expect(mayRetry).toEqual(
-      [OWN_CODES.TIME_BUDGET, OWN_CODES.NO_OPENLINK, OWN_CODES.RATE_LIMITED, OWN_CODES.STABLE_UNAVAILABLE, -604102, -601001, -502001, -1, 44990].sort((a, b) => a - b),
+      [OWN_CODES.TIME_BUDGET, OWN_CODES.NO_OPENLINK, OWN_CODES.NO_IMAGE, OWN_CODES.RATE_LIMITED, OWN_CODES.STABLE_UNAVAILABLE, -604102, -601001, -502001, -1, 44990].sort((a, b) => a - b),
     );
     // A refused token is for HTTPS mode only: a cloud call's caller does not retry it.
     expect(callerMayRetry(40001)).toBe(false);
@@ -75,7 +75,7 @@ describe('error catalogue', () => {
   });
 
   it('every row has a numeric code, a known source and recovery, and four one-line texts', () => {
-    expect(CATALOGUE.size).toBe(51);
+    expect(CATALOGUE.size).toBe(54); // 51 + 40169, 41030 (§12) and NO_IMAGE
     for (const [code, row] of CATALOGUE) {
       expect(Number.isInteger(code) && row.code === code).toBe(true);
       expect(['wechat', 'cloud', 'genscheme']).toContain(row.source);

@@ -22,6 +22,7 @@ import { WeChat, type CallRecord, type RetryPolicy } from './wechat/call';
 import { INTERNAL, lookup } from './wechat/catalogue';
 import { errMsgOf } from './wechat/errors';
 import type { OpenApi } from './wechat/openapi';
+import { NO_STORAGE, type CloudStorage } from './wechat/storage';
 
 /** What the runtime passes as the second argument of `main`. */
 export interface RuntimeContext {
@@ -42,6 +43,8 @@ export function timeLimitOf(context: RuntimeContext | undefined): number {
 
 export interface HandlerDeps {
   openapi: OpenApi;
+  /** Cloud storage (`cloud.uploadFile`, `cloud.getTempFileURL`): where 小程序码 are kept. */
+  storage?: CloudStorage;
   clock: Clock;
   actions: ReadonlyMap<Action, ActionDef>;
   settings: Settings;
@@ -129,7 +132,7 @@ export function createHandler(deps: HandlerDeps) {
     const { caller } = identity;
     Object.assign(record, { caller: caller.class, reason: caller.reason }, caller.openidHash ? { openid: caller.openidHash } : {});
     const ctx: ActionContext = {
-      caller, names, clock, deadline, settings, policy, wechat, record, state, inflight, recentLinks, stableLinks, generatedToday,
+      caller, names, clock, deadline, settings, policy, wechat, record, state, inflight, recentLinks, stableLinks, generatedToday, storage: deps.storage ?? NO_STORAGE,
       permit: async (ask) => authorize(policy, caller, ask) ?? (await rateLimits.admit(caller, clock.now())),
     };
     const result = await action.run(input, ctx);

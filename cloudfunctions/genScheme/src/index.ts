@@ -45,6 +45,7 @@ const state = createState({
 
 const handle = createHandler({
   openapi: cloud.openapi as unknown as OpenApi,
+  storage: { uploadFile: (options) => cloud.uploadFile(options), getTempFileURL: (options) => cloud.getTempFileURL(options) as never },
   clock: systemClock,
   actions: ACTIONS,
   settings: configuration.settings,

@@ -41,10 +41,11 @@ export class DatabaseService implements EmulatorDatabase {
     return this.recorded.map((c) => ({ ...c }));
   }
 
-  async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  /** `raw`: the body, when the gateway has read it already. */
+  async handle(req: IncomingMessage, res: ServerResponse, url: URL, raw?: Buffer): Promise<void> {
     let body: DatabaseRequest;
     try {
-      body = JSON.parse((await readBody(req)).toString('utf8')) as DatabaseRequest;
+      body = JSON.parse((raw ?? (await readBody(req))).toString('utf8')) as DatabaseRequest;
       if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new Error('the body is not a JSON object');
     } catch (e) {
       return sendError(res, DB_CODES.invalidParam, `invalid JSON body: ${(e as Error).message}`);

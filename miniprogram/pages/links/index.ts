@@ -1,12 +1,13 @@
 /**
  * 链接管理: the stable links of genScheme, for admins. Lists them with their totals, draws the last
  * 14 days of one link as a bar chart (plain views, heights from data), creates a link and shows its
- * URL to copy, and disables / re-enables one. The function decides who is an admin (trusted callers:
+ * URL to copy, and disables / re-enables one. The selected link's 小程序码 (活码: linkCode, made once
+ * and kept in cloud storage) is shown, can be saved to the album and its fileID copied. The function decides who is an admin (trusted callers:
  * GENSCHEME_ADMIN_OPENIDS): the page asks listLinks first and, on its policy refusal, shows only
  * "仅管理员可用".
  */
 import { APP_PAGES } from '../../app-pages';
-import { createLink, GenSchemeCallError, linkStats, listLinks, updateLink } from '../../services/genscheme';
+import { createLink, GenSchemeCallError, linkCode, linkStats, listLinks, updateLink } from '../../services/genscheme';
 import { isErrorReply } from '../../shared/contract';
 import type { ErrorReply, LinkStatsDay, ListLinksReply, StableLink, StableLinkKind } from '../../shared/contract';
 import { checkQuery } from '../../shared/checks';
@@ -68,6 +69,11 @@ Component({
     totalOpens: 0,
     /** e.g. 2026-11-16 至 2026-11-29 */
     rangeText: '',
+    // The selected link's 小程序码
+    codeLoading: false,
+    codeFailure: null as FailureView | null,
+    linkCode: null as { code: string; fileID: string; imageUrl: string } | null,
+    saving: false,
     // The form
     pageTitles: APP_PAGES.map((page) => `${page.title} · ${page.path}`),
     pageIndex: 0,
@@ -109,7 +115,44 @@ Component({
     /** Tapping a link shows its last 14 days. */
     onSelect(e: WechatMiniprogram.BaseEvent) {
       const code = String(e.currentTarget.dataset.code ?? '');
-      if (code) return this.showStats(code);
+      if (code) return Promise.all([this.showStats(code), this.showCode(code)]);
+    },
+
+    /** The link's 小程序码: the stored one, or made on first ask (no WeChat call after that). */
+    async showCode(code: string) {
+      this.setData({ codeLoading: true, codeFailure: null, linkCode: null });
+      try {
+        const reply = await linkCode({ code });
+        if (this.data.selected !== code) return;
+        if (isErrorReply(reply)) this.setData({ codeFailure: failureOf(reply) });
+        else this.setData({ linkCode: { code, fileID: reply.fileID, imageUrl: reply.tempFileURL || reply.fileID } });
+      } catch (err) {
+        if (this.data.selected === code) this.setData({ codeFailure: callFailureOf(err) });
+      } finally {
+        if (this.data.selected === code) this.setData({ codeLoading: false });
+      }
+    },
+
+    /** Saves the PNG to the phone's album: downloaded from cloud storage, then wx.saveImageToPhotosAlbum. */
+    async onSaveCode() {
+      const shown = this.data.linkCode;
+      if (!shown || this.data.saving) return;
+      this.setData({ saving: true });
+      try {
+        const { tempFilePath } = await wx.cloud.downloadFile({ fileID: shown.fileID });
+        await wx.saveImageToPhotosAlbum({ filePath: tempFilePath });
+        wx.showToast({ title: '已保存到相册', icon: 'success' });
+      } catch (err) {
+        const denied = /auth|deny|denied/i.test(String((err as { errMsg?: unknown })?.errMsg ?? ''));
+        wx.showToast({ title: denied ? '请在设置中允许保存到相册' : '保存失败，请稍后重试', icon: 'none' });
+      } finally {
+        this.setData({ saving: false });
+      }
+    },
+
+    onCopyFileId() {
+      const shown = this.data.linkCode;
+      if (shown) wx.setClipboardData({ data: shown.fileID, fail: () => wx.showToast({ title: '复制失败，请长按复制', icon: 'none' }) });
     },
 
     async showStats(code: string) {

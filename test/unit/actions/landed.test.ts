@@ -50,3 +50,31 @@ describe('landed', () => {
     expect((await ctx.state.counters.stableLinkDays('off', ['2026-05-29']))[0]).toMatchObject({ opens: 0 });
   });
 });
+
+describe('landed from a scanned 小程序码 (scenes 1047/1048/1049, platform-rules §12)', () => {
+  it("decodes options.scene (l%3DCODE), counts one open and answers the link's current target", async () => {
+    const { ctx, clock } = actionContext({ caller: callers.user });
+    await ctx.state.stableLinks.createStableLink({ ...config, path: 'pages/product/detail', query: 'id=42' });
+    expect(await landed.run({ scene: 1047, query: { scene: 'l%3Dcamp' } }, ctx)).toEqual({ errcode: 0, errmsg: 'ok', action: 'landed', counted: true, code: 'camp', path: 'pages/product/detail', query: 'id=42', warnings: [] });
+    await ctx.state.stableLinks.updateStableLink('camp', { path: 'pages/order/list', query: 'status=paid' });
+    // Read fresh: the new target at once, though the link was read a moment ago.
+    // Within the user's 30-minute session: not another open, but the new target.
+    expect(await landed.run({ scene: 1048, query: { scene: 'l=camp' } }, ctx)).toMatchObject({ counted: false, reason: 'session', path: 'pages/order/list', query: 'status=paid' });
+    clock.advance(OPEN_SESSION_MS);
+    expect(await landed.run({ scene: 1049, query: { scene: 'l%3Dcamp' } }, ctx)).toMatchObject({ counted: true });
+    const [today] = await ctx.state.counters.stableLinkDays('camp', ['2026-05-29']);
+    expect(today).toMatchObject({ opens: 2, openers: 1 });
+  });
+
+  it('an unknown or disabled code is an error; a scene that names no link, or another scene value, is an ordinary landed', async () => {
+    const { ctx } = actionContext({ caller: callers.user });
+    await ctx.state.stableLinks.createStableLink(config);
+    expect(await landed.run({ scene: 1047, query: { scene: 'l%3Dnope' } }, ctx)).toMatchObject({ failure: { errcode: -900030, rule: 'link.notFound' } });
+    await ctx.state.stableLinks.updateStableLink('camp', { disabled: true });
+    expect(await landed.run({ scene: 1047, query: { scene: 'l%3Dcamp' } }, ctx)).toMatchObject({ failure: { errcode: -900031, rule: 'link.disabled' } });
+    expect(await landed.run({ scene: 1047, query: { scene: 'x%3D1' } }, ctx)).toMatchObject({ counted: false });
+    expect(await landed.run({ scene: 1001, query: { scene: 'l%3Dcamp' } }, ctx)).toMatchObject({ counted: false });
+    const [today] = await ctx.state.counters.stableLinkDays('camp', ['2026-05-29']);
+    expect(today).toMatchObject({ opens: 0 });
+  });
+});

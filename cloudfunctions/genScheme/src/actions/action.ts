@@ -16,6 +16,7 @@ import type { SharedState } from '../state';
 import type { RecentLinks } from '../links/reuse';
 import type { StableLinkCache } from '../links/stable';
 import type { CallRecord, WeChat } from '../wechat/call';
+import type { CloudStorage } from '../wechat/storage';
 
 export interface ActionContext {
   caller: Caller;
@@ -41,6 +42,8 @@ export interface ActionContext {
   recentLinks: RecentLinks;
   /** Stable links this instance read in the last 5 s. */
   stableLinks: StableLinkCache;
+  /** Cloud storage, where 小程序码 are kept. */
+  storage: CloudStorage;
 }
 
 export type ActionResult = SuccessReply | ActionFailure;

@@ -84,5 +84,5 @@ export const createLink = defineAction({
 });
 
 function reply(config: StableLinkConfig, ctx: ActionContext): CreateLinkReply {
-  return { errcode: 0, errmsg: 'ok', action: 'createLink', link: toStableLink({ ...config, ticket: null, revision: 0 }, ctx.settings), warnings: [] };
+  return { errcode: 0, errmsg: 'ok', action: 'createLink', link: toStableLink({ ...config, ticket: null, linkCode: null, revision: 0 }, ctx.settings), warnings: [] };
 }

@@ -7,6 +7,7 @@ import type { ActionDef } from './action';
 import { createLink } from './create-link';
 import { generate } from './generate';
 import { landed } from './landed';
+import { linkCode } from './link-code';
 import { linkStats } from './link-stats';
 import { listLinks } from './list-links';
 import { plaintext } from './plaintext';
@@ -17,7 +18,7 @@ import { sweep } from './sweep';
 import { updateLink } from './update-link';
 import { urllink } from './urllink';
 
-const TABLE: ActionDef<any>[] = [generate, query, quota, plaintext, urllink, createLink, resolveLink, updateLink, listLinks, linkStats, landed, sweep]; // eslint-disable-line @typescript-eslint/no-explicit-any
+const TABLE: ActionDef<any>[] = [generate, query, quota, plaintext, urllink, createLink, resolveLink, updateLink, listLinks, linkStats, landed, linkCode, sweep]; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export const ACTIONS: ReadonlyMap<Action, ActionDef> = new Map(TABLE.map((action) => [action.name, action as ActionDef]));
 

@@ -6,14 +6,18 @@
  * OPEN_SESSION_MS old — one shared sliding window per user and link, so it holds across instances.
  * The user joins that day's distinct openers by its OPENID's hash, HMAC'd again before it is stored.
  * Otherwise nothing is stored, and the reply says why (`reason`, and a warning in words).
+ * A scanned 小程序码 (scene 1047/1048/1049, platform-rules §12) names its link in `query.scene`
+ * (`l%3DCODE`): it is counted under the same rules and answers the link's current target, read
+ * fresh so a printed code follows updateLink at once; an unknown or disabled link is an error the
+ * router page shows.
  */
 import type { LandedNotCounted, LandedReply } from '../../../../miniprogram/shared/contract';
-import { stableLinkCodeIn } from '../../../../miniprogram/shared/links';
-import { OPEN_SCENES } from '../../../../miniprogram/shared/platform';
+import { stableLinkCodeIn, stableLinkCodeInScene } from '../../../../miniprogram/shared/links';
+import { OPEN_SCENES, WXACODE_SCENES } from '../../../../miniprogram/shared/platform';
 import { callerKey } from '../access/caller';
 import { defineAction } from './action';
 import { optionalNumber } from '../event-fields';
-import { isActionFailure, orUnavailable, readLink } from '../links/stable';
+import { disabled, isActionFailure, notFound, orUnavailable, readLink } from '../links/stable';
 
 /** One user's reports of one link within this long are one open (a session). */
 export const OPEN_SESSION_MS = 30 * 60_000;
@@ -37,6 +41,18 @@ export const landed = defineAction({
     const base: LandedReply = { errcode: 0, errmsg: 'ok', action: 'landed', counted: false, warnings: [] };
     const none = (reason: LandedNotCounted, code?: string): LandedReply => ({ ...base, ...(code ? { code } : {}), reason, warnings: [{ code: `landed.${reason}`, ...NOT_COUNTED[reason] }] });
     if (input.scene === undefined || !OPEN_SCENES.includes(input.scene)) return none('scene');
+    const scanned = WXACODE_SCENES.includes(input.scene) ? stableLinkCodeInScene(input.query?.scene) : null;
+    if (scanned) {
+      const link = await orUnavailable(() => ctx.state.stableLinks.getStableLink(scanned));
+      if (isActionFailure(link)) return link;
+      if (!link) return notFound(scanned);
+      if (link.disabled) return disabled(scanned);
+      const target = { path: link.path, query: link.query };
+      const opened = await ctx.state.limits.admit({ key: `open:${scanned}:${ctx.caller.openidHash ?? callerKey(ctx.caller)}`, limit: 1, windowMs: OPEN_SESSION_MS }, ctx.clock.now());
+      if (!opened.ok) return { ...none('session', scanned), ...target };
+      ctx.state.counters.countOpen(scanned, ctx.caller.openidHash, ctx.clock.now());
+      return { ...base, counted: true, code: scanned, ...target };
+    }
     const code = stableLinkCodeIn(input.query as Record<string, unknown> | undefined);
     if (!code) return none('no-marker');
     const record = await orUnavailable(() => readLink(code, ctx.stableLinks, (c) => ctx.state.stableLinks.getStableLink(c), ctx.clock.now()));

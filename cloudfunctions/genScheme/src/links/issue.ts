@@ -48,7 +48,11 @@ export async function issueLink(request: IssueRequest, ctx: ActionContext): Prom
 
   // 1. The policy and the shared state, side by side.
   const refused = ctx.permit(request.ask);
-  const found = reuse && !known ? ctx.state.links.findLink(target, window.min, window.max, nowMs) : Promise.resolve(known);
+  // Reuse only saves quota: a lookup is given a third of the time left, and one that takes longer
+  // is a miss (the call goes on), so a slow database cannot eat the budget the WeChat call needs.
+  const lookupBy = nowMs + Math.max(0, ctx.deadline - REPLY_RESERVE_MS - nowMs) / 3;
+  const found = reuse && !known ? within(ctx.state.links.findLink(target, window.min, window.max, nowMs), lookupBy, ctx.clock, null) : Promise.resolve(known);
+  // Today's count falls back to the last one read when the database is slow (state/counters.ts).
   const generatedToday = known ? Promise.resolve(0) : ctx.generatedToday(nowMs);
   const denial = await refused;
   if (denial) return { failure: denial };
@@ -93,6 +97,17 @@ export async function issueLink(request: IssueRequest, ctx: ActionContext): Prom
   const deadline = ctx.deadline - REPLY_RESERVE_MS;
   await settleBy(Promise.all([ctx.state.links.saveLink(target, link), ctx.state.counters.flush(deadline)]), deadline, ctx.clock);
   return { link, reused: false, warnings: expiry.warnings };
+}
+
+/** `work`'s value, or `otherwise` when it has not settled by `at` (epoch ms) or failed. */
+function within<T>(work: Promise<T>, at: number, clock: ActionContext['clock'], otherwise: T): Promise<T> {
+  return new Promise((resolve) => {
+    const cancel = clock.setTimer(Math.max(0, at - clock.now()), () => resolve(otherwise));
+    work.then(
+      (value) => (cancel(), resolve(value)),
+      () => (cancel(), resolve(otherwise)),
+    );
+  });
 }
 
 /** Waits for `work`, but not past `at` (epoch ms); what is still running then goes on unawaited. */

@@ -193,16 +193,32 @@ export interface StableLinkConfig {
   createdAt: string;
 }
 
+/** A stable link's 小程序码 in cloud storage, with the options it was drawn with (README "活码"). */
+export interface LinkCodeFile {
+  fileID: string;
+  scene: string;
+  page: string;
+  envVersion: string;
+  width: number;
+  /** 'r,g,b', or '' for WeChat's default (black). */
+  lineColor: string;
+  isHyaline: boolean;
+  /** ISO 8601 UTC. */
+  createdAt: string;
+}
+
 /** A stable link with the ticket it currently hands out. */
 export interface StableLinkRecord extends StableLinkConfig {
   /** The live link WeChat issued (no cq), or null before the first resolve or after a target change. */
   ticket: StoredLink | null;
+  /** Its stored 小程序码, or null before the first linkCode. A target change keeps it: the code names the link, not the target. */
+  linkCode: LinkCodeFile | null;
   /** Bumped whenever the target changes: a renewal made for an older revision is not saved. */
   revision: number;
 }
 
 /** What updateLink may change; a target change (kind, path, query, envVersion) drops the ticket. */
-export type StableLinkChanges = Partial<Pick<StableLinkConfig, 'name' | 'path' | 'query' | 'envVersion' | 'cq' | 'disabled'>>;
+export type StableLinkChanges = Partial<Pick<StableLinkConfig, 'name' | 'path' | 'query' | 'envVersion' | 'cq' | 'disabled'> & { linkCode: LinkCodeFile }>;
 
 /** One China-time day of a stable link: visits (resolves), opens (landed) and distinct openers. */
 export interface StableLinkDay {

@@ -36,6 +36,7 @@ export const RATE_LIMITED = -900011;
 export const PUBLIC_DISABLED = -900012;
 export const NO_OPENLINK = -900020;
 export const TIME_BUDGET = -900021;
+export const NO_IMAGE = -900022;
 export const STABLE_NOT_FOUND = -900030;
 export const STABLE_DISABLED = -900031;
 export const STABLE_UNAVAILABLE = -900032;
@@ -52,6 +53,7 @@ export const OWN_CODES = {
   PUBLIC_DISABLED,
   NO_OPENLINK,
   TIME_BUDGET,
+  NO_IMAGE,
   STABLE_NOT_FOUND,
   STABLE_DISABLED,
   STABLE_UNAVAILABLE,
@@ -80,11 +82,18 @@ const ROWS: readonly CatalogueRow[] = [
     meaning: { zh: '生成权限已被封禁。', en: 'The permission to generate has been banned.' },
     fix: { zh: '在小程序管理后台查看违规通知并申诉。', en: 'Check the violation notice in the MP admin and appeal.' } },
   { code: 40097, source: 'wechat', recovery: 'none',
-    meaning: { zh: '参数错误（查询 Scheme 或 URL Link）。', en: 'Invalid arguments (query scheme or URL Link).' },
-    fix: { zh: '检查链接是否完整：weixin://dl/business/?t=…（cq 用 &cq=），或 https://wxaurl.cn/…（cq 用 ?cq=）。', en: 'Check the link is whole: weixin://dl/business/?t=… (cq joined with &cq=), or https://wxaurl.cn/… (cq joined with ?cq=).' } },
+    meaning: { zh: '参数错误（查询 Scheme 或 URL Link；小程序码的 env_version 或其他参数）。', en: 'Invalid arguments (query scheme or URL Link; a 小程序码\'s env_version or other argument).' },
+    fix: { zh: '检查链接是否完整：weixin://dl/business/?t=…（cq 用 &cq=），或 https://wxaurl.cn/…（cq 用 ?cq=）；小程序码的 env_version 只能是 release、trial 或 develop（不能为空）。', en: 'Check the link is whole: weixin://dl/business/?t=… (cq joined with &cq=), or https://wxaurl.cn/… (cq joined with ?cq=); a 小程序码\'s env_version is release, trial or develop (not empty).' } },
   { code: 40165, source: 'wechat', recovery: 'none',
     meaning: { zh: '页面路径无效：不是已发布版本中存在的页面，或带了 query。', en: 'Invalid page path: not a page of the published version, or it carries a query string.' },
     fix: { zh: '使用 app.json 中且已发布的页面，不要带 "?"；参数放 query。', en: 'Use a page of app.json that is published, without "?"; put parameters in query.' } },
+  // §12: wxacode.getUnlimited's own answers.
+  { code: 40169, source: 'wechat', recovery: 'none',
+    meaning: { zh: '小程序码的 scene 无效：超过 32 个字符或含不允许的字符。', en: 'Invalid 小程序码 scene: over 32 characters, or characters that are not allowed.' },
+    fix: { zh: 'scene 最多 32 个字符，只用数字、字母和 !#$&\'()*+,/:;=?@-._~（不能有 %，所以不能放编码后的中文）；稳定链接的代码最长 30 个字符才能放进 l=CODE。', en: 'A scene holds at most 32 characters of digits, letters and !#$&\'()*+,/:;=?@-._~ (no %, so no URL-encoded Chinese); a stable link\'s code fits l=CODE only when it is at most 30 characters.' } },
+  { code: 41030, source: 'wechat', recovery: 'none',
+    meaning: { zh: '小程序码的 page 无效：不是已发布版本中的页面，或以 / 开头、带了 query。', en: 'Invalid 小程序码 page: not a page of the published version, or it starts with / or carries a query.' },
+    fix: { zh: '先发布含该页面（pages/code/index）的版本；page 不以 / 开头、不带 ?。', en: 'Publish a version that has the page (pages/code/index) first; no leading / and no ?.' } },
   { code: 40212, source: 'wechat', recovery: 'none',
     meaning: { zh: 'query 无效：过长或含不允许的字符。', en: 'Invalid query: too long or contains characters that are not allowed.' },
     fix: { zh: '最多 1024 个字符，只用数字、字母和 !#$&\'()*+,/:;=?@-._~%，其他字符先百分号编码。', en: 'At most 1024 characters of digits, letters and !#$&\'()*+,/:;=?@-._~%; percent-encode anything else.' } },
@@ -95,8 +104,8 @@ const ROWS: readonly CatalogueRow[] = [
     meaning: { zh: '今日生成数量已达上限（URL Scheme 与 URL Link 合计 50 万）。', en: 'Today\'s generation cap is reached (500,000 URL Schemes and URL Links together).' },
     fix: { zh: '明天再试；一个链接可供多人打开，用 cq 参数区分收件人，或改用明文 Scheme（不需调用接口）。', en: 'Try tomorrow; one link may be opened by many people — tell recipients apart with cq, or use plaintext schemes (no API call).' } },
   { code: 45009, source: 'wechat', recovery: 'none',
-    meaning: { zh: '今日调用已达上限（旧错误码）。', en: 'Daily call limit reached (older code).' },
-    fix: { zh: '明天再试，并复用已生成的链接。', en: 'Try tomorrow, and reuse links already generated.' } },
+    meaning: { zh: '调用已达上限：今日上限（旧错误码），或小程序码每分钟 5000 次。', en: 'Call limit reached: the daily limit (older code), or 5,000 小程序码 a minute.' },
+    fix: { zh: '稍后再试，并复用已生成的链接和小程序码（genScheme 为每个稳定链接只生成一次小程序码）。', en: 'Try again later, and reuse links and codes already made (genScheme makes one 小程序码 per stable link).' } },
   { code: 47001, source: 'wechat', recovery: 'none',
     meaning: { zh: '请求格式错误：例如 env_version 写在了 jump_wxa 外面，或数字写成了字符串。', en: 'Malformed request: e.g. env_version outside jump_wxa, or numbers sent as strings.' },
     fix: { zh: '按文档的字段层级和类型填写。', en: 'Follow the documented field nesting and types.' } },
@@ -187,7 +196,7 @@ const ROWS: readonly CatalogueRow[] = [
     fix: { zh: '按文档填写。', en: 'Follow the documented contract.' } },
   { code: UNKNOWN_ACTION, source: 'genscheme', recovery: 'none',
     meaning: { zh: '未知的 action。', en: 'Unknown action.' },
-    fix: { zh: 'action 只能是 generate、urllink、query、quota、plaintext、createLink、resolveLink、updateLink、listLinks、linkStats 或 landed。', en: 'action is generate, urllink, query, quota, plaintext, createLink, resolveLink, updateLink, listLinks, linkStats or landed.' } },
+    fix: { zh: 'action 只能是 generate、urllink、query、quota、plaintext、createLink、resolveLink、updateLink、listLinks、linkStats、landed 或 linkCode。', en: 'action is generate, urllink, query, quota, plaintext, createLink, resolveLink, updateLink, listLinks, linkStats, landed or linkCode.' } },
   { code: POLICY_DENIED, source: 'genscheme', recovery: 'none',
     meaning: { zh: '调用方无权生成这样的链接。', en: 'The caller may not create this link.' },
     fix: { zh: '按提示修改请求，或由管理员调整策略。', en: 'Change the request as the hint says, or have an admin change the policy.' } },
@@ -203,6 +212,9 @@ const ROWS: readonly CatalogueRow[] = [
   { code: TIME_BUDGET, source: 'genscheme', recovery: 'later',
     meaning: { zh: '微信在云函数的超时时间内没有回复。', en: 'WeChat did not answer within the function\'s time limit.' },
     fix: { zh: '稍后重试（微信可能已生成链接但未能返回，重试会生成新链接），或把云函数超时时间调大（建议 10 秒）。', en: 'Try again shortly (WeChat may have made a link it could not return; a retry makes a new one), or raise the function\'s timeout (10 s is advised).' } },
+  { code: NO_IMAGE, source: 'genscheme', recovery: 'later',
+    meaning: { zh: '微信没有返回小程序码图片。', en: 'WeChat answered without a 小程序码 image.' },
+    fix: { zh: '稍后重试；若持续出现，查看云函数日志。', en: 'Try again shortly; if it persists, see the function\'s logs.' } },
   { code: STABLE_NOT_FOUND, source: 'genscheme', recovery: 'none',
     meaning: { zh: '找不到这个稳定链接。', en: 'Stable link not found.' },
     fix: { zh: '检查链接中 l= 后的代码是否完整；管理员可用 listLinks 查看现有链接。', en: 'Check the code after l= is whole; an admin can see the links with listLinks.' } },

@@ -9,10 +9,14 @@ export interface OpenApi {
     generate(request: Record<string, unknown>): Promise<unknown>;
     query(request: Record<string, unknown>): Promise<unknown>;
   };
+  /** platform-rules §12: declared as `wxacode.getUnlimited`; an image answers `{ contentType, buffer }`. */
+  wxacode: {
+    getUnlimited(request: Record<string, unknown>): Promise<unknown>;
+  };
 }
 
 /** The APIs by the name the function's config.json declares them under. */
-export type ApiName = 'urlscheme.generate' | 'urlscheme.query' | 'urllink.generate' | 'urllink.query';
+export type ApiName = 'urlscheme.generate' | 'urlscheme.query' | 'urllink.generate' | 'urllink.query' | 'wxacode.getUnlimited';
 
 export function apiCall(openapi: OpenApi, api: ApiName, request: Record<string, unknown>): Promise<unknown> {
   switch (api) {
@@ -24,5 +28,7 @@ export function apiCall(openapi: OpenApi, api: ApiName, request: Record<string, 
       return openapi.urllink.generate(request);
     case 'urllink.query':
       return openapi.urllink.query(request);
+    case 'wxacode.getUnlimited':
+      return openapi.wxacode.getUnlimited(request);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Stable links in the database (platform-rules §11), one document each:
  *   { _id: code, code, name, kind, path, query, envVersion, cq, disabled, createdAt,
- *     revision, version, op, ticketLink ('' = none), ticketExpireTime, ticketCreateTime, claimUntil, claimBy }
+ *     revision, version, op, ticketLink ('' = none), ticketExpireTime, ticketCreateTime, claimUntil, claimBy,
+ *     linkCode (its 小程序码 in cloud storage, written whole; absent before the first linkCode) }
  * Every write is safe to repeat and says who made it (`op`, `claimBy`: a random id per write), so a
  * write whose answer did not come back — it may have landed — is read back before anything is
  * concluded: a create is never reported failed when it landed, and never leaves a second link.
@@ -9,7 +10,7 @@
  * `revision` they were made for.
  */
 import { randomBytes } from 'crypto';
-import { targetChanged, type StableLinkChanges, type StableLinkConfig, type StableLinkRecord, type StableLinkStore, type StoredLink } from '../port';
+import { targetChanged, type LinkCodeFile, type StableLinkChanges, type StableLinkConfig, type StableLinkRecord, type StableLinkStore, type StoredLink } from '../port';
 import { docsOf, everything, updatedCount, type DbClient } from './client';
 import { COLLECTIONS } from './collections';
 
@@ -146,5 +147,17 @@ function toRecord(d: Doc): StableLinkRecord {
     createdAt: String(d.createdAt ?? ''),
     revision: num(d.revision),
     ticket: ticketLink ? { link: ticketLink, expireTime: num(d.ticketExpireTime), createTime: num(d.ticketCreateTime) } : null,
+    linkCode: toLinkCode(d.linkCode),
+  };
+}
+
+/** The stored 小程序码 (written whole by linkCode), or null. */
+function toLinkCode(value: unknown): LinkCodeFile | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const c = value as Doc;
+  if (typeof c.fileID !== 'string' || !c.fileID) return null;
+  return {
+    fileID: c.fileID, scene: String(c.scene ?? ''), page: String(c.page ?? ''), envVersion: String(c.envVersion ?? ''),
+    width: num(c.width), lineColor: String(c.lineColor ?? ''), isHyaline: c.isHyaline === true, createdAt: String(c.createdAt ?? ''),
   };
 }

@@ -14,7 +14,7 @@ export class MemoryStableLinks implements StableLinkStore {
 
   async createStableLink(config: StableLinkConfig): Promise<'created' | 'taken'> {
     if (this.stableLinks.has(config.code)) return 'taken';
-    this.stableLinks.set(config.code, { record: { ...config, ticket: null, revision: 0 }, claimUntil: 0 });
+    this.stableLinks.set(config.code, { record: { ...config, ticket: null, linkCode: null, revision: 0 }, claimUntil: 0 });
     return 'created';
   }
 
@@ -53,5 +53,5 @@ export class MemoryStableLinks implements StableLinkStore {
 }
 
 function copy(record: StableLinkRecord): StableLinkRecord {
-  return { ...record, ticket: record.ticket ? { ...record.ticket } : null };
+  return { ...record, ticket: record.ticket ? { ...record.ticket } : null, linkCode: record.linkCode ? { ...record.linkCode } : null };
 }

@@ -45,7 +45,6 @@ describe('lateReply: applied at once, answered late', () => {
     h.emu.setFaults({ faults: [{ kind: 'lateReply', api: 'database.modifyDocument', ms: 500 }] });
     const gaveUp = await timed(() => bump(impatient));
     expect(gaveUp.outcome).toEqual({ failed: -501001 }); // the SDK's own timeout
-    expect(gaveUp.ms).toBeLessThan(500); // before the late answer came
     const reading = await timed(read);
     expect(reading.outcome).toBe(1); // the write happened although its client saw a failure
     expect(reading.ms).toBeLessThan(300); // reads are not held

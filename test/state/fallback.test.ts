@@ -283,11 +283,18 @@ describe('RequiredStableLinks: no guess, StateUnavailable', () => {
     return { inner, store, calls: () => calls };
   }
 
-  it('one failure is tried once more: the caller sees the answer', async () => {
+  it('one failure of a read, claim or ticket save is tried once more: the caller sees the answer', async () => {
     const { store, calls } = flaky(1);
     const required = new RequiredStableLinks(store, health().health);
-    expect(await required.createStableLink(stableConfig('a'))).toBe('created');
+    expect(await required.getStableLink('a')).toBeNull();
     expect(calls()).toBe(2);
+  });
+
+  it('a create is not tried again here (the adapter keeps one op id across its own attempts)', async () => {
+    const { store, calls } = flaky(1);
+    const required = new RequiredStableLinks(store, health().health);
+    await expect(required.createStableLink(stableConfig('a'))).rejects.toBeInstanceOf(StateUnavailable);
+    expect(calls()).toBe(1);
   });
 
   it('two failures: StateUnavailable, after exactly two tries', async () => {

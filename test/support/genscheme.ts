@@ -125,6 +125,7 @@ export function fakeWeChat(outcomes: CallOutcome[]) {
       options.record.attempts = 1;
       return outcomes[n++] ?? { ok: false, failure: { errcode: -1, source: 'wechat', message: { zh: '无', en: 'no answer left' }, hint: { zh: '无', en: 'none' } } };
     }),
+    pacing: { prefetch: jest.fn() },
   } as unknown as WeChat;
   return { wechat, calls };
 }

@@ -33,6 +33,7 @@ function fake(answer: CallOutcome = { ok: true, value: { errcode: 0, errmsg: 'ok
       options.record.attempts = 1;
       return answer;
     },
+    pacing: { prefetch: () => undefined },
   } as unknown as WeChat;
   const clock = new FakeClock(NOW_MS);
   const ctx = {

@@ -26,7 +26,7 @@ export interface Settings {
   reuse: boolean;
   /** GENSCHEME_RESOLVE_PER_VISITOR_PER_MINUTE: resolveLink calls a minute per visitor (OPENID or IP). */
   resolvePerVisitorPerMinute: number;
-  /** GENSCHEME_RESOLVE_PER_MINUTE: resolveLink calls a minute of everyone together, enforced per second (limit / 60). */
+  /** GENSCHEME_RESOLVE_PER_MINUTE: resolveLink calls a minute of everyone together, bursts allowed within the minute (access/resolve-ceiling.ts). */
   resolvePerMinute: number;
 }
 

@@ -1,3 +1,4 @@
+import { SHARED_PACING_LIMIT } from '../../../cloudfunctions/genScheme/src/wechat/pacing';
 import { createState, type LimitsPort, type MemoryLimits } from '../../../cloudfunctions/genScheme/src/state';
 /** The one way to WeChat (src/wechat/call.ts): pacing, retries worth making, and the time budget. */
 import { DEFAULT_RETRY, REPLY_RESERVE_MS, WeChat, delayFor, type CallRecord } from '../../../cloudfunctions/genScheme/src/wechat/call';
@@ -180,20 +181,21 @@ describe('pacing generate calls (§5: 100 a second)', () => {
     expect(wechat.pacing.taken).toMatchObject({ shared: 101, share: 0, leases: 0 });
   });
 
-  it('with shared limits, the 101st call also waits for the shared window (a second plus the arrival allowance)', async () => {
+  it(`with shared limits, the call after the shared window's ${SHARED_PACING_LIMIT} waits for it (a second plus the arrival allowance)`, async () => {
     const clock = new FakeClock(0);
     const { openapi, fn } = scripted(clock, []);
     const limits = memoryState(clock).limits as MemoryLimits;
     // A stand-in for the database: the memory window, said to be shared.
     const shared: LimitsPort = { shared: true, admit: (w, n) => limits.admit(w, n), peek: (w, n) => limits.peek(w, n), lease: (w, c, n) => limits.lease(w, c, n), takeFromPeriod: (q, c, n) => limits.takeFromPeriod(q, c, n), record: (w, t) => limits.record(w, t), heartbeat: async () => 1, sweep: (n) => limits.sweep(n) };
     const wechat = new WeChat(openapi, clock, shared);
-    for (let i = 0; i < 100; i++) await call(clock, openapi, 3000, true, wechat);
-    const { outcome, record } = await call(clock, openapi, 3000, true, wechat);
+    for (let i = 0; i < SHARED_PACING_LIMIT; i++) await call(clock, openapi, 3000, true, wechat);
+    const { outcome, record } = await call(clock, openapi, 5000, true, wechat);
     expect(outcome.ok).toBe(true);
-    expect(record).toEqual({ attempts: 1, waitedMs: 1400 }); // §5 window plus the arrival allowance
-    // The instance's own window first (a second after the first answer), then the shared one's rest.
-    expect(clock.sleeps).toEqual([1000, 400]);
-    expect(fn).toHaveBeenCalledTimes(101);
+    // The shared window (90 of §5's 100, a tenth kept in reserve) is full until its first slot is
+    // a second plus the arrival allowance old.
+    expect(record).toEqual({ attempts: 1, waitedMs: 1600 });
+    expect(clock.sleeps).toEqual([1600]);
+    expect(fn).toHaveBeenCalledTimes(SHARED_PACING_LIMIT + 1);
     expect(wechat.pacing.taken.share).toBe(0);
   });
 

@@ -6,7 +6,7 @@
  * Database round trips on this path (platform-rules §11: each is a network round trip):
  *  1. before WeChat, concurrently: the caller's rate limit, a stored link for the target and
  *     today's count (read at most once a second per instance);
- *  2. a pacing lease, shared by the calls waiting at that moment (wechat/pacing.ts);
+ *  2. a pacing lease, asked for at the start of 1 and shared by the calls waiting (wechat/pacing.ts);
  *  3. after WeChat, concurrently: the link saved and this instance's count shard written.
  * A reuse hit stops after 1 and costs no WeChat call; a link this instance already knows costs
  * no read at all.
@@ -52,6 +52,8 @@ export async function issueLink(request: IssueRequest, ctx: ActionContext): Prom
   // is a miss (the call goes on), so a slow database cannot eat the budget the WeChat call needs.
   const lookupBy = nowMs + Math.max(0, ctx.deadline - REPLY_RESERVE_MS - nowMs) / 3;
   const found = reuse && !known ? within(ctx.state.links.findLink(target, window.min, window.max, nowMs), lookupBy, ctx.clock, null) : Promise.resolve(known);
+  // A pacing lease on its way while the rest of stage 1 runs (wechat/pacing.ts).
+  if (!known) ctx.wechat.pacing.prefetch();
   // Today's count falls back to the last one read when the database is slow (state/counters.ts).
   const generatedToday = known ? Promise.resolve(0) : ctx.generatedToday(nowMs);
   const denial = await refused;

@@ -193,8 +193,9 @@ export class RequiredStableLinks implements StableLinkStore {
     private readonly health: DatabaseHealth,
   ) {}
 
+  /** Not tried again here: the adapter's own attempts keep one op id, which a second call would not. */
   createStableLink(config: StableLinkConfig): Promise<'created' | 'taken'> {
-    return this.required(() => this.database.createStableLink(config));
+    return this.required(() => this.database.createStableLink(config), false);
   }
 
   getStableLink(code: string): Promise<StableLinkRecord | null> {
@@ -205,8 +206,9 @@ export class RequiredStableLinks implements StableLinkStore {
     return this.required(() => this.database.listStableLinks());
   }
 
+  /** Not tried again here: the adapter re-reads and re-applies on its own, conditional on the version. */
   updateStableLink(code: string, changes: StableLinkChanges): Promise<StableLinkRecord | null> {
-    return this.required(() => this.database.updateStableLink(code, changes));
+    return this.required(() => this.database.updateStableLink(code, changes), false);
   }
 
   claimRenewal(code: string, nowMs: number, holdMs: number): Promise<boolean> {
@@ -217,10 +219,10 @@ export class RequiredStableLinks implements StableLinkStore {
     return this.required(() => this.database.saveTicket(code, revision, ticket));
   }
 
-  /** Every call here is safe to repeat (database/stable-links.ts): a failure is tried once more. */
-  private async required<T>(fn: () => Promise<T>): Promise<T> {
+  /** Reads, claims and ticket saves are safe to repeat (database/stable-links.ts): a failure is tried once more. */
+  private async required<T>(fn: () => Promise<T>, again = true): Promise<T> {
     let result = await this.health.attempt(fn, 'stable links');
-    if (result === FAILED && this.health.usable) result = await this.health.attempt(fn, 'stable links');
+    if (result === FAILED && again && this.health.usable) result = await this.health.attempt(fn, 'stable links');
     if (result === FAILED) throw new StateUnavailable('stable links need the database, which is unavailable');
     return result;
   }

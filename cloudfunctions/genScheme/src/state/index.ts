@@ -42,7 +42,7 @@ export interface CreateStateOptions {
   secret?: string;
   clock: StateClock;
   log: StateLog;
-  /** Time limit of a database call on a request's path, ms (default 800). */
+  /** Time limit of a database call on a request's path, ms (default DEFAULT_TIMEOUT_MS in database/client.ts). */
   timeoutMs?: number;
 }
 

@@ -1,22 +1,20 @@
 /**
  * Pacing of generate calls across instances (platform-rules §5: at most 100 a second reach
- * WeChat, 44990 beyond). Three bounds, all kept:
+ * WeChat, 44990 beyond). Bounds, all kept:
  *  1. this instance's own (pacer.ts): a call holds its slot from send until a second after its
  *     answer — exact for this instance whatever the delays;
  *  2. the shared window, in the database: slots are leased in blocks (one conditional update takes
- *     as many as there are calls waiting), so calls arriving together share one round trip;
- *  3. when the shared window cannot be had in time — the database failed, or answered leases too
- *     slowly twice in a row — this instance's share of the rate instead: 100 divided by the live
- *     instances counted (the larger of the last two counts, taken 1 s apart at first, plus one
- *     for an instance not seen yet), or by 10 before two counts. Never 100 per instance.
- * Calls sent under the share are still written into the shared window (a push of their send
- * times, batched): an instance pacing alone for a moment while others lease from the window is
- * then seen by them, so their sum stays near 100 instead of adding up.
- *
- * Why a leased slot must be used quickly: the shared window counts leases over 1 s plus
- * PACING_ARRIVAL_ALLOWANCE_MS, so any 1 s window of arrivals at WeChat stays ≤ 100 only while a
- * call arrives within that allowance of its slot's time. A slot older than SLOT_USE_WITHIN_MS is
- * dropped (it stays counted: that errs on the safe side).
+ *     as many as there are calls waiting), so calls arriving together share one round trip, and a
+ *     lease is asked for ahead (prefetch) while the call's other work runs;
+ *  3. when a slot came back too old to be trusted (the database is slow), it is still used — the
+ *     window still bounds every instance's calls together, only shifted by the delay — but only
+ *     together with a slot of this instance's share of the rate, so the jitter of that delay
+ *     cannot add up; when the database fails, the share alone. The share is 100 divided by the
+ *     live instances counted (the larger of two counts taken 1 s apart, plus one for an instance
+ *     not seen yet), or by 10 before that. Never 100 per instance.
+ * Slow is not down: a lease is waited for (while the call can still leave in time); no call
+ * leaves the window for the share only because its database is slow, which would let instances
+ * pace apart from each other and their sum pass 100.
  */
 import { GENERATE_CALLS_PER_SECOND } from '../../../../miniprogram/shared/platform';
 import type { Clock } from '../clock';
@@ -26,26 +24,36 @@ import { Pacer } from './pacer';
 /**
  * How late after its slot's time a call may reach WeChat. Measured: with four instances on one
  * busy 2-core machine the SDK's own queueing spread arrivals by up to ~300 ms after send
- * (test/multi); a slot is used up to SLOT_USE_WITHIN_MS after its time (the lease's round trip),
- * so 600 ms. It costs throughput (100 per 1.6 s at most), not correctness.
+ * (test/multi); a slot is trusted alone up to SLOT_USE_WITHIN_MS after its time, so 600 ms. It
+ * costs throughput (90 per 1.6 s at most), not correctness.
  */
 export const PACING_ARRIVAL_ALLOWANCE_MS = 600;
-/** A leased slot is sent within this long of its time, leaving the rest of the allowance for the trip. */
+/** A leased slot this young is used alone; an older one only with a slot of the share. */
 export const SLOT_USE_WITHIN_MS = 300;
-/** Leases slower than SLOT_USE_WITHIN_MS this many times in a row put pacing on the share. */
-export const SLOW_LEASES_FOR_SHARE = 2;
-/** Calls sent under the share are written into the shared window in batches this often (ms). */
-export const RECORD_EVERY_MS = 50;
-/** At most this many slots in one lease. */
-export const MAX_LEASE = 20;
+/** A leased slot older than this is not used at all (it stays counted: that errs on the safe side). */
+export const SLOT_DROP_AFTER_MS = 2_000;
+/**
+ * At most this many slots in one lease: enough that 8 calls arriving together cost one round trip,
+ * few enough that a lease's calls do not leave in one burst. Measured (test/multi, 400 calls over
+ * 4 instances): blocks of 20 sent bursts that reached the gateway bunched, 2–12 over 100 in a
+ * second in 2 of 3 runs; blocks of 8, none in 4 runs.
+ */
+export const MAX_LEASE = 8;
 /** How often the instance says it is alive and counts the live instances. */
 export const HEARTBEAT_EVERY_MS = 5_000;
 /** The second count comes this soon after the first: instances starting together have all said so by then. */
 export const SECOND_COUNT_AFTER_MS = 1_000;
 /** Before any count of live instances, the share assumes this many. */
 export const UNKNOWN_INSTANCES = 10;
+/** Calls sent under the share alone (the database failing) are written into the window in batches this often (ms). */
+export const RECORD_EVERY_MS = 50;
 
-export const PACING_WINDOW = { key: 'pace:generate', limit: GENERATE_CALLS_PER_SECOND, windowMs: 1000 + PACING_ARRIVAL_ALLOWANCE_MS } as const;
+/**
+ * The shared window keeps a tenth of §5's 100 a second in reserve: arrivals at WeChat are spread
+ * by network and event-loop delays the window cannot see, and a 44990 costs a retry and a pause.
+ */
+export const SHARED_PACING_LIMIT = Math.floor(GENERATE_CALLS_PER_SECOND * 0.9);
+export const PACING_WINDOW = { key: 'pace:generate', limit: SHARED_PACING_LIMIT, windowMs: 1000 + PACING_ARRIVAL_ALLOWANCE_MS } as const;
 
 /** Frees what acquire() took, once the call was answered (or failed) at `now`. */
 export type ReleaseSlot = (now: number) => void;
@@ -63,13 +71,11 @@ export class GeneratePacing {
   private request: Promise<Lease | 'failed'> | null = null;
   /** Calls waiting for a shared slot. */
   private waiting = 0;
-  /** Leases in a row that came back too late to use (or failed). */
-  private slowLeases = 0;
   private lastBeat = -Infinity;
   /** The last two counts of live instances, newest last. */
   private counts: number[] = [];
-  /** Slots taken per source, for the log and the bench. */
-  readonly taken = { shared: 0, share: 0, leases: 0 };
+  /** Slots taken: a fresh shared slot alone, an old one with the share, the share alone; leases asked. */
+  readonly taken = { shared: 0, sharedWithShare: 0, share: 0, leases: 0 };
 
   constructor(
     private readonly limits: LimitsPort,
@@ -77,26 +83,27 @@ export class GeneratePacing {
     private readonly instanceId: string,
   ) {}
 
+  /** Asks for a lease now, if none is on its way, so the call's slot comes back while its other work runs. */
+  prefetch(): void {
+    if (this.limits.shared && !this.request && !this.pool.length) this.request = this.lease(1);
+  }
+
   /** Waits for a slot under every bound, or throws NoSlotInTime when none frees up before `latestSend`. */
   async acquire(latestSend: number, waited: (ms: number) => void): Promise<ReleaseSlot> {
     await this.wait(this.own, latestSend, waited);
-    let viaShare = false;
+    let source: 'shared' | 'sharedWithShare' | 'share' = 'shared';
     try {
-      if (this.limits.shared && (await this.sharedSlot(latestSend, waited)) === 'share') {
-        await this.wait(this.insurance, latestSend, waited);
-        viaShare = true;
-      }
+      if (this.limits.shared) source = await this.sharedSlot(latestSend, waited);
+      if (source !== 'shared') await this.wait(this.insurance, latestSend, waited);
     } catch (error) {
       this.own.release(this.clock.now());
       throw error;
     }
-    if (viaShare) {
-      this.taken.share++;
-      this.record(this.clock.now());
-    } else this.taken.shared++;
+    this.taken[source]++;
+    if (source === 'share') this.record(this.clock.now());
     return (now) => {
       this.own.release(now);
-      if (viaShare) this.insurance.release(now);
+      if (source !== 'shared') this.insurance.release(now);
     };
   }
 
@@ -110,30 +117,21 @@ export class GeneratePacing {
     }
   }
 
-  /** A fresh leased slot ('shared'), or 'share' when the shared window cannot be had in time. */
-  private async sharedSlot(latestSend: number, waited: (ms: number) => void): Promise<'shared' | 'share'> {
+  /** A leased slot: 'shared' when fresh, 'sharedWithShare' when old; 'share' when the lease failed. */
+  private async sharedSlot(latestSend: number, waited: (ms: number) => void): Promise<'shared' | 'sharedWithShare' | 'share'> {
     this.heartbeat();
     this.waiting++;
     try {
       for (;;) {
         const now = this.clock.now();
-        this.pool = this.pool.filter((at) => now - at <= SLOT_USE_WITHIN_MS);
-        if (this.pool.length) {
-          this.pool.shift();
-          return 'shared';
-        }
-        const request = (this.request ??= this.lease());
-        // A database answering leases slower than a slot lives cannot pace: go on under the share
-        // at once (the lease still runs, and tells when the database is quick again).
-        if (this.slowLeases >= SLOW_LEASES_FOR_SHARE) return 'share';
-        // Slow is not down: a lease is waited for (as long as the call can still leave in time), and
-        // only when leases keep coming back too late to use does this instance pace on its own.
-        // Leaving for the share on one slow answer would let it pace alone while the others still
-        // use the window, and the sum could pass 100.
+        this.pool = this.pool.filter((at) => now - at <= SLOT_DROP_AFTER_MS);
+        const at = this.pool.shift();
+        if (at !== undefined) return now - at <= SLOT_USE_WITHIN_MS ? 'shared' : 'sharedWithShare';
+        const request = (this.request ??= this.lease(this.waiting));
         const outcome = await this.within(request, Math.max(0, latestSend - this.clock.now()));
         if (outcome === 'late') throw new NoSlotInTime('no pacing lease came back within the time budget');
         if (outcome === 'failed') return 'share';
-        if (outcome.granted > 0) continue; // its slots are in the pool (if still fresh); another waiter may take them first
+        if (outcome.granted > 0) continue; // its slots are in the pool; another waiter may take them first
         const wait = Math.max(1, outcome.retryAfterMs);
         if (this.clock.now() + wait > latestSend) throw new NoSlotInTime('the shared window is full for the time budget');
         waited(wait);
@@ -144,23 +142,17 @@ export class GeneratePacing {
     }
   }
 
-  /** One lease for every call waiting (less what the pool already holds). */
-  private lease(): Promise<Lease | 'failed'> {
-    const want = Math.min(MAX_LEASE, Math.max(1, this.waiting - this.pool.length));
+  /** One lease for `wanted` calls (less what the pool already holds). */
+  private lease(wanted: number): Promise<Lease | 'failed'> {
+    const want = Math.min(MAX_LEASE, Math.max(1, wanted - this.pool.length));
     const at = this.clock.now();
     this.taken.leases++;
     const request = this.limits.lease(PACING_WINDOW, want, at).then(
       (lease) => {
-        if (this.clock.now() - at <= SLOT_USE_WITHIN_MS) {
-          this.slowLeases = 0;
-          for (let i = 0; i < lease.granted; i++) this.pool.push(at);
-        } else this.slowLeases++;
+        for (let i = 0; i < lease.granted; i++) this.pool.push(at);
         return lease;
       },
-      () => {
-        this.slowLeases = SLOW_LEASES_FOR_SHARE;
-        return 'failed' as const;
-      },
+      () => 'failed' as const,
     );
     void request.then(() => {
       if (this.request === request) this.request = null;

@@ -65,8 +65,11 @@ export interface StateClock {
   setTimer(ms: number, fn: () => void): () => void;
 }
 
-/** Default wait for an answer on a request's path: a read that takes longer is treated as "not now". */
-export const DEFAULT_TIMEOUT_MS = 800;
+/**
+ * Default wait for an answer on a request's path: longer is treated as "not now" (limits then fall
+ * back to this instance's share). Long enough that a merely busy database still decides.
+ */
+export const DEFAULT_TIMEOUT_MS = 1_500;
 
 export class DbClient {
   constructor(

@@ -3,7 +3,7 @@
  * the security rule `{ "read": false, "write": false }` (README "Shared state").
  *  - genscheme_limits    sliding windows { _id: HMAC(window), times: number[limit] (ms, ascending), until }
  *                        and instance heartbeats { _id: 'instance:ID', kind: 'instance', until }
- *  - genscheme_counters  count shards { _id: 'NAME|KEY|INSTANCE', name, key, code?, date, instance, n }
+ *  - genscheme_counters  count shards { _id: 'NAME|CODE|DATE|INSTANCE', name, code ('' for generations), date, instance, n }
  *  - genscheme_links     reusable links { _id: HMAC(target, link), target: HMAC(target), link, expireTime, createTime }
  *  - genscheme_meta      { _id: 'secret', value } — only when GENSCHEME_STATE_SECRET is not given
  *  - genscheme_stable_links    stable links (stable-links.ts)

@@ -49,6 +49,13 @@ function missing(a, b) {
     return !n;
   });
 }
+/** instance.invoke, or `{ errcode: 'no reply' }` when the process has not answered 15 s after the time limit (it crashed). */
+function ask(instance, event, caller, timeLimitMs = 15_000) {
+  let timer;
+  const gone = new Promise((r) => (timer = setTimeout(() => r({ errcode: 'no reply', ms: NaN, startedAt: NaN }), timeLimitMs + 15_000)));
+  return Promise.race([instance.invoke(event, caller, timeLimitMs), gone]).finally(() => clearTimeout(timer));
+}
+const finite = (list) => list.filter((x) => Number.isFinite(x));
 const countBy = (list) => Object.fromEntries([...list.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map())].sort());
 
 // ---- 7. slow database --------------------------------------------------------------------------
@@ -60,14 +67,14 @@ async function slowRun(emulator, indexJs, latencyMs) {
   try {
     const { instances } = fleet;
     // Warm: module, SDK, the state's collections, pacing's count of live instances.
-    const warm = await Promise.all(instances.map((f, i) => f.invoke({ jumpWxa: { path: 'pages/index/index', query: `warm=${i}` } }, TRUSTED)));
+    const warm = await Promise.all(instances.map((f, i) => ask(f, { jumpWxa: { path: 'pages/index/index', query: `warm=${i}` } }, TRUSTED)));
     await pause(settleMs);
     slowDatabase(emulator, latencyMs);
     const callsFrom = emulator.calls.length;
     const dbFrom = emulator.databaseCalls.length;
     const t0 = performance.now();
     const replies = await Promise.all(
-      Array.from({ length: requests }, (_, i) => instances[i % count].invoke({ jumpWxa: { path: 'pages/product/detail', query: `slow=${latencyMs}&id=${i}` } }, TRUSTED, timeLimitMs)),
+      Array.from({ length: requests }, (_, i) => ask(instances[i % count], { jumpWxa: { path: 'pages/product/detail', query: `slow=${latencyMs}&id=${i}` } }, TRUSTED, timeLimitMs)),
     );
     const seconds = (performance.now() - t0) / 1000;
     const dbCalls = emulator.databaseCalls.slice(dbFrom);
@@ -77,7 +84,7 @@ async function slowRun(emulator, indexJs, latencyMs) {
     emulator.clearFaults();
     const issued = generate.filter((c) => c.errcode === 0).map((c) => ticketOf(c.response?.openlink));
     const returned = replies.filter((r) => r.errcode === 0).map((r) => ticketOf(r.openlink));
-    const ms = replies.map((r) => r.ms);
+    const ms = finite(replies.map((r) => r.ms));
     // Each dropped link's request (its query names it): when WeChat got the call, after main()
     // began, and what the caller got instead, at what time.
     const droppedTickets = new Set(missing(issued, returned));
@@ -132,8 +139,8 @@ async function campaign(emulator, indexJs) {
   let made;
   let first;
   try {
-    made = await admin.instances[0].invoke({ action: 'createLink', adminToken: ADMIN_TOKEN, code, jumpWxa: { path: 'pages/index/index' } });
-    first = await admin.instances[0].invoke({ action: 'resolveLink', code }, visitor(visitors + 100));
+    made = await ask(admin.instances[0], { action: 'createLink', adminToken: ADMIN_TOKEN, code, jumpWxa: { path: 'pages/index/index' } });
+    first = await ask(admin.instances[0], { action: 'resolveLink', code }, visitor(visitors + 100));
   } finally {
     await admin.stop();
   }
@@ -146,12 +153,12 @@ async function campaign(emulator, indexJs) {
     const sampleFailed = [];
     // One request at a time: a fresh instance's first resolve, then later ones on warm instances.
     for (const f of instances) {
-      const r = await f.invoke({ action: 'resolveLink', code }, visitor(v++));
+      const r = await ask(f, { action: 'resolveLink', code }, visitor(v++));
       (r.errcode === 0 ? cold : sampleFailed).push(r.errcode === 0 ? r.ms : r.errcode);
     }
     for (let round = 0; round < warmRounds; round++)
       for (const f of instances) {
-        const r = await f.invoke({ action: 'resolveLink', code }, visitor(v++));
+        const r = await ask(f, { action: 'resolveLink', code }, visitor(v++));
         (r.errcode === 0 ? warm : sampleFailed).push(r.errcode === 0 ? r.ms : r.errcode);
       }
 
@@ -163,14 +170,14 @@ async function campaign(emulator, indexJs) {
     await Promise.all(
       instances.flatMap((f) =>
         Array.from({ length: perInstance }, async () => {
-          for (let i = next++; i < visitors; i = next++) replies.push(await f.invoke({ action: 'resolveLink', code }, visitor(i)));
+          for (let i = next++; i < visitors; i = next++) replies.push(await ask(f, { action: 'resolveLink', code }, visitor(i)));
         }),
       ),
     );
     const seconds = (performance.now() - t0) / 1000;
     const dbCalls = emulator.databaseCalls.slice(dbFrom);
     const served = replies.filter((r) => r.errcode === 0);
-    const ms = replies.map((r) => r.ms);
+    const ms = finite(replies.map((r) => r.ms));
     return {
       ...CAMPAIGN,
       loadavgAtStart: Number(os.loadavg()[0].toFixed(2)),

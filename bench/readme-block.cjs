@@ -11,7 +11,7 @@ function readmeBlock(result) {
   return [
     START,
     '',
-    'Reproduce with `npm run bench` (about a minute; `--build` rebuilds index.js first). What each row',
+    'Reproduce with `npm run bench` (about two minutes; `--build` rebuilds index.js first). What each row',
     'means and how it is taken: [bench/README.md](bench/README.md); every figure and sample:',
     '`bench/results/latest.json`. Written by the bench itself on its last run:',
     `Node ${m.node}, ${m.cores} cores (${m.cpu}), load average ${m.loadavgAtStart[0]} at the start —`,

@@ -36,11 +36,11 @@ const TRUSTED = { source: 'wx_client,scf' };
 const COLLECTIONS = ['genscheme_limits', 'genscheme_counters', 'genscheme_links'];
 
 // ---- helpers ----------------------------------------------------------------------------------
-function pct(values, p) {
+export function pct(values, p) {
   const s = [...values].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] : NaN;
 }
-function median(values) {
+export function median(values) {
   const s = [...values].sort((a, b) => a - b);
   const n = s.length;
   return n ? (n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2) : NaN;
@@ -71,7 +71,7 @@ export function zipfRanks(count, n, s, seed) {
   });
 }
 /** The most calls whose arrival times fall in any window of `ms` (sliding, both ends by arrival). */
-function busiestWindow(times, ms) {
+export function busiestWindow(times, ms) {
   const s = [...times].sort((a, b) => a - b);
   let best = 0;
   for (let i = 0, j = 0; i < s.length; i++) {
@@ -101,7 +101,7 @@ function chainLength(times, gapMs) {
 const shortCall = (c) => `${(c.collection ?? '?').replace(/^genscheme_/, '')}.${c.action.replace(/^database\./, '').replace(/Document$/, '')}`;
 
 // ---- instances --------------------------------------------------------------------------------
-async function startFleet(emulator, indexJs, count, env) {
+export async function startFleet(emulator, indexJs, count, env) {
   const children = await Promise.all(
     Array.from({ length: count }, async () => {
       const child = fork(workerJs, [indexJs], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
@@ -114,7 +114,7 @@ async function startFleet(emulator, indexJs, count, env) {
     child.on('message', (m) => {
       if (m.id === undefined) return;
       const { reply } = m;
-      pending.get(m.id)?.({ errcode: reply?.errcode, reused: reply?.reused === true, attempts: reply?.attempts, source: reply?.source, rule: reply?.rule, startedAt: m.startedAt, ms: m.ms });
+      pending.get(m.id)?.({ errcode: reply?.errcode, openlink: reply?.openlink, reused: reply?.reused === true, attempts: reply?.attempts, source: reply?.source, rule: reply?.rule, startedAt: m.startedAt, ms: m.ms });
       pending.delete(m.id);
     });
     let next = 0;
@@ -135,7 +135,7 @@ async function startFleet(emulator, indexJs, count, env) {
 }
 
 /** Forgets calls, faults, the emulator's rate and daily counters and the database; the collections exist again, empty. */
-function freshState(emulator) {
+export function freshState(emulator) {
   emulator.reset();
   for (const name of COLLECTIONS) emulator.database.seed(name, []);
 }

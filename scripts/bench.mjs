@@ -25,6 +25,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { loadEmulator } from '../emulator/load.mjs';
 import { measureSharedState, sharedStateNotes, sharedStateRows } from '../bench/shared-state.mjs';
+import { campaignRows, measureSlowDatabaseAndCampaign, slowCampaignNotes, slowDatabaseRows } from '../bench/slow-db-campaign.mjs';
 import { appPages, bytesByPackage, functionBuildOptions } from './function-build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -398,6 +399,19 @@ const sharedState = await measureSharedState({
 const sharedStateSeconds = (performance.now() - t) / 1000;
 log(`bench:   … ${fmt(sharedStateSeconds)} s`);
 
+// ---- 6b. slow database (issue 17) and a campaign on one stable link (issue 18) ------------------
+// bench/slow-db-campaign.mjs: fresh fleets of the built function, one emulator of their own.
+t = performance.now();
+const { slowDatabase, campaign } = await measureSlowDatabaseAndCampaign({
+  startEmulator,
+  indexJs,
+  appJsonPath: join(root, 'miniprogram/app.json'),
+  functionConfigPath: join(fnDir, 'config.json'),
+  log,
+});
+const slowCampaignSeconds = (performance.now() - t) / 1000;
+log(`bench:   … ${fmt(slowCampaignSeconds)} s`);
+
 // ---- 7. what is uploaded ----------------------------------------------------------------------
 const uploadFiles = filesUnder(fnDir, (name) => name === 'node_modules').map((f) => ({ file: relative(fnDir, f), bytes: statSync(f).size }));
 const indexBuf = readFileSync(indexJs);
@@ -455,6 +469,8 @@ for (const r of e2eRuns) {
   row('', `${r.action} c=${r.concurrency} calls/s${r.action === 'generate' ? ', paced < 100/s' : ''}`, `${fmt(r.callsPerSec, 0)}${sustained}${r.failed ? `, ${r.failed} failed` : ''}`);
 }
 for (const [section, what, value, goal = '', pass = undefined] of sharedStateRows(sharedState, GOALS, fmt)) row(section, what, value, '', goal, pass);
+for (const [section, what, value, goal = '', pass = undefined] of slowDatabaseRows(slowDatabase, GOALS, fmt)) row(section, what, value, '', goal, pass);
+for (const [section, what, value, goal = '', pass = undefined] of campaignRows(campaign, GOALS, fmt)) row(section, what, value, '', goal, pass);
 const mg = memory.genScheme;
 const mb = memory.baseline;
 const heapRow = (m) => `${mib(m.afterLoad.heapUsed)} / ${mib(m.at10k.heapUsed)} / ${mib(m.at20k.heapUsed)} / ${mib(m.at40k.heapUsed)}`;
@@ -489,6 +505,7 @@ const table = [
   `gateway: ${gatewayCalls.length} calls recorded, ${generateAtGateway} generate, ${refusedByGateway} refused (44990 etc.) · function log lines: ${fnLogLines}`,
   `shared state: index.js in ${sharedState.instances} + ${sharedState.instances} + 2 processes (own SDK each), one emulator serving openapi and the database; caller trusted unless named`,
   ...sharedStateNotes(sharedState),
+  ...slowCampaignNotes(slowDatabase, campaign),
 ].join('\n');
 process.stdout.write(`${table}\n`);
 
@@ -498,13 +515,15 @@ const result = {
   busy,
   indexJsStale: staleIndex,
   totalSeconds,
-  phases: { baselineCompileMs, handlerBundleMs, coldSeconds, replySeconds, e2eSeconds, sharedStateSeconds },
+  phases: { baselineCompileMs, handlerBundleMs, coldSeconds, replySeconds, e2eSeconds, sharedStateSeconds, slowCampaignSeconds },
   goals,
   cold,
   perCall: { warmup: WARMUP, calls: CALLS, mix: '18 valid generate events for every 2 invalid ones (unknown page, number as string, bad query char, misspelt field); trusted caller {SOURCE:"scf"}; clock Date.now + 10.5 ms per call', ...perCall },
   memory,
   e2e: { caller: TRUSTED_CALLER, runs: e2eRuns, gatewayCalls: gatewayCalls.length, generateAtGateway, refusedByGateway, functionLogLines: fnLogLines },
   sharedState,
+  slowDatabase,
+  campaign,
   size,
   table,
 };

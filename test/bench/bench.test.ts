@@ -37,6 +37,14 @@ it("README's Performance section is the table of bench/results/latest.json (npm 
   // Issue 12 item 8: the shared-state part ran (bench/shared-state.mjs).
   expect(latest.table).toMatch(/WeChat calls \/ 1,000 generate, Zipf/);
   expect(latest.table).toMatch(/burst of 400, 4 instances: busiest second at WeChat/);
+  // Issue 17: the burst at each database latency, with its two goals; issue 18: the campaign, with its goal.
+  expect(latest.table).toMatch(/database 10 · 100 · 600 · 1500 ms: 100 generates, 4 instances, 6 s limit/);
+  expect(latest.table).toMatch(/… links issued at the gateway \/ returned \(dropped\)\s+\S.*issued = returned\s+(PASS|FAIL)/);
+  expect(latest.table).toMatch(/… busiest second at WeChat \/ 44990 at the gateway\s+\S.*≤ 100\/s, 0×44990\s+(PASS|FAIL)/);
+  expect(latest.table).toMatch(/… database round trips per generate\s+[\d.]+ · [\d.]+ · [\d.]+ · [\d.]+/);
+  expect(latest.table).toMatch(/2,000 visitors, one stable link, 8 instances, database 10 ms: served \/ refused/);
+  expect(latest.table).toMatch(/… database requests per resolve\s+[\d.]+\s+≤ 1\.5\s+(PASS|FAIL)/);
+  expect(latest.table).toMatch(/… one at a time: cold instance \(first resolve\) \/ warm, p50/);
 });
 
 it('the latest bench run measured the committed index.js (otherwise: npm run bench, commit the results)', () => {

@@ -191,7 +191,7 @@ describe('pacing generate calls (§5: 100 a second)', () => {
     for (let i = 0; i < SHARED_PACING_LIMIT; i++) await call(clock, openapi, 3000, true, wechat);
     const { outcome, record } = await call(clock, openapi, 5000, true, wechat);
     expect(outcome.ok).toBe(true);
-    // The shared window (90 of §5's 100, a tenth kept in reserve) is full until its first slot is
+    // The shared window (85 of §5's 100, 15 kept in reserve) is full until its first slot is
     // a second plus the arrival allowance old.
     expect(record).toEqual({ attempts: 1, waitedMs: 1600 });
     expect(clock.sleeps).toEqual([1600]);

@@ -25,7 +25,7 @@ import { Pacer } from './pacer';
  * How late after its slot's time a call may reach WeChat. Measured: with four instances on one
  * busy 2-core machine the SDK's own queueing spread arrivals by up to ~300 ms after send
  * (test/multi); a slot is trusted alone up to SLOT_USE_WITHIN_MS after its time, so 600 ms. It
- * costs throughput (90 per 1.6 s at most), not correctness.
+ * costs throughput (85 per 1.6 s at most), not correctness.
  */
 export const PACING_ARRIVAL_ALLOWANCE_MS = 600;
 /** A leased slot this young is used alone; an older one only with a slot of the share. */
@@ -49,10 +49,10 @@ export const UNKNOWN_INSTANCES = 10;
 export const RECORD_EVERY_MS = 50;
 
 /**
- * The shared window keeps a tenth of §5's 100 a second in reserve: arrivals at WeChat are spread
+ * The shared window keeps 15 % of §5's 100 a second in reserve: arrivals at WeChat are spread
  * by network and event-loop delays the window cannot see, and a 44990 costs a retry and a pause.
  */
-export const SHARED_PACING_LIMIT = Math.floor(GENERATE_CALLS_PER_SECOND * 0.9);
+export const SHARED_PACING_LIMIT = Math.floor(GENERATE_CALLS_PER_SECOND * 0.85);
 export const PACING_WINDOW = { key: 'pace:generate', limit: SHARED_PACING_LIMIT, windowMs: 1000 + PACING_ARRIVAL_ALLOWANCE_MS } as const;
 
 /** Frees what acquire() took, once the call was answered (or failed) at `now`. */

@@ -8,7 +8,6 @@
  * a trusted caller) and an ordinary user, whose listLinks the page turns into "仅管理员可用".
  * The page's request shapes are those links-page.test.ts checks against a stand-in.
  */
-import { join } from 'path';
 import { startEmulator, type Emulator } from '../../emulator/src';
 import type { LoadedFunction } from '../../emulator/src/run-function';
 import { loadWithEnv } from '../support/function';

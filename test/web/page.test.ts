@@ -309,7 +309,10 @@ describe('live generation (STAND-IN for the CloudBase web SDK, routed in place o
       expect(await within(schemeAttempt, 5_000)).toBe(openlink);
       expect(await view()).toBe('phone');
       expect(await page.getAttribute('#open-link', 'href')).toBe(openlink);
-      const seen = await page.evaluate(() => ({ options: (window as any).__cloudOptions, call: (window as any).__call }));
+      const seen = await page.evaluate(() => {
+        const seen = window as unknown as { __cloudOptions: unknown; __call: unknown };
+        return { options: seen.__cloudOptions, call: seen.__call };
+      });
       expect(seen.options).toEqual({ identityless: true, resourceAppid: TEST_CONFIG.appid, resourceEnv: TEST_CONFIG.env });
       expect(seen.call).toEqual({ name: 'genScheme', data: { action: 'generate', jumpWxa: { path: 'pages/index/index', query: 'from=sms' }, cq: 'uid=7' } });
     } finally {

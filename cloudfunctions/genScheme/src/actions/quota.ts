@@ -10,7 +10,7 @@ import { toNumber } from '../wechat/numbers';
 export const quota = defineAction({
   name: 'quota',
   defaultAccess: { user: true, public: false },
-  fields: (z) => ({}),
+  fields: () => ({}),
 
   async run(_input, ctx) {
     const refused = await ctx.permit({ action: 'quota' });

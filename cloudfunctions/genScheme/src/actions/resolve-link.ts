@@ -6,11 +6,12 @@
  * costs no WeChat call. Counts one visit; a failed count never fails the resolve.
  */
 import type { ResolveLinkReply } from '../../../../miniprogram/shared/contract';
-import { appendCq, appendUrlLinkCq, stableLinkCq } from '../../../../miniprogram/shared/links';
+import { stableLinkCq } from '../../../../miniprogram/shared/links';
 import type { EnvVersion } from '../../../../miniprogram/shared/platform';
 import { authorize } from '../access/authorize';
 import { admitResolve } from '../access/resolve-limits';
 import { defineAction } from './action';
+import { LINK_KINDS } from '../links/kinds';
 import { liveTicket } from '../links/renew';
 import { checkCode, disabled, isActionFailure, notFound, orUnavailable, readLink } from '../links/stable';
 
@@ -43,8 +44,8 @@ export const resolveLink = defineAction({
       expireTime: ticket.expireTime, expireAt: new Date(ticket.expireTime * 1000).toISOString(),
       path: record.path, query: record.query, envVersion: record.envVersion as EnvVersion, reused, warnings: [],
     };
-    if (record.kind === 'urllink') reply.urlLink = appendUrlLinkCq(ticket.link, cq);
-    else reply.openlink = appendCq(ticket.link, cq);
+    const kind = LINK_KINDS[record.kind];
+    reply[kind.replyField] = kind.joinCq(ticket.link, cq);
     return reply;
   },
 });

@@ -1,5 +1,5 @@
 /**
- * Issuing a link, for every action that makes one (generate, urllink): the policy and the shared
+ * Issuing a link, for every action that makes one (generate, urllink, a stable link's renewal): the policy and the shared
  * state side by side, reuse of a live identical link, the daily cap, one call per target at a
  * time in this instance, then remembering and counting what WeChat issued.
  *
@@ -15,10 +15,11 @@ import type { Warning } from '../../../../miniprogram/shared/contract';
 import type { Failure } from '../../../../miniprogram/shared/failure';
 import type { Ask } from '../access/authorize';
 import type { StoredLink, Target } from '../state';
-import { REPLY_RESERVE_MS, type CallOutcome } from '../wechat/call';
+import { REPLY_RESERVE_MS } from '../wechat/call';
 import { NO_OPENLINK, lookup } from '../wechat/catalogue';
 import type { ActionContext, ActionFailure } from '../actions/action';
 import type { Expiry } from './expiry';
+import { LINK_KINDS, linkIn } from './kinds';
 import { reuseWindow, targetKey } from './reuse';
 
 export interface IssueRequest {
@@ -29,12 +30,8 @@ export interface IssueRequest {
   reuse: boolean;
   /** What to ask the policy. */
   ask: Ask;
-  /** The WeChat call that makes the link. */
-  call(): Promise<CallOutcome>;
-  /** The link in WeChat's answer, or null when it holds none. */
-  linkIn(answer: unknown): string | null;
-  /** Said when WeChat's answer holds no link. */
-  noLink: { zh: string; en: string; rule: string };
+  /** Fields of the caller's own sent to WeChat beside the kind's request (urllink's cloudBase). */
+  extra?: Record<string, unknown>;
 }
 
 export type Issued = { link: StoredLink; reused: boolean; warnings: Warning[] };
@@ -71,9 +68,11 @@ export async function issueLink(request: IssueRequest, ctx: ActionContext): Prom
     const shared = await pending;
     if (shared && shared.expireTime >= window.min && shared.expireTime <= window.max) return { link: shared, reused: true, warnings: expiry.warnings };
   }
-  const call = request.call();
+  const kind = LINK_KINDS[target.kind];
+  const { kind: _kind, ...sent } = target;
+  const call = ctx.wechat.call(kind.api, { ...kind.request(sent, expiry.call), ...request.extra }, { paced: true, deadline: ctx.deadline, record: ctx.record });
   const made = call.then((outcome): StoredLink | null => {
-    const link = outcome.ok ? request.linkIn(outcome.value) : null;
+    const link = outcome.ok ? linkIn(kind, outcome.value) : null;
     return link ? { link, expireTime: expiry.expireTime, createTime: nowSeconds } : null;
   });
   if (reuse) {
@@ -84,7 +83,7 @@ export async function issueLink(request: IssueRequest, ctx: ActionContext): Prom
   if (!outcome.ok) return { failure: outcome.failure, warnings: expiry.warnings };
   const link = await made;
   if (!link) {
-    const failure: Failure = { errcode: NO_OPENLINK, source: 'wechat', rule: request.noLink.rule, hint: lookup(NO_OPENLINK).fix, message: { zh: request.noLink.zh, en: request.noLink.en } };
+    const failure: Failure = { errcode: NO_OPENLINK, source: 'wechat', rule: kind.noLink.rule, hint: lookup(NO_OPENLINK).fix, message: { zh: kind.noLink.zh, en: kind.noLink.en } };
     return { failure, warnings: expiry.warnings };
   }
 

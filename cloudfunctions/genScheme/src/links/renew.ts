@@ -6,7 +6,6 @@
  * platform-rules §11) elects the one that renews; the others serve the still-valid old ticket, or
  * wait briefly for the new one. Within an instance, visitors arriving together share one renewal.
  */
-import { ticketOf, urlLinkTicketOf } from '../../../../miniprogram/shared/links';
 import { EXPIRE_INTERVAL_MAX_DAYS } from '../../../../miniprogram/shared/platform';
 import { FieldNames } from '../field-names';
 import type { StableLinkRecord, StoredLink } from '../state';
@@ -128,23 +127,12 @@ async function issueTicket(record: StableLinkRecord, ctx: ActionContext): Promis
   const planned = planExpiry({ expireInterval: EXPIRE_INTERVAL_MAX_DAYS }, new FieldNames(), Math.floor(ctx.clock.now() / 1000));
   if ('failure' in planned) return planned;
   const expiry: Expiry = planned.expiry;
-  const target = { path: record.path, query: record.query, envVersion: record.envVersion };
-  const scheme = record.kind === 'scheme';
   const issued = await issueLink(
     {
-      target: { kind: record.kind, ...target },
+      target: { kind: record.kind, path: record.path, query: record.query, envVersion: record.envVersion },
       expiry,
       reuse: false,
       ask: { action: 'resolveLink' },
-      call: () =>
-        scheme
-          ? ctx.wechat.call('urlscheme.generate', { jumpWxa: target, ...expiry.call }, { paced: true, deadline: ctx.deadline, record: ctx.record })
-          : ctx.wechat.call('urllink.generate', { ...target, ...expiry.call }, { paced: true, deadline: ctx.deadline, record: ctx.record }),
-      linkIn: (answer) => {
-        const value = (answer as { openlink?: unknown; urlLink?: unknown } | undefined)?.[scheme ? 'openlink' : 'urlLink'];
-        return typeof value === 'string' && (scheme ? ticketOf(value) : urlLinkTicketOf(value)) ? value : null;
-      },
-      noLink: { rule: scheme ? 'wechat.noOpenlink' : 'wechat.noUrlLink', zh: '微信返回成功，但回复中没有有效的链接。', en: 'WeChat answered success, but the reply holds no valid link.' },
     },
     // The link's own renewal, not the visitor's request: no policy or per-caller limit applies.
     { ...ctx, permit: async () => null },

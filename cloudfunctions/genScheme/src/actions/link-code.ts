@@ -67,7 +67,7 @@ export const linkCode = defineAction({
     const saved = await orUnavailable(() => ctx.state.stableLinks.updateStableLink(input.code, { linkCode: file }));
     if (isActionFailure(saved)) return saved;
     if (!saved) return notFound(input.code);
-    ctx.stableLinks.forget(input.code);
+    ctx.links.stable.forget(input.code);
     return reply(file, false, ctx);
   },
 });

@@ -27,7 +27,7 @@ export const resolveLink = defineAction({
     const denied = authorize(ctx.policy, ctx.caller, { action: 'resolveLink' }) ?? (await admitResolve(ctx.caller, ctx.settings, ctx.state.limits, ctx.clock.now()));
     if (denied) return { failure: denied };
 
-    const record = await orUnavailable(() => readLink(code, ctx.stableLinks, (c) => ctx.state.stableLinks.getStableLink(c), ctx.clock.now()));
+    const record = await orUnavailable(() => readLink(code, ctx.links.stable, (c) => ctx.state.stableLinks.getStableLink(c), ctx.clock.now()));
     if (isActionFailure(record)) return record;
     if (!record) return notFound(code);
     if (record.disabled) return disabled(code);

@@ -41,7 +41,7 @@ export async function issueLink(request: IssueRequest, ctx: ActionContext): Prom
   const nowMs = ctx.clock.now();
   const nowSeconds = Math.floor(nowMs / 1000);
   const window = reuseWindow(expiry.expireTime, nowSeconds);
-  const known = reuse ? ctx.recentLinks.find(target, window, nowSeconds) : null;
+  const known = reuse ? ctx.links.recent.find(target, window, nowSeconds) : null;
 
   // 1. The policy and the shared state, side by side.
   const refused = ctx.permit(request.ask);
@@ -50,12 +50,12 @@ export async function issueLink(request: IssueRequest, ctx: ActionContext): Prom
   const lookupBy = nowMs + Math.max(0, ctx.deadline - REPLY_RESERVE_MS - nowMs) / 3;
   const found = reuse && !known ? within(ctx.state.links.findLink(target, window.min, window.max, nowMs), lookupBy, ctx.clock, null) : Promise.resolve(known);
   // Today's count falls back to the last one read when the database is slow (state/counters.ts).
-  const generatedToday = known ? Promise.resolve(0) : ctx.generatedToday(nowMs);
+  const generatedToday = known ? Promise.resolve(0) : ctx.links.generatedToday(nowMs);
   const denial = await refused;
   if (denial) return { failure: denial };
   const reusable = await found;
   if (reusable) {
-    ctx.recentLinks.remember(target, reusable);
+    ctx.links.recent.remember(target, reusable);
     return { link: reusable, reused: true, warnings: expiry.warnings.filter((w) => w.code !== 'expiry.defaulted') };
   }
   if ((await generatedToday) >= ctx.settings.dailyCap) return { failure: dailyCapReached(ctx.settings.dailyCap), warnings: expiry.warnings };
@@ -63,7 +63,7 @@ export async function issueLink(request: IssueRequest, ctx: ActionContext): Prom
   // 2. WeChat, once per target at a time in this instance: an identical request arriving
   //    meanwhile waits for this one and reuses its link.
   const key = `issue:${targetKey(target)}`;
-  const pending = reuse ? (ctx.inflight.get(key) as Promise<StoredLink | null> | undefined) : undefined;
+  const pending = reuse ? (ctx.links.inflight.get(key) as Promise<StoredLink | null> | undefined) : undefined;
   if (pending) {
     const shared = await pending;
     if (shared && shared.expireTime >= window.min && shared.expireTime <= window.max) return { link: shared, reused: true, warnings: expiry.warnings };
@@ -76,8 +76,8 @@ export async function issueLink(request: IssueRequest, ctx: ActionContext): Prom
     return link ? { link, expireTime: expiry.expireTime, createTime: nowSeconds } : null;
   });
   if (reuse) {
-    ctx.inflight.set(key, made);
-    void made.finally(() => ctx.inflight.get(key) === made && ctx.inflight.delete(key));
+    ctx.links.inflight.set(key, made);
+    void made.finally(() => ctx.links.inflight.get(key) === made && ctx.links.inflight.delete(key));
   }
   const outcome = await call;
   if (!outcome.ok) return { failure: outcome.failure, warnings: expiry.warnings };
@@ -91,7 +91,7 @@ export async function issueLink(request: IssueRequest, ctx: ActionContext): Prom
   //    kept in this instance and written (now, or on a later invocation) with its absolute value,
   //    and a slow database is waited for only until the time kept to reply, so the runtime never
   //    stops the function with a link in hand.
-  ctx.recentLinks.remember(target, link);
+  ctx.links.recent.remember(target, link);
   ctx.state.counters.countGeneration(nowMs);
   const deadline = ctx.deadline - REPLY_RESERVE_MS;
   await settleBy(Promise.all([ctx.state.links.saveLink(target, link), ctx.state.counters.flush(deadline)]), deadline, ctx.clock);

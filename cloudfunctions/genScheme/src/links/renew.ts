@@ -65,12 +65,12 @@ const usable = (ticket: StoredLink | null, nowS: number): ticket is StoredLink =
 export async function liveTicket(record: StableLinkRecord, ctx: ActionContext): Promise<LiveTicket | ActionFailure> {
   if (fresh(record.ticket, Math.floor(ctx.clock.now() / 1000))) return { ticket: record.ticket, reused: true };
   const key = `stable:${record.code}`;
-  let pending = ctx.inflight.get(key) as Promise<LiveTicket | ActionFailure> | undefined;
+  let pending = ctx.links.inflight.get(key) as Promise<LiveTicket | ActionFailure> | undefined;
   if (!pending) {
     const started = renew(record.code, ctx);
     pending = started;
-    ctx.inflight.set(key, started);
-    void started.then(() => ctx.inflight.get(key) === started && ctx.inflight.delete(key));
+    ctx.links.inflight.set(key, started);
+    void started.then(() => ctx.links.inflight.get(key) === started && ctx.links.inflight.delete(key));
     return started;
   }
   const shared = await pending;
@@ -93,17 +93,17 @@ async function renewOnce(code: string, ctx: ActionContext): Promise<LiveTicket |
   // The cached copy may be behind a renewal another instance made: read the link itself.
   let record = await state.getStableLink(code);
   if (!record) return notFound(code);
-  ctx.stableLinks.put(record, clock.now());
+  ctx.links.stable.put(record, clock.now());
   if (fresh(record.ticket, Math.floor(clock.now() / 1000))) return { ticket: record.ticket, reused: true };
 
   if (await state.claimRenewal(code, clock.now(), CLAIM_MS)) {
     const made = await issueTicket(record, ctx);
     if ('failure' in made) return usable(record.ticket, Math.floor(clock.now() / 1000)) ? { ticket: record.ticket, reused: true } : made;
     // The ticket WeChat issued is handed out whatever the save does; a failed save is tried again later.
-    ctx.stableLinks.put({ ...record, ticket: made }, clock.now());
+    ctx.links.stable.put({ ...record, ticket: made }, clock.now());
     const saving = saveTicketLater(code, record.revision, made, ctx);
     const saved = await settleWithin(saving, Math.max(0, ctx.deadline - REPLY_RESERVE_MS - clock.now()), clock);
-    if (saved === false) ctx.stableLinks.forget(code); // the link changed meanwhile: read it anew next time
+    if (saved === false) ctx.links.stable.forget(code); // the link changed meanwhile: read it anew next time
     return { ticket: made, reused: false };
   }
 
@@ -115,7 +115,7 @@ async function renewOnce(code: string, ctx: ActionContext): Promise<LiveTicket |
     record = await state.getStableLink(code);
     if (!record) return notFound(code);
     if (usable(record.ticket, Math.floor(clock.now() / 1000))) {
-      ctx.stableLinks.put(record, clock.now());
+      ctx.links.stable.put(record, clock.now());
       return { ticket: record.ticket, reused: true };
     }
   }

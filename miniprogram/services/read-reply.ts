@@ -19,7 +19,7 @@ import type {
   Warning,
 } from '../shared/contract';
 import { SCHEME_PREFIX } from '../shared/platform';
-import { urlLinkTicketOf } from '../shared/links';
+import { urlLinkTicketOf } from '../shared/url-links';
 import { FUNCTION_NAME } from './call-error';
 
 /*

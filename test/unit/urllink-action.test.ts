@@ -10,7 +10,7 @@ import { parseEvent } from '../../cloudfunctions/genScheme/src/event';
 import type { CallOutcome, WeChat } from '../../cloudfunctions/genScheme/src/wechat/call';
 import type { Failure } from '../../miniprogram/shared/failure';
 import type { UrlLinkReply } from '../../miniprogram/shared/contract';
-import { appendUrlLinkCq, checkUrlLink, urlLinkTicketOf, urlLinkWithCq } from '../../miniprogram/shared/links';
+import { appendUrlLinkCq, checkUrlLink, urlLinkTicketOf, urlLinkWithCq } from '../../miniprogram/shared/url-links';
 import { FakeClock } from '../support/fake-clock';
 import { InstanceLinks } from '../../cloudfunctions/genScheme/src/links/instance';
 import { createState } from '../../cloudfunctions/genScheme/src/state';

@@ -8,7 +8,8 @@ import { generate, generateUrlLink, GenSchemeCallError, query as queryScheme } f
 import { isErrorReply } from '../../shared/contract';
 import type { ErrorReply, GenerateReply, GenerateRequest, QueryReply, UrlLinkReply, UrlLinkRequest } from '../../shared/contract';
 import { checkQuery, isEnvVersion } from '../../shared/checks';
-import { checkUrlLink, looksLikeUrlLink, ticketOf } from '../../shared/links';
+import { ticketOf } from '../../shared/links';
+import { checkUrlLink, looksLikeUrlLink } from '../../shared/url-links';
 import {
   DEFAULT_ENV_VERSION,
   ENV_VERSIONS,

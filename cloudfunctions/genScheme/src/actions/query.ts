@@ -5,7 +5,8 @@
  */
 import type { QueryReply } from '../../../../miniprogram/shared/contract';
 import type { Failure } from '../../../../miniprogram/shared/failure';
-import { checkScheme, checkUrlLink, looksLikeUrlLink } from '../../../../miniprogram/shared/links';
+import { checkScheme } from '../../../../miniprogram/shared/links';
+import { checkUrlLink, looksLikeUrlLink } from '../../../../miniprogram/shared/url-links';
 import { inputFailure } from '../../../../miniprogram/shared/failure';
 import { mayRead } from '../access/authorize';
 import { INVALID_FIELD, NO_OPENLINK, lookup } from '../wechat/catalogue';

@@ -4,7 +4,8 @@
  * parameter is joined to it. generate, urllink and the stable-link renewal all issue through
  * links/issue.ts, which reads the row of the target's kind; replies join cq through it.
  */
-import { appendCq, appendUrlLinkCq, ticketOf, urlLinkTicketOf } from '../../../../miniprogram/shared/links';
+import { appendCq, ticketOf } from '../../../../miniprogram/shared/links';
+import { appendUrlLinkCq, urlLinkTicketOf } from '../../../../miniprogram/shared/url-links';
 import type { LinkKind } from '../state';
 import type { ApiName } from '../wechat/openapi';
 import type { Expiry } from './expiry';

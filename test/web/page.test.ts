@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jsQR from 'jsqr';
 import type { Browser, Page } from 'playwright-core';
-import { h5UrlFromOpenlink } from '../../web/src/link-params';
+import { h5UrlFromOpenlink } from '../../web/src/h5-url';
 import { buildPlaintextLink } from '../../miniprogram/shared/links';
 import { INSTALL_TIMEOUT_MS } from './chromium';
 import { attemptedScheme, DIST, launch, serveDist, TEST_CONFIG, until, visit, within, type Served } from './jump-page';

@@ -10,7 +10,7 @@ import type { Action } from '../../../miniprogram/shared/contract';
 import { clip, inputFailure, type Failure } from '../../../miniprogram/shared/failure';
 import type { ActionDef } from './actions/action';
 import { FieldNames } from './field-names';
-import { EVENT_NOT_OBJECT, INVALID_FIELD, UNKNOWN_ACTION, UNKNOWN_FIELD } from './wechat/catalogue';
+import { EVENT_NOT_OBJECT, INVALID_FIELD, UNKNOWN_ACTION, UNKNOWN_FIELD } from './wechat/codes';
 
 export { FieldNames };
 

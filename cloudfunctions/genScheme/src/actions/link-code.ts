@@ -13,7 +13,8 @@ import { WXACODE_SCENE_CHARSET, WXACODE_SCENE_MAX, WXACODE_WIDTH, type EnvVersio
 import { defineAction, type ActionContext } from './action';
 import { checkCode, disabled, isActionFailure, notFound, orUnavailable } from '../links/stable';
 import type { LinkCodeFile } from '../state';
-import { INVALID_FIELD, NO_IMAGE, lookup } from '../wechat/catalogue';
+import { lookup } from '../wechat/catalogue';
+import { INVALID_FIELD, NO_IMAGE } from '../wechat/codes';
 import { errMsgOf, sdkFailure } from '../wechat/errors';
 
 /** Where a link's code is kept: one file per link, replaced by a refresh. */

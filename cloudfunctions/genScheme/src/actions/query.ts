@@ -9,7 +9,8 @@ import { checkScheme } from '../../../../miniprogram/shared/links';
 import { checkUrlLink, looksLikeUrlLink } from '../../../../miniprogram/shared/url-links';
 import { inputFailure } from '../../../../miniprogram/shared/failure';
 import { mayRead } from '../access/authorize';
-import { INVALID_FIELD, NO_OPENLINK, lookup } from '../wechat/catalogue';
+import { lookup } from '../wechat/catalogue';
+import { INVALID_FIELD, NO_OPENLINK } from '../wechat/codes';
 import { defineAction } from './action';
 import { toNumber } from '../wechat/numbers';
 

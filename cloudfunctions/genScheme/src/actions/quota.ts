@@ -3,7 +3,8 @@
  * and today's generations against the daily cap (§5), from the shared state.
  */
 import type { QuotaReply } from '../../../../miniprogram/shared/contract';
-import { NO_OPENLINK, lookup } from '../wechat/catalogue';
+import { lookup } from '../wechat/catalogue';
+import { NO_OPENLINK } from '../wechat/codes';
 import { defineAction } from './action';
 import { toNumber } from '../wechat/numbers';
 

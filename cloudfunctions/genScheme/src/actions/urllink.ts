@@ -12,7 +12,7 @@ import type { UrlLinkReply } from '../../../../miniprogram/shared/contract';
 import { checkCloudBase, checkCq, type CloudBaseParts } from '../../../../miniprogram/shared/checks';
 import { clip, inputFailure, type Failure } from '../../../../miniprogram/shared/failure';
 import { FieldNames } from '../field-names';
-import { INVALID_FIELD, UNKNOWN_FIELD } from '../wechat/catalogue';
+import { INVALID_FIELD, UNKNOWN_FIELD } from '../wechat/codes';
 import { defineAction } from './action';
 import { planExpiry } from '../links/expiry';
 import { expiryFields, jumpWxaField, optionalString } from '../event-fields';

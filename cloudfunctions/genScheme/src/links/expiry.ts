@@ -8,7 +8,7 @@ import { checkExpireInterval, checkExpireTime, formatUnix, latestExpireTime } fr
 import { inputFailure, type Failure } from '../../../../miniprogram/shared/failure';
 import { EXPIRE_INTERVAL_MAX_DAYS, EXPIRE_MAX_DAYS, SECONDS_PER_DAY } from '../../../../miniprogram/shared/platform';
 import type { FieldNames } from '../field-names';
-import { INVALID_FIELD } from '../wechat/catalogue';
+import { INVALID_FIELD } from '../wechat/codes';
 
 export interface ExpiryInput {
   isExpire?: boolean;

@@ -10,7 +10,8 @@ import { STABLE_CODE_PATTERN, STABLE_LINK_MARKER, stableLinkCq, stableLinkUrl } 
 import type { EnvVersion } from '../../../../miniprogram/shared/platform';
 import type { Settings } from '../settings';
 import { StateUnavailable, type StableLinkRecord } from '../state/port';
-import { INVALID_FIELD, STABLE_DISABLED, STABLE_NOT_FOUND, STABLE_UNAVAILABLE, lookup } from '../wechat/catalogue';
+import { lookup } from '../wechat/catalogue';
+import { INVALID_FIELD, STABLE_DISABLED, STABLE_NOT_FOUND, STABLE_UNAVAILABLE } from '../wechat/codes';
 import type { ActionFailure } from '../actions/action';
 
 /** How long an instance trusts a link it read: well inside the 10 s promised for a disable. */

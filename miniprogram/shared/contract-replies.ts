@@ -4,7 +4,8 @@
  */
 import type { Bilingual, FailureSource } from './failure';
 import type { EnvVersion } from './platform';
-import type { Action, StableLink, StableLinkKind } from './contract';
+import type { Action } from './contract';
+import type { StableLink, StableLinkKind } from './contract-links';
 
 /** Something adjusted, or worth knowing, about a request that still succeeded. */
 export interface Warning {

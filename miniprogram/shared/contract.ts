@@ -1,6 +1,7 @@
 /**
- * genScheme's contract: what a caller sends (the event, here) and what it gets back (the reply,
- * contract-replies.ts, re-exported here: import both from this file).
+ * genScheme's contract: what a caller sends (the event, here; the stable links' actions in
+ * contract-links.ts) and what it gets back (the reply, contract-replies.ts). Both are re-exported
+ * here: import everything from this file.
  *
  * The one source of truth for the cloud function, the mini-program client and the H5 page:
  * change a type here and every caller that relies on it stops type-checking.
@@ -8,8 +9,10 @@
  */
 import type { Bilingual, FailureSource } from './failure';
 import type { EnvVersion } from './platform';
+import type { CreateLinkRequest, ResolveLinkRequest, UpdateLinkRequest, ListLinksRequest, LinkStatsRequest, LandedRequest, LinkCodeRequest, SweepRequest } from './contract-links';
 
 export type { Bilingual, EnvVersion, FailureSource };
+export * from './contract-links';
 export * from './contract-replies';
 
 export type Action = 'generate' | 'query' | 'quota' | 'plaintext' | 'urllink' | 'createLink' | 'resolveLink' | 'updateLink' | 'listLinks' | 'linkStats' | 'landed' | 'linkCode' | 'sweep';
@@ -31,7 +34,7 @@ export interface JumpWxaSnake {
   env_version?: EnvVersion;
 }
 
-interface CallerFields {
+export interface CallerFields {
   /** Grants trusted rights when it equals the function's GENSCHEME_ADMIN_TOKEN. Never echoed. */
   adminToken?: string;
 }
@@ -131,93 +134,6 @@ export interface UrlLinkRequestSnake extends CallerFields {
   expire_interval?: number;
   cq?: string;
   cloud_base?: { env: string; domain?: string; path?: string; query?: string; resource_appid?: string };
-}
-
-// --- Stable links: one fixed URL per campaign, kept alive and counted (see README "Stable links") ---
-
-/** What a stable link hands out: an encrypted scheme (default) or a URL Link. */
-export type StableLinkKind = 'scheme' | 'urllink';
-
-/** A stable link as stored: its code, its target and whether it still resolves. */
-export interface StableLink {
-  /** Short and URL-safe: letters, digits, `-`, `_`, 3–32 characters. */
-  code: string;
-  name: string;
-  kind: StableLinkKind;
-  path: string;
-  query: string;
-  envVersion: EnvVersion;
-  /** The link's own custom parameter; each ticket carries it plus the marker naming the link. */
-  cq: string;
-  disabled: boolean;
-  /** ISO 8601 UTC. */
-  createdAt: string;
-  /** The fixed https URL, `<jump page>?l=CODE`, when GENSCHEME_H5_BASE_URL is set. */
-  url?: string;
-}
-
-/** `createLink` (trusted callers): a new stable link. */
-export interface CreateLinkRequest extends CallerFields {
-  action: 'createLink';
-  jumpWxa: JumpWxa;
-  name?: string;
-  cq?: string;
-  /** Chosen code; generated when left out. A code already taken is an error. */
-  code?: string;
-  kind?: StableLinkKind;
-}
-
-/** `resolveLink` (anyone): the live ticket behind a code, shared by every visitor. */
-export interface ResolveLinkRequest extends CallerFields {
-  action: 'resolveLink';
-  code: string;
-}
-
-/** `updateLink` (trusted): change the name, the target, the cq, or switch it off. */
-export interface UpdateLinkRequest extends CallerFields {
-  action: 'updateLink';
-  code: string;
-  name?: string;
-  jumpWxa?: JumpWxa;
-  cq?: string;
-  disabled?: boolean;
-}
-
-/** `listLinks` (trusted): every stable link with its totals. */
-export interface ListLinksRequest extends CallerFields {
-  action: 'listLinks';
-}
-
-/** `linkStats` (trusted): visits, opens and distinct openers per day (China time). */
-export interface LinkStatsRequest extends CallerFields {
-  action: 'linkStats';
-  code: string;
-  /** How many days back, today included; 14 when left out. */
-  days?: number;
-}
-
-/** `landed` (mini-program users): a page's onLoad options; counts an open when they carry a stable link's marker. */
-export interface LandedRequest extends CallerFields {
-  action: 'landed';
-  scene?: number;
-  query?: Record<string, string | undefined>;
-}
-
-/** `linkCode` (trusted): the 小程序码 of a stable link, made once and kept in cloud storage (README "活码"). */
-export interface LinkCodeRequest extends CallerFields {
-  action: 'linkCode';
-  code: string;
-  /** px, 280–1280 (platform-rules §12); 430 when left out. */
-  width?: number;
-  lineColor?: { r: number; g: number; b: number };
-  isHyaline?: boolean;
-  /** Make a new code even when one with the same options is stored. */
-  refresh?: boolean;
-}
-
-/** `sweep` (trusted; a timer trigger named `sweep` sends it): clears what the shared state no longer needs. */
-export interface SweepRequest extends CallerFields {
-  action: 'sweep';
 }
 
 export type GenSchemeRequest =

@@ -1,11 +1,12 @@
 /**
  * URL Links (platform-rules §8): `https://wxaurl.cn/TICKET` and its custom parameter `?cq=`, read
- * and written the same way by the function, the mini program and the H5 page. Pure.
+ * and written the same way by the function, the mini program and the H5 page, and the check of a
+ * link's own `cloud_base` middle page. Pure.
  */
-import { checkCq } from './checks';
+import { checkCq, checkQuery } from './checks';
 import { clip, inputFailure, type Failure } from './failure';
 import { decoded } from './links';
-import { TICKET_PATTERN, URL_LINK_HOSTS } from './platform';
+import { APPID_PATTERN, CLOUDBASE_ENV_PATTERN, DOMAIN_PATTERN, TICKET_PATTERN, URL_LINK_HOSTS, WEB_PATH_PATTERN } from './platform';
 
 /** Longer than any URL Link: a host, a ticket (≤ 128) and a cq (≤ 256 characters, ≤ 9 bytes each once encoded). */
 const URL_LINK_MAX_LENGTH = 2600;
@@ -80,4 +81,63 @@ export function checkUrlLink(link: string, field = 'urlLink'): { urlLink: { host
     }
   }
   return { urlLink: { host: parts.host, ticket: parts.ticket } };
+}
+
+/** §8: `cloud_base` of urllink.generate, cloud-call (camelCase) names. */
+export interface CloudBaseParts {
+  env?: string;
+  domain?: string;
+  path?: string;
+  query?: string;
+  resourceAppid?: string;
+}
+
+/**
+ * §8: a URL Link's own middle page on a CloudBase static website: `env` is the environment ID
+ * (required; not its display name), `domain` an optional custom host name, `path` a page without
+ * a query string, `query` ≤ 1024 characters of the §1 set, `resource_appid` an AppID. WeChat names
+ * no errcode for a bad one, so these are genScheme's own (-900003), except the query's 40212.
+ * `fields` are the names as the caller spelt them.
+ */
+export function checkCloudBase(cb: CloudBaseParts, fields: Record<keyof CloudBaseParts, string>): Failure | null {
+  const bad = (key: keyof CloudBaseParts, message: Failure['message'], hint: Failure['hint']) =>
+    inputFailure({ errcode: -900003, field: fields[key], rule: `cloudBase.${key}`, message, hint });
+  const env = cb.env ?? '';
+  if (!CLOUDBASE_ENV_PATTERN.test(env)) {
+    const f = fields.env;
+    return bad('env',
+      env === ''
+        ? { zh: `${f} 必填：中间页所在的云开发环境 ID。`, en: `${f} is required: the ID of the CloudBase environment that hosts the middle page.` }
+        : { zh: `${f} "${clip(env)}" 不是云开发环境 ID（字母、数字和 -，6 到 40 个字符）。`, en: `${f} "${clip(env)}" is not a CloudBase environment ID (letters, digits and -, 6 to 40 characters).` },
+      { zh: '填环境 ID（云开发控制台「环境 ID」，如 prod-4g5h6j7k8l），不是环境名称。', en: 'Give the environment ID (the CloudBase console\'s "环境 ID", e.g. prod-4g5h6j7k8l), not its display name.' });
+  }
+  if (cb.domain !== undefined && cb.domain !== '' && !DOMAIN_PATTERN.test(cb.domain)) {
+    const f = fields.domain;
+    return bad('domain',
+      { zh: `${f} "${clip(cb.domain)}" 不是域名。`, en: `${f} "${clip(cb.domain)}" is not a host name.` },
+      { zh: '只写域名本身，如 m.example.com（不带 https:// 和路径）；不用自定义域名时不填。', en: 'Give the host name only, e.g. m.example.com (no https://, no path); leave it out without a custom domain.' });
+  }
+  const path = cb.path ?? '';
+  const qAt = path.search(/[?#]/);
+  if (qAt >= 0) {
+    const f = fields.path;
+    return bad('path',
+      { zh: `${f} 不能带 query 或 #（"${path[qAt]}" 之后的部分）。`, en: `${f} must not carry a query string or fragment (the part after "${path[qAt]}").` },
+      { zh: `把参数移到 ${fields.query}，path 只写 "${clip(path.slice(0, qAt))}"。`, en: `Move the parameters into ${fields.query} and keep the path as "${clip(path.slice(0, qAt))}".` });
+  }
+  if (!WEB_PATH_PATTERN.test(path)) {
+    const f = fields.path;
+    return bad('path',
+      { zh: `${f} "${clip(path)}" 含有网址路径中不允许的字符，或超过 1024 个字符。`, en: `${f} "${clip(path)}" has characters a URL path cannot hold, or is over 1024 characters.` },
+      { zh: '例如 /jump.html；其他字符先百分号编码。', en: 'For example /jump.html; percent-encode other characters.' });
+  }
+  const query = checkQuery(cb.query ?? '', { field: fields.query, rule: 'cloudBase.query' });
+  if (query) return query;
+  if (cb.resourceAppid !== undefined && cb.resourceAppid !== '' && !APPID_PATTERN.test(cb.resourceAppid)) {
+    const f = fields.resourceAppid;
+    return bad('resourceAppid',
+      { zh: `${f} "${clip(cb.resourceAppid)}" 不是小程序 AppID（wx 加 16 位十六进制）。`, en: `${f} "${clip(cb.resourceAppid)}" is not a mini-program AppID (wx + 16 hex digits).` },
+      { zh: '资源复用时填资源方小程序的 AppID；否则不填。', en: 'Give the AppID of the mini program whose resources are shared; otherwise leave it out.' });
+  }
+  return null;
 }

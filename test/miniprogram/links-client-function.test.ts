@@ -13,7 +13,7 @@ import type { LoadedFunction } from '../../emulator/src/run-function';
 import { loadWithEnv } from '../support/function';
 import { createLink, landed, linkStats, listLinks, updateLink } from '../../miniprogram/services/genscheme';
 import type { CreateLinkReply, ErrorReply, LinkStatsReply, ListLinksReply, ResolveLinkReply, UpdateLinkReply } from '../../miniprogram/shared/contract';
-import { stableLinkCodeIn } from '../../miniprogram/shared/links';
+import { stableLinkCodeIn } from '../../miniprogram/shared/stable-links';
 
 jest.setTimeout(60_000);
 

@@ -4,7 +4,8 @@
 import fc from 'fast-check';
 import { parseJumpParams, type JumpParams } from '../../web/src/link-params';
 import { h5UrlFromOpenlink } from '../../web/src/h5-url';
-import { buildPlaintextLink, stableLinkUrl } from '../../miniprogram/shared/links';
+import { buildPlaintextLink } from '../../miniprogram/shared/links';
+import { stableLinkUrl } from '../../miniprogram/shared/stable-links';
 import { CQ_MAX_LENGTH, PLAINTEXT_QUERY_MAX_LENGTH } from '../../miniprogram/shared/platform';
 
 const APPID = 'wx0123456789abcdef';

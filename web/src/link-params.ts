@@ -16,7 +16,8 @@
 import type { GenerateRequest } from '../../miniprogram/shared/contract';
 import { checkCq, checkEnvVersion, checkPath, checkPlaintext, checkQuery, normalisePath } from '../../miniprogram/shared/checks';
 import type { Failure } from '../../miniprogram/shared/failure';
-import { appendCq, buildPlaintextLink, STABLE_CODE_PATTERN } from '../../miniprogram/shared/links';
+import { appendCq, buildPlaintextLink } from '../../miniprogram/shared/links';
+import { STABLE_CODE_PATTERN } from '../../miniprogram/shared/stable-links';
 import { PAGE_PATH_PATTERN, SCHEME_PREFIX, TICKET_PATTERN, type EnvVersion } from '../../miniprogram/shared/platform';
 
 /** What the page's configuration contributes to a link. */

@@ -12,7 +12,7 @@
  * router page shows.
  */
 import type { LandedNotCounted, LandedReply } from '../../../../miniprogram/shared/contract';
-import { stableLinkCodeIn, stableLinkCodeInScene } from '../../../../miniprogram/shared/links';
+import { stableLinkCodeIn, stableLinkCodeInScene } from '../../../../miniprogram/shared/stable-links';
 import { OPEN_SCENES, WXACODE_SCENES } from '../../../../miniprogram/shared/platform';
 import { callerKey } from '../access/caller';
 import { defineAction } from './action';

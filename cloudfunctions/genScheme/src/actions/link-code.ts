@@ -8,7 +8,7 @@
  */
 import type { LinkCodeReply, Warning } from '../../../../miniprogram/shared/contract';
 import { inputFailure, type Failure } from '../../../../miniprogram/shared/failure';
-import { LINK_CODE_PAGE, linkCodeScene } from '../../../../miniprogram/shared/links';
+import { LINK_CODE_PAGE, linkCodeScene } from '../../../../miniprogram/shared/stable-links';
 import { WXACODE_SCENE_CHARSET, WXACODE_SCENE_MAX, WXACODE_WIDTH, type EnvVersion } from '../../../../miniprogram/shared/platform';
 import { defineAction, type ActionContext } from './action';
 import { checkCode, disabled, isActionFailure, notFound, orUnavailable } from '../links/stable';

@@ -6,7 +6,7 @@
  * costs no WeChat call. Counts one visit; a failed count never fails the resolve.
  */
 import type { ResolveLinkReply } from '../../../../miniprogram/shared/contract';
-import { stableLinkCq } from '../../../../miniprogram/shared/links';
+import { stableLinkCq } from '../../../../miniprogram/shared/stable-links';
 import type { EnvVersion } from '../../../../miniprogram/shared/platform';
 import { authorize } from '../access/authorize';
 import { admitResolve } from '../access/resolve-limits';

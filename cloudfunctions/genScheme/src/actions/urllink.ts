@@ -9,7 +9,8 @@
  * WeChat's doc (`path`, `query`, `env_version`/`envVersion`), never both.
  */
 import type { UrlLinkReply } from '../../../../miniprogram/shared/contract';
-import { checkCloudBase, checkCq, type CloudBaseParts } from '../../../../miniprogram/shared/checks';
+import { checkCq } from '../../../../miniprogram/shared/checks';
+import { checkCloudBase, type CloudBaseParts } from '../../../../miniprogram/shared/url-links';
 import { clip, inputFailure, type Failure } from '../../../../miniprogram/shared/failure';
 import { FieldNames } from '../field-names';
 import { INVALID_FIELD, UNKNOWN_FIELD } from '../wechat/codes';

@@ -6,7 +6,7 @@
 import type { StableLink } from '../../../../miniprogram/shared/contract';
 import { checkCq } from '../../../../miniprogram/shared/checks';
 import { inputFailure, type Failure } from '../../../../miniprogram/shared/failure';
-import { STABLE_CODE_PATTERN, STABLE_LINK_MARKER, stableLinkCq, stableLinkUrl } from '../../../../miniprogram/shared/links';
+import { STABLE_CODE_PATTERN, STABLE_LINK_MARKER, stableLinkCq, stableLinkUrl } from '../../../../miniprogram/shared/stable-links';
 import type { EnvVersion } from '../../../../miniprogram/shared/platform';
 import type { Settings } from '../settings';
 import { StateUnavailable, type StableLinkRecord } from '../state/port';

@@ -27,6 +27,8 @@ export interface CatalogueRow {
   fix: Bilingual;
 }
 
+// A table, three lines a row (code, meaning, fix) as README's error table reads: kept as laid out.
+// prettier-ignore
 const ROWS: readonly CatalogueRow[] = [
   // --- WeChat errcodes (§1 error table, §4) ---
   { code: -1, source: 'wechat', recovery: 'backoff',

@@ -8,6 +8,9 @@
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }],
 };
+// The function folder's package.json has the root's name ("genscheme"): kept out of jest's module map
+// (no "Haste module naming collision"); tests read the folder's files by path.
+const modulePathIgnorePatterns = ['<rootDir>/cloudfunctions/genScheme/package.json'];
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -17,6 +20,7 @@ module.exports = {
       displayName: 'node',
       testEnvironment: 'node',
       transform,
+      modulePathIgnorePatterns,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/miniprogram/', '<rootDir>/test/web/'],
     },
@@ -24,12 +28,14 @@ module.exports = {
       displayName: 'miniprogram',
       testEnvironment: 'jsdom',
       transform,
+      modulePathIgnorePatterns,
       testMatch: ['<rootDir>/test/miniprogram/**/*.test.ts'],
     },
     {
       displayName: 'web',
       testEnvironment: 'node',
       transform,
+      modulePathIgnorePatterns,
       testMatch: ['<rootDir>/test/web/**/*.test.ts'],
     },
   ],

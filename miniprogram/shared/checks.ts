@@ -6,25 +6,12 @@
 import { clip, inputFailure, type Failure } from './failure';
 import {
   APPID_PATTERN,
-  CLOCK_SKEW_MARGIN_SECONDS,
-  CLOUDBASE_ENV_PATTERN,
-  DOMAIN_PATTERN,
-  WEB_PATH_PATTERN,
   CQ_MAX_LENGTH,
   ENV_VERSIONS,
-  EXPIRE_INTERVAL_MAX_DAYS,
-  EXPIRE_INTERVAL_MIN_DAYS,
-  EXPIRE_MAX_DAYS,
-  EXPIRE_MAX_SECONDS,
-  EXPIRE_MIN_LEAD_SECONDS,
-  EXPIRE_TIME_DAYS_LIKE_MAX,
-  MILLISECONDS_LIKE_MAX,
-  MILLISECONDS_LIKE_MIN,
   PLAINTEXT_QUERY_MAX_LENGTH,
   QUERY_ALLOWED,
   QUERY_ALLOWED_CHAR,
   QUERY_MAX_LENGTH,
-  SECONDS_PER_DAY,
   type EnvVersion,
 } from './platform';
 
@@ -152,102 +139,6 @@ export function checkEnvVersion(value: string, field = 'jumpWxa.envVersion'): Fa
   });
 }
 
-/** Unix seconds for messages: ISO in UTC and Beijing time, which is what the MP admin shows. */
-export function formatUnix(seconds: number): string {
-  const ms = seconds * 1000;
-  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return String(seconds);
-  const utc = new Date(ms).toISOString().replace('.000Z', 'Z');
-  const bj = new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
-  return `${utc} (${bj} UTC+8)`;
-}
-
-/** §1, §12: the earliest expire_time genScheme sends: more than 1 minute ahead, plus the skew margin. */
-export function earliestExpireTime(nowSeconds: number): number {
-  return nowSeconds + EXPIRE_MIN_LEAD_SECONDS + CLOCK_SKEW_MARGIN_SECONDS + 1;
-}
-
-/** §1, §12: the latest expire_time genScheme sends: 30 days ahead, less the skew margin. */
-export function latestExpireTime(nowSeconds: number): number {
-  return nowSeconds + EXPIRE_MAX_SECONDS - CLOCK_SKEW_MARGIN_SECONDS;
-}
-
-/**
- * §1: expire_time is Unix seconds, more than 1 minute and at most 30 days ahead (85401).
- * Recognises the classic mistakes: days, milliseconds, a time in the past. A value in the last
- * minute before the 30-day edge passes here: the planner clamps it to latestExpireTime (§12).
- */
-export function checkExpireTime(expireTime: number, nowSeconds: number, field = 'expireTime'): Failure | null {
-  const fail = (rule: string, message: Failure['message'], hint: Failure['hint']) => inputFailure({ errcode: 85401, field, rule, message, hint });
-  if (!Number.isInteger(expireTime)) {
-    return fail('expireTime.integer',
-      { zh: `${field} 必须是整数秒的 Unix 时间戳，收到 ${expireTime}。`, en: `${field} must be a whole number of Unix seconds; got ${expireTime}.` },
-      { zh: '使用 Math.floor(Date.now() / 1000) + 秒数。', en: 'Use Math.floor(Date.now() / 1000) + seconds.' });
-  }
-  if (expireTime >= 1 && expireTime <= EXPIRE_TIME_DAYS_LIKE_MAX) {
-    const days = Math.min(expireTime, EXPIRE_INTERVAL_MAX_DAYS);
-    return fail('expireTime.days',
-      { zh: `${field} = ${expireTime} 看起来是天数；${field} 是秒级 Unix 时间戳。`, en: `${field} = ${expireTime} looks like a number of days; ${field} is a Unix timestamp in seconds.` },
-      {
-        zh: `按天数请用 expireType: 1 与 expireInterval: ${days}（1–${EXPIRE_INTERVAL_MAX_DAYS} 天）；按时间请用 Math.floor(Date.now() / 1000) + 秒数。`,
-        en: `For days use expireType: 1 with expireInterval: ${days} (1–${EXPIRE_INTERVAL_MAX_DAYS} days); for a moment use Math.floor(Date.now() / 1000) + seconds.`,
-      });
-  }
-  if (expireTime >= MILLISECONDS_LIKE_MIN && expireTime < MILLISECONDS_LIKE_MAX) {
-    const asSeconds = Math.floor(expireTime / 1000);
-    return fail('expireTime.milliseconds',
-      { zh: `${field} = ${expireTime} 是毫秒（13 位），平台要求秒。`, en: `${field} = ${expireTime} is in milliseconds (13 digits); the platform wants seconds.` },
-      { zh: `除以 1000：${asSeconds}（${formatUnix(asSeconds)}）。`, en: `Divide by 1000: ${asSeconds} (${formatUnix(asSeconds)}).` });
-  }
-  const lead = expireTime - nowSeconds;
-  if (lead <= 0) {
-    return fail('expireTime.past',
-      { zh: `${field} = ${expireTime}（${formatUnix(expireTime)}）已经过去。`, en: `${field} = ${expireTime} (${formatUnix(expireTime)}) is in the past.` },
-      {
-        zh: `给一个未来 2 分钟到 ${EXPIRE_MAX_DAYS} 天之间的时间，或改用 expireType: 1 与 expireInterval（天数）。`,
-        en: `Give a time between 2 minutes and ${EXPIRE_MAX_DAYS} days from now, or use expireType: 1 with expireInterval (days).`,
-      });
-  }
-  const earliest = earliestExpireTime(nowSeconds);
-  if (expireTime < earliest) {
-    return fail('expireTime.tooSoon',
-      {
-        zh: `${field} 只在 ${lead} 秒之后；平台要求超过 1 分钟，且两端时钟有偏差，需再留 1 分钟余量。`,
-        en: `${field} is only ${lead} s ahead; the platform wants more than 1 minute, and clock skew needs another minute of margin.`,
-      },
-      { zh: `至少设为当前时间 + ${earliest - nowSeconds} 秒。`, en: `Set it at least ${earliest - nowSeconds} s from now.` });
-  }
-  if (lead > EXPIRE_MAX_SECONDS) {
-    const days = (lead / SECONDS_PER_DAY).toFixed(lead % SECONDS_PER_DAY === 0 ? 0 : 2);
-    const latest = latestExpireTime(nowSeconds);
-    return fail('expireTime.tooLate',
-      {
-        zh: `${field}（${formatUnix(expireTime)}）在 ${days} 天之后；自 2022-04-11 起最长有效期为 ${EXPIRE_MAX_DAYS} 天，不再有永久链接。`,
-        en: `${field} (${formatUnix(expireTime)}) is ${days} days ahead; since 2022-04-11 a link lives at most ${EXPIRE_MAX_DAYS} days and permanent links no longer exist.`,
-      },
-      {
-        zh: `最晚为 ${latest}（${formatUnix(latest)}，留出 1 分钟时钟余量），或用 expireType: 1, expireInterval: 30。`,
-        en: `The latest is ${latest} (${formatUnix(latest)}, a minute kept for clock skew), or use expireType: 1, expireInterval: 30.`,
-      });
-  }
-  return null;
-}
-
-/** §1: expire_interval is a whole number of days, 1 … 30 (85401 otherwise). `max` may be a policy's lower cap. */
-export function checkExpireInterval(days: number, field = 'expireInterval', max = EXPIRE_INTERVAL_MAX_DAYS): Failure | null {
-  const whole = Number.isInteger(days);
-  if (whole && days >= EXPIRE_INTERVAL_MIN_DAYS && days <= max) return null;
-  // The nearest allowed value (a fraction rounded up first).
-  const fix = Math.min(Math.max(Math.ceil(days), EXPIRE_INTERVAL_MIN_DAYS), max);
-  return inputFailure({
-    errcode: 85401, field, rule: whole ? 'expireInterval.range' : 'expireInterval.integer',
-    message: {
-      zh: `${field} = ${days}；必须是 ${EXPIRE_INTERVAL_MIN_DAYS} 到 ${max} 之间的整数天。`,
-      en: `${field} = ${days}; it must be a whole number of days from ${EXPIRE_INTERVAL_MIN_DAYS} to ${max}.`,
-    },
-    hint: whole ? { zh: `改为 ${fix}。`, en: `Use ${fix}.` } : { zh: `改为整数，例如 ${fix}。`, en: `Use a whole number, e.g. ${fix}.` },
-  });
-}
-
 /** §3, §7: a mini program's AppID. */
 export function checkAppid(appid: string, field = 'appid'): Failure | null {
   if (APPID_PATTERN.test(appid)) return null;
@@ -291,65 +182,6 @@ export function checkPlaintext(parts: PlaintextParts, fields = { path: 'jumpWxa.
       },
       hint: { zh: '缩短参数，或改用加密 Scheme（上限 1024）。', en: 'Shorten it, or use an encrypted scheme (limit 1024).' },
     });
-  }
-  return null;
-}
-
-/** §8: `cloud_base` of urllink.generate, cloud-call (camelCase) names. */
-export interface CloudBaseParts {
-  env?: string;
-  domain?: string;
-  path?: string;
-  query?: string;
-  resourceAppid?: string;
-}
-
-/**
- * §8: a URL Link's own middle page on a CloudBase static website: `env` is the environment ID
- * (required; not its display name), `domain` an optional custom host name, `path` a page without
- * a query string, `query` ≤ 1024 characters of the §1 set, `resource_appid` an AppID. WeChat names
- * no errcode for a bad one, so these are genScheme's own (-900003), except the query's 40212.
- * `fields` are the names as the caller spelt them.
- */
-export function checkCloudBase(cb: CloudBaseParts, fields: Record<keyof CloudBaseParts, string>): Failure | null {
-  const bad = (key: keyof CloudBaseParts, message: Failure['message'], hint: Failure['hint']) =>
-    inputFailure({ errcode: -900003, field: fields[key], rule: `cloudBase.${key}`, message, hint });
-  const env = cb.env ?? '';
-  if (!CLOUDBASE_ENV_PATTERN.test(env)) {
-    const f = fields.env;
-    return bad('env',
-      env === ''
-        ? { zh: `${f} 必填：中间页所在的云开发环境 ID。`, en: `${f} is required: the ID of the CloudBase environment that hosts the middle page.` }
-        : { zh: `${f} "${clip(env)}" 不是云开发环境 ID（字母、数字和 -，6 到 40 个字符）。`, en: `${f} "${clip(env)}" is not a CloudBase environment ID (letters, digits and -, 6 to 40 characters).` },
-      { zh: '填环境 ID（云开发控制台「环境 ID」，如 prod-4g5h6j7k8l），不是环境名称。', en: 'Give the environment ID (the CloudBase console\'s "环境 ID", e.g. prod-4g5h6j7k8l), not its display name.' });
-  }
-  if (cb.domain !== undefined && cb.domain !== '' && !DOMAIN_PATTERN.test(cb.domain)) {
-    const f = fields.domain;
-    return bad('domain',
-      { zh: `${f} "${clip(cb.domain)}" 不是域名。`, en: `${f} "${clip(cb.domain)}" is not a host name.` },
-      { zh: '只写域名本身，如 m.example.com（不带 https:// 和路径）；不用自定义域名时不填。', en: 'Give the host name only, e.g. m.example.com (no https://, no path); leave it out without a custom domain.' });
-  }
-  const path = cb.path ?? '';
-  const qAt = path.search(/[?#]/);
-  if (qAt >= 0) {
-    const f = fields.path;
-    return bad('path',
-      { zh: `${f} 不能带 query 或 #（"${path[qAt]}" 之后的部分）。`, en: `${f} must not carry a query string or fragment (the part after "${path[qAt]}").` },
-      { zh: `把参数移到 ${fields.query}，path 只写 "${clip(path.slice(0, qAt))}"。`, en: `Move the parameters into ${fields.query} and keep the path as "${clip(path.slice(0, qAt))}".` });
-  }
-  if (!WEB_PATH_PATTERN.test(path)) {
-    const f = fields.path;
-    return bad('path',
-      { zh: `${f} "${clip(path)}" 含有网址路径中不允许的字符，或超过 1024 个字符。`, en: `${f} "${clip(path)}" has characters a URL path cannot hold, or is over 1024 characters.` },
-      { zh: '例如 /jump.html；其他字符先百分号编码。', en: 'For example /jump.html; percent-encode other characters.' });
-  }
-  const query = checkQuery(cb.query ?? '', { field: fields.query, rule: 'cloudBase.query' });
-  if (query) return query;
-  if (cb.resourceAppid !== undefined && cb.resourceAppid !== '' && !APPID_PATTERN.test(cb.resourceAppid)) {
-    const f = fields.resourceAppid;
-    return bad('resourceAppid',
-      { zh: `${f} "${clip(cb.resourceAppid)}" 不是小程序 AppID（wx 加 16 位十六进制）。`, en: `${f} "${clip(cb.resourceAppid)}" is not a mini-program AppID (wx + 16 hex digits).` },
-      { zh: '资源复用时填资源方小程序的 AppID；否则不填。', en: 'Give the AppID of the mini program whose resources are shared; otherwise leave it out.' });
   }
   return null;
 }

@@ -5,7 +5,7 @@
  */
 import { checkCq, checkEnvVersion, normalisePath, type PlaintextParts } from './checks';
 import { clip, inputFailure, type Failure } from './failure';
-import { APPID_PATTERN, DEFAULT_ENV_VERSION, SCHEME_PREFIX, TICKET_PATTERN, URL_LINK_HOSTS } from './platform';
+import { APPID_PATTERN, DEFAULT_ENV_VERSION, SCHEME_PREFIX, TICKET_PATTERN } from './platform';
 
 /** The `key=value` pairs after `weixin://dl/business/?`, values as written (still encoded); null when not a scheme. */
 export function schemeFields(scheme: string): Map<string, string> | null {
@@ -54,7 +54,8 @@ export function buildPlaintextLink(parts: PlaintextParts): string {
   return `${SCHEME_PREFIX}appid=${parts.appid}&path=${path}&query=${query}&env_version=${parts.envVersion ?? DEFAULT_ENV_VERSION}`;
 }
 
-function decoded(value: string): string | null {
+/** decodeURIComponent, or null when the text is not valid percent-encoding. */
+export function decoded(value: string): string | null {
   try {
     return decodeURIComponent(value);
   } catch {
@@ -143,148 +144,4 @@ export function jumpPageUrlForTicket(base: string, ticket: string, target: { cq?
 /** The jump page URL for a plaintext link: the page adds its own appid. */
 export function jumpPageUrlForPlaintext(base: string, parts: PlaintextParts): string {
   return jumpPageUrl(base, { path: normalisePath(parts.path), query: parts.query ?? '', env_version: parts.envVersion ?? DEFAULT_ENV_VERSION });
-}
-
-// --- URL Link (§8) ------------------------------------------------------------------------------
-
-/** Longer than any URL Link: a host, a ticket (≤ 128) and a cq (≤ 256 characters, ≤ 9 bytes each once encoded). */
-const URL_LINK_MAX_LENGTH = 2600;
-
-/** Whether the text is meant as a URL Link (§8, §12: https://wxaurl.cn/ or https://wxmpurl.cn/), well formed or not. */
-export function looksLikeUrlLink(text: string): boolean {
-  return /^https?:\/\/(?:[^/?#]*\.)?(?:wxaurl|wxmpurl)\.cn(?:[/?#]|$)/i.test(text);
-}
-
-/** A URL Link's parts, the cq still encoded; null when the text is not `https://HOST/TICKET[?cq=…]`. */
-export function urlLinkParts(link: string): { host: string; ticket: string; cq?: string } | null {
-  if (link.length > URL_LINK_MAX_LENGTH) return null;
-  const m = /^https:\/\/([a-z.]+)\/([^/?#&]+)(?:\?cq=([^&#]*))?$/.exec(link);
-  if (!m || !(URL_LINK_HOSTS as readonly string[]).includes(m[1]) || !TICKET_PATTERN.test(m[2])) return null;
-  return m[3] === undefined ? { host: m[1], ticket: m[2] } : { host: m[1], ticket: m[2], cq: m[3] };
-}
-
-/** The ticket of a URL Link (§8; both hosts, §12), or null when the text is not one. */
-export function urlLinkTicketOf(link: string): string | null {
-  return urlLinkParts(link)?.ticket ?? null;
-}
-
-/** §8: the custom parameter joins a URL Link with `?cq=` (not the scheme's `&cq=`), url-encoded. */
-export function appendUrlLinkCq(urlLink: string, cq: string): string {
-  return `${urlLink}?cq=${encodeURIComponent(cq)}`;
-}
-
-/** §8: one URL Link serves many recipients, each with a cq of its own; only a URL Link without a cq takes one. */
-export function urlLinkWithCq(urlLink: string, cq: string): { urlLink: string } | { failure: Failure } {
-  const parts = urlLinkParts(urlLink);
-  if (!parts || parts.cq !== undefined) {
-    return {
-      failure: inputFailure({
-        errcode: 40097, field: 'urlLink', rule: 'cq.link',
-        message: { zh: '只能给 URL Link（https://wxaurl.cn/…，且还没有 cq）追加 cq。', en: 'A cq can be added only to a URL Link (https://wxaurl.cn/…) that has none yet.' },
-        hint: { zh: '传入 urllink 返回的 urlLink。', en: 'Pass the urlLink the urllink action returned.' },
-      }),
-    };
-  }
-  const bad = checkCq(cq);
-  return bad ? { failure: bad } : { urlLink: appendUrlLinkCq(urlLink, cq) };
-}
-
-/**
- * Checks a URL Link before it is sent to urllink.query (§8): the host (wxaurl.cn or wxmpurl.cn,
- * §12), the ticket, and a `?cq=` whose decoded value keeps the cq rules. A `&cq=` (the scheme's
- * form, §2) is refused with the fix. A malformed link costs no call.
- */
-export function checkUrlLink(link: string, field = 'urlLink'): { urlLink: { host: string; ticket: string } } | { failure: Failure } {
-  const fail = (errcode: number, rule: string, message: Failure['message'], hint: Failure['hint']) => ({ failure: inputFailure({ errcode, field, rule, message, hint }) });
-  const whole = {
-    zh: '传入完整链接，例如 https://wxaurl.cn/XXXX（可带 ?cq=）。',
-    en: 'Pass the whole link, e.g. https://wxaurl.cn/XXXX (a ?cq= may follow).',
-  };
-  const parts = urlLinkParts(link);
-  if (!parts) {
-    const shown = clip(link);
-    const ampCq = /^https:\/\/[a-z.]+\/[^/?#&]+&cq=/.test(link);
-    return fail(40097, 'urlLink.format',
-      { zh: `${field} "${shown}" 不是 URL Link（https://wxaurl.cn/票据 或 https://wxmpurl.cn/票据）。`, en: `${field} "${shown}" is not a URL Link (https://wxaurl.cn/TICKET or https://wxmpurl.cn/TICKET).` },
-      ampCq
-        ? { zh: 'URL Link 的 cq 用 ?cq= 连接，不是 &cq=（&cq= 是 URL Scheme 的写法）。', en: 'A URL Link takes its cq with ?cq=, not &cq= (that is the URL Scheme form).' }
-        : whole);
-  }
-  if (parts.cq !== undefined) {
-    const raw = decoded(parts.cq);
-    const bad = raw === null ? null : checkCq(raw, field);
-    if (raw === null || bad) {
-      return fail(40212, 'urlLink.cq',
-        { zh: `${field} 的 cq 参数无效：${bad?.message.zh ?? '百分号编码残缺。'}`, en: `The cq of ${field} is invalid: ${bad?.message.en ?? 'broken percent-encoding.'}` },
-        { zh: '传入 urllink 返回的原始 urlLink，或用 encodeURIComponent 编码 cq。', en: 'Pass the urlLink the urllink action returned, or encode the cq with encodeURIComponent.' });
-    }
-  }
-  return { urlLink: { host: parts.host, ticket: parts.ticket } };
-}
-
-// --- Stable links (genScheme's own, not the platform's) ------------------------------------------
-
-/** A stable link's code: short, URL-safe, easy to read aloud or type from print. */
-export const STABLE_CODE_PATTERN = /^[A-Za-z0-9_-]{3,32}$/;
-/**
- * The key a stable link's tickets carry in their cq (`gsl=CODE`), so the mini program can tell which
- * link opened it (platform-rules §9: WeChat counts no opens per link). A link's own cq must not use it.
- */
-export const STABLE_LINK_MARKER = 'gsl';
-
-/** The cq a stable link's tickets carry: its own cq, then the marker naming it. */
-export function stableLinkCq(ownCq: string, code: string): string {
-  return ownCq ? `${ownCq}&${STABLE_LINK_MARKER}=${code}` : `${STABLE_LINK_MARKER}=${code}`;
-}
-
-/**
- * The stable link named in a page's onLoad options, or null. §9: the cq pairs may arrive as keys of
- * their own (`gsl: CODE`) or as one raw `cq` key (`cq: "a=1&gsl=CODE"`, maybe still encoded): both are read.
- */
-export function stableLinkCodeIn(options: Record<string, unknown> | undefined): string | null {
-  if (!options) return null;
-  const direct = options[STABLE_LINK_MARKER];
-  if (typeof direct === 'string' && STABLE_CODE_PATTERN.test(direct)) return direct;
-  const raw = options.cq;
-  if (typeof raw !== 'string') return null;
-  let text = raw;
-  try {
-    text = decodeURIComponent(raw);
-  } catch {
-    // keep the raw text: a broken encoding may still hold the marker as is
-  }
-  for (const pair of text.split('&')) {
-    const [key, value] = pair.split('=');
-    if (key === STABLE_LINK_MARKER && value !== undefined && STABLE_CODE_PATTERN.test(value)) return value;
-  }
-  return null;
-}
-
-/** The fixed URL of a stable link: the jump page with `?l=CODE`. */
-export function stableLinkUrl(base: string, code: string): string {
-  return `${base}${base.includes('?') ? '&' : '?'}l=${code}`;
-}
-
-/** The router page a stable link's 小程序码 opens (app.json): it asks `landed` where to go, then goes there. */
-export const LINK_CODE_PAGE = 'pages/code/index';
-
-/** The scene of a stable link's 小程序码: `l=CODE` (≤ 32 characters, platform-rules §12). */
-export function linkCodeScene(code: string): string {
-  return `l=${code}`;
-}
-
-/**
- * The stable link named by a 小程序码's scene as the page receives it: `options.scene` is
- * URL-encoded (`l%3DCODE`, §12: read it with decodeURIComponent); the plain form is accepted too.
- */
-export function stableLinkCodeInScene(scene: unknown): string | null {
-  if (typeof scene !== 'string') return null;
-  let text = scene;
-  try {
-    text = decodeURIComponent(scene);
-  } catch {
-    return null;
-  }
-  const match = /^l=(.*)$/.exec(text);
-  return match && STABLE_CODE_PATTERN.test(match[1]) ? match[1] : null;
 }

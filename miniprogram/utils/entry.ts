@@ -5,7 +5,7 @@
  */
 import { landed } from '../services/genscheme';
 import { isErrorReply } from '../shared/contract';
-import { stableLinkCodeIn } from '../shared/links';
+import { stableLinkCodeIn } from '../shared/stable-links';
 import { LINK_SCENES, SCENE_ENCRYPTED_SCHEME, SCENE_PLAINTEXT_SCHEME } from '../shared/platform';
 
 export interface EntryView {

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { buildSync } from 'esbuild';
 import { join } from 'node:path';
 import { PAGES, ROOT } from '../support/app-pages';
 
@@ -18,10 +19,13 @@ type Result = {
   size: { bundleBytes: number; bundleSha256: string };
   goals: { goal: string; pass: boolean }[];
 };
+// The bench's helpers are untyped CommonJS, shared with scripts/bench.mjs.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { readmeBlock, currentBlock } = require('../../bench/readme-block.cjs') as {
   readmeBlock(result: Result): string;
   currentBlock(readme: string): string | undefined;
 };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const GOALS = require('../../bench/goals.cjs') as { heapGrowthBytes: number };
 const latest = JSON.parse(readFileSync(join(ROOT, 'bench/results/latest.json'), 'utf8')) as Result;
 
@@ -57,7 +61,7 @@ describe('the memory check detects a leak', () => {
   const dir = mkdtempSync(join(tmpdir(), 'genscheme-bench-'));
   const handler = join(dir, 'handler.cjs');
   beforeAll(() => {
-    require('esbuild').buildSync({
+    buildSync({
       stdin: {
         contents: "export { createHandler } from './handle'; export { ACTIONS, ACTION_ACCESS } from './actions'; export { configure } from './settings'; export { createState } from './state';",
         resolveDir: join(ROOT, 'cloudfunctions/genScheme/src'),

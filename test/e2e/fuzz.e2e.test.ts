@@ -68,7 +68,7 @@ const jumpArb = fc.oneof(
 /** Requests close to valid: right pages and characters, expiry and lengths around the limits. */
 const DAY = 86400;
 const allowedQuery = fc.oneof(
-  fc.stringMatching(/^[0-9A-Za-z!#$&'()*+,\/:;=?@\-._~%]{0,40}$/),
+  fc.stringMatching(/^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~%]{0,40}$/),
   fc.integer({ min: 1018, max: 1030 }).map((n) => 'k=' + 'v'.repeat(n - 2)),
   fc.constantFrom('id=1 2', 'a=`b`', 'x=张'),
 );

@@ -11,7 +11,6 @@ import { applyFunctionEnv, type FunctionContext, type LoadedFunction } from '../
 import { loadWithEnv } from '../support/function';
 import { ROOT } from '../support/app-pages';
 
-const INDEX = join(ROOT, 'cloudfunctions/genScheme/index.js');
 const TRUSTED = { source: 'wx_client,scf' };
 const USER = { openid: 'oUser-e2e-1', source: 'wx_client' };
 

@@ -27,6 +27,7 @@ function startApp(): AppHooks {
   let registered: AppHooks | undefined;
   (globalThis as Record<string, unknown>).App = (options: AppHooks) => (registered = options);
   jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- app.ts loaded anew, for its side effect (App())
     require('../../miniprogram/app');
   });
   return registered!;

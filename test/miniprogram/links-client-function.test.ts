@@ -8,13 +8,12 @@
  * a trusted caller) and an ordinary user, whose listLinks the page turns into "仅管理员可用".
  * The page's request shapes are those links-page.test.ts checks against a stand-in.
  */
-import { join } from 'path';
 import { startEmulator, type Emulator } from '../../emulator/src';
 import type { LoadedFunction } from '../../emulator/src/run-function';
 import { loadWithEnv } from '../support/function';
 import { createLink, landed, linkStats, listLinks, updateLink } from '../../miniprogram/services/genscheme';
 import type { CreateLinkReply, ErrorReply, LinkStatsReply, ListLinksReply, ResolveLinkReply, UpdateLinkReply } from '../../miniprogram/shared/contract';
-import { stableLinkCodeIn } from '../../miniprogram/shared/links';
+import { stableLinkCodeIn } from '../../miniprogram/shared/stable-links';
 
 jest.setTimeout(60_000);
 

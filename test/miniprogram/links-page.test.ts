@@ -8,7 +8,7 @@ import * as simulate from 'miniprogram-simulate';
 import { APP_PAGES } from '../../miniprogram/app-pages';
 import type { ErrorReply, StableLink } from '../../miniprogram/shared/contract';
 import { attrOf, loadPage, mockWx, openPage, tap, textOf, type Comp } from './helpers';
-import { SAMPLE_DAYS, SAMPLE_LINKS } from './links-sample';
+import { SAMPLE_DAYS, SAMPLE_LINKS, type SentData } from './links-sample';
 
 const PAGE = loadPage('pages/links/index');
 
@@ -19,11 +19,11 @@ const refusal: ErrorReply = {
 };
 
 let callFunction: jest.Mock;
-let answers: Record<string, (data: Record<string, any>) => unknown>;
+let answers: Record<string, (data: SentData) => unknown>;
 
 /** The stand-in: answers by action, records every request. */
 function standIn() {
-  return jest.fn(async ({ data }: { name: string; data: Record<string, any> }) => {
+  return jest.fn(async ({ data }: { name: string; data: SentData }) => {
     const answer = answers[data.action];
     if (!answer) throw new Error(`unexpected action ${data.action}`);
     return { errMsg: 'cloud.callFunction:ok', result: answer(data) };

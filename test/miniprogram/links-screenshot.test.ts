@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import * as simulate from 'miniprogram-simulate';
 import { ensureChromium, INSTALL_TIMEOUT_MS } from '../web/chromium';
 import { loadPage, MINIPROGRAM_ROOT, mockWx, openPage, tap, type Comp } from './helpers';
-import { SAMPLE_DAYS, SAMPLE_LINKS } from './links-sample';
+import { SAMPLE_DAYS, SAMPLE_LINKS, type SentData } from './links-sample';
 import { drawWxaCode } from '../../emulator/src/wxacode';
 import { TextEncoder as NodeTextEncoder } from 'node:util';
 
@@ -98,7 +98,7 @@ test('wxssToCss converts rpx at 375 px, prefixes classes and names the built-in 
 
 test('miniprogram-links.png: the list, one link\'s 14 days and a new link, fitting 375 px', async () => {
   mockWx.cloud = {
-    callFunction: async ({ data }: { data: Record<string, any> }) => {
+    callFunction: async ({ data }: { data: SentData }) => {
       const result =
         data.action === 'listLinks' ? { ...ok, action: 'listLinks', links: SAMPLE_LINKS }
           : data.action === 'linkStats' ? { ...ok, action: 'linkStats', code: data.code, days: SAMPLE_DAYS }

@@ -70,6 +70,7 @@ describe('app.ts', () => {
   function launch(cloudEnv: string) {
     jest.isolateModules(() => {
       jest.doMock('../../miniprogram/config', () => ({ CLOUD_ENV: cloudEnv }));
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- app.ts loaded anew with the mocked config
       require('../../miniprogram/app');
     });
     app!.onLaunch();

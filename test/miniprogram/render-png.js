@@ -4,6 +4,7 @@
  *   node test/miniprogram/render-png.js CHROMIUM_PATH IN.html OUT.png
  * Prints {"scrollWidth": …, "height": …} for the test to check.
  */
+/* global document -- read inside page.evaluate, in the browser */
 const { chromium } = require('playwright-core');
 
 const [chromiumPath, input, output] = process.argv.slice(2);

@@ -9,8 +9,7 @@ import type { Caller, WxContext } from '../../cloudfunctions/genScheme/src/acces
 import { FieldNames } from '../../cloudfunctions/genScheme/src/event';
 import { createHandler, type RuntimeContext } from '../../cloudfunctions/genScheme/src/handle';
 import { configure, type Settings } from '../../cloudfunctions/genScheme/src/settings';
-import { RecentLinks } from '../../cloudfunctions/genScheme/src/links/reuse';
-import { StableLinkCache } from '../../cloudfunctions/genScheme/src/links/stable';
+import { InstanceLinks } from '../../cloudfunctions/genScheme/src/links/instance';
 import { createState } from '../../cloudfunctions/genScheme/src/state';
 import type { CallOptions, CallOutcome, RetryPolicy, WeChat } from '../../cloudfunctions/genScheme/src/wechat/call';
 import type { ApiName, OpenApi } from '../../cloudfunctions/genScheme/src/wechat/openapi';
@@ -151,6 +150,7 @@ export function actionContext(opts: ContextOptions = {}) {
   const asks: Ask[] = [];
   const permit = jest.fn(async (ask: Ask) => (asks.push(ask), opts.permit ? opts.permit(ask) : null));
   const policy = opts.policy ?? configure({}, {}, PAGES, ACTION_ACCESS).policy;
+  const state = createState({ mode: 'memory', clock, log: () => undefined });
   const ctx: ActionContext = {
     caller: opts.caller ?? callers.trusted,
     names,
@@ -161,11 +161,8 @@ export function actionContext(opts: ContextOptions = {}) {
     wechat,
     record: { attempts: 0 },
     permit,
-    state: createState({ mode: 'memory', clock, log: () => undefined }),
-    inflight: new Map(),
-    recentLinks: new RecentLinks(),
-    stableLinks: new StableLinkCache(),
-    generatedToday: async () => 0,
+    state,
+    links: new InstanceLinks({ generatedToday: async () => 0 }),
     storage: opts.storage ?? fakeStorage().storage,
   };
   return { ctx, calls, asks, permit, clock };

@@ -1,7 +1,8 @@
 /** Every error code a caller can see, as typed rows (cloudfunctions/genScheme/src/wechat/catalogue.ts). */
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { CATALOGUE, OWN_CODES, callerMayRetry, lookup, retriedByGenScheme } from '../../cloudfunctions/genScheme/src/wechat/catalogue';
+import { CATALOGUE, callerMayRetry, lookup, retriedByGenScheme } from '../../cloudfunctions/genScheme/src/wechat/catalogue';
+import { OWN_CODES } from '../../cloudfunctions/genScheme/src/wechat/codes';
 import { ROOT } from '../support/app-pages';
 
 /** The repository's platform rules: the catalogue must cover every code it names. Never skipped. */

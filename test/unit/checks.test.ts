@@ -1,19 +1,6 @@
-/** The platform's rules as pure checks (miniprogram/shared/checks.ts), shared by the function, the page and the H5 page. */
-import {
-  checkAppid,
-  checkCq,
-  checkEnvVersion,
-  checkExpireInterval,
-  checkExpireTime,
-  checkPath,
-  checkPlaintext,
-  checkQuery,
-  earliestExpireTime,
-  encodeQueryValue,
-  hasLoneSurrogate,
-  latestExpireTime,
-  normalisePath,
-} from '../../miniprogram/shared/checks';
+/** The platform's rules as pure checks (miniprogram/shared/checks.ts, expiry-checks.ts), shared by the function, the page and the H5 page. */
+import { checkAppid, checkCq, checkEnvVersion, checkPath, checkPlaintext, checkQuery, encodeQueryValue, hasLoneSurrogate, normalisePath } from '../../miniprogram/shared/checks';
+import { checkExpireInterval, checkExpireTime, earliestExpireTime, latestExpireTime } from '../../miniprogram/shared/expiry-checks';
 import { pagesOfAppJson } from '../../miniprogram/shared/app-pages';
 import { CQ_MAX_LENGTH, EXPIRE_MAX_SECONDS, QUERY_MAX_LENGTH } from '../../miniprogram/shared/platform';
 import { PAGES } from '../support/app-pages';

@@ -1,7 +1,7 @@
 /** Parsing the event against the action table (src/event.ts). */
 import { ACTIONS } from '../../cloudfunctions/genScheme/src/actions';
 import { parseEvent } from '../../cloudfunctions/genScheme/src/event';
-import { EVENT_NOT_OBJECT, INVALID_FIELD, UNKNOWN_ACTION, UNKNOWN_FIELD } from '../../cloudfunctions/genScheme/src/wechat/catalogue';
+import { EVENT_NOT_OBJECT, INVALID_FIELD, UNKNOWN_ACTION, UNKNOWN_FIELD } from '../../cloudfunctions/genScheme/src/wechat/codes';
 
 function failureOf(event: unknown) {
   const r = parseEvent(event, ACTIONS);

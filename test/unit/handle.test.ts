@@ -8,7 +8,7 @@ import { ACTIONS } from '../../cloudfunctions/genScheme/src/actions';
 import { createHandler, DEFAULT_TIME_LIMIT_MS, timeLimitOf } from '../../cloudfunctions/genScheme/src/handle';
 import { configure } from '../../cloudfunctions/genScheme/src/settings';
 import { ACTION_ACCESS } from '../../cloudfunctions/genScheme/src/actions';
-import { INTERNAL, NO_OPENLINK, POLICY_DENIED, PUBLIC_DISABLED, RATE_LIMITED, TIME_BUDGET } from '../../cloudfunctions/genScheme/src/wechat/catalogue';
+import { INTERNAL, NO_OPENLINK, POLICY_DENIED, PUBLIC_DISABLED, RATE_LIMITED, TIME_BUDGET } from '../../cloudfunctions/genScheme/src/wechat/codes';
 import type { OpenApi } from '../../cloudfunctions/genScheme/src/wechat/openapi';
 import { PAGES } from '../support/app-pages';
 import { FakeClock } from '../support/fake-clock';

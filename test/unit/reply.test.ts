@@ -1,7 +1,7 @@
 /** The one place a Failure becomes the caller's ErrorReply (src/reply.ts). */
 import { errorReply } from '../../cloudfunctions/genScheme/src/reply';
 import { internalReply } from '../../cloudfunctions/genScheme/src/handle';
-import { INTERNAL } from '../../cloudfunctions/genScheme/src/wechat/catalogue';
+import { INTERNAL } from '../../cloudfunctions/genScheme/src/wechat/codes';
 import type { Failure } from '../../miniprogram/shared/failure';
 
 const base: Failure = { errcode: 40212, source: 'input', rule: 'query.charset', field: 'jumpWxa.query', message: { zh: '错', en: 'wrong' }, hint: { zh: '改', en: 'fix it' } };

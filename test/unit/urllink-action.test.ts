@@ -10,9 +10,9 @@ import { parseEvent } from '../../cloudfunctions/genScheme/src/event';
 import type { CallOutcome, WeChat } from '../../cloudfunctions/genScheme/src/wechat/call';
 import type { Failure } from '../../miniprogram/shared/failure';
 import type { UrlLinkReply } from '../../miniprogram/shared/contract';
-import { appendUrlLinkCq, checkUrlLink, urlLinkTicketOf, urlLinkWithCq } from '../../miniprogram/shared/links';
+import { appendUrlLinkCq, checkUrlLink, urlLinkTicketOf, urlLinkWithCq } from '../../miniprogram/shared/url-links';
 import { FakeClock } from '../support/fake-clock';
-import { RecentLinks } from '../../cloudfunctions/genScheme/src/links/reuse';
+import { InstanceLinks } from '../../cloudfunctions/genScheme/src/links/instance';
 import { createState } from '../../cloudfunctions/genScheme/src/state';
 
 const NOW_MS = Date.UTC(2026, 11, 1, 4, 0, 0);
@@ -46,9 +46,7 @@ function fake(answer: CallOutcome = { ok: true, value: { errcode: 0, errmsg: 'ok
     record: { attempts: 0 },
     permit: async (ask: Ask) => (asks.push(ask), refuse ?? null),
     state: createState({ mode: 'memory', clock, log: () => undefined }),
-    inflight: new Map(),
-    recentLinks: new RecentLinks(),
-    generatedToday: async () => 0,
+    links: new InstanceLinks({ generatedToday: async () => 0 }),
   } as unknown as ActionContext;
   return { ctx, calls, asks };
 }

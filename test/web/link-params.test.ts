@@ -2,8 +2,10 @@
  * The jump page's URL parsing and genScheme's h5Url: pure functions, no browser.
  */
 import fc from 'fast-check';
-import { h5UrlFromOpenlink, parseJumpParams, type JumpParams } from '../../web/src/link-params';
-import { buildPlaintextLink, stableLinkUrl } from '../../miniprogram/shared/links';
+import { parseJumpParams, type JumpParams } from '../../web/src/link-params';
+import { h5UrlFromOpenlink } from '../../web/src/h5-url';
+import { buildPlaintextLink } from '../../miniprogram/shared/links';
+import { stableLinkUrl } from '../../miniprogram/shared/stable-links';
 import { CQ_MAX_LENGTH, PLAINTEXT_QUERY_MAX_LENGTH } from '../../miniprogram/shared/platform';
 
 const APPID = 'wx0123456789abcdef';

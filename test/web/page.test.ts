@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jsQR from 'jsqr';
 import type { Browser, Page } from 'playwright-core';
-import { h5UrlFromOpenlink } from '../../web/src/link-params';
+import { h5UrlFromOpenlink } from '../../web/src/h5-url';
 import { buildPlaintextLink } from '../../miniprogram/shared/links';
 import { INSTALL_TIMEOUT_MS } from './chromium';
 import { attemptedScheme, DIST, launch, serveDist, TEST_CONFIG, until, visit, within, type Served } from './jump-page';
@@ -309,7 +309,10 @@ describe('live generation (STAND-IN for the CloudBase web SDK, routed in place o
       expect(await within(schemeAttempt, 5_000)).toBe(openlink);
       expect(await view()).toBe('phone');
       expect(await page.getAttribute('#open-link', 'href')).toBe(openlink);
-      const seen = await page.evaluate(() => ({ options: (window as any).__cloudOptions, call: (window as any).__call }));
+      const seen = await page.evaluate(() => {
+        const seen = window as unknown as { __cloudOptions: unknown; __call: unknown };
+        return { options: seen.__cloudOptions, call: seen.__call };
+      });
       expect(seen.options).toEqual({ identityless: true, resourceAppid: TEST_CONFIG.appid, resourceEnv: TEST_CONFIG.env });
       expect(seen.call).toEqual({ name: 'genScheme', data: { action: 'generate', jumpWxa: { path: 'pages/index/index', query: 'from=sms' }, cq: 'uid=7' } });
     } finally {

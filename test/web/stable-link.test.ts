@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ErrorReply, ResolveLinkReply } from '../../miniprogram/shared/contract';
-import { stableLinkUrl } from '../../miniprogram/shared/links';
+import { stableLinkUrl } from '../../miniprogram/shared/stable-links';
 import { INSTALL_TIMEOUT_MS } from './chromium';
 import { DIST, launch, serveDist, TEST_CONFIG, until, visit, within, type Served } from './jump-page';
 import { UA } from './user-agents';

@@ -16,7 +16,8 @@
 import type { GenerateRequest } from '../../miniprogram/shared/contract';
 import { checkCq, checkEnvVersion, checkPath, checkPlaintext, checkQuery, normalisePath } from '../../miniprogram/shared/checks';
 import type { Failure } from '../../miniprogram/shared/failure';
-import { appendCq, buildPlaintextLink, jumpPageUrl, schemeFields, STABLE_CODE_PATTERN } from '../../miniprogram/shared/links';
+import { appendCq, buildPlaintextLink } from '../../miniprogram/shared/links';
+import { STABLE_CODE_PATTERN } from '../../miniprogram/shared/stable-links';
 import { PAGE_PATH_PATTERN, SCHEME_PREFIX, TICKET_PATTERN, type EnvVersion } from '../../miniprogram/shared/platform';
 
 /** What the page's configuration contributes to a link. */
@@ -216,45 +217,4 @@ function stable(code: string, params: URLSearchParams, config: LinkConfig): Jump
     return unconfigured('小程序 AppID 或云开发环境', `A stable link (l=${code}) needs appid and env in config.js.`);
   }
   return { ok: true, mode: 'stable', scheme: null, code };
-}
-
-function decoded(value: string, name: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    throw new TypeError(`h5UrlFromOpenlink: ${name} is not valid percent-encoding: ${value}`);
-  }
-}
-
-/**
- * The jump page URL for a link genScheme issued: `${base}?t=TICKET[&cq=…]` for an encrypted
- * link, `${base}?path=…&query=…&env_version=…` for a plaintext one (the page adds its own
- * appid). Values stay percent-encoded exactly as `encodeURIComponent` writes them.
- * `base` is the page's https URL, e.g. `https://env-id.tcloudbaseapp.com/jump.html`; when it
- * already has a query the parameters are appended with `&`.
- * Throws a TypeError for anything that is not a `weixin://dl/business/?` link (a bug upstream).
- */
-export function h5UrlFromOpenlink(base: string, openlink: string): string {
-  if (!/^https?:\/\/[^/?#]+/.test(base) || base.includes('#')) {
-    throw new TypeError(`h5UrlFromOpenlink: base must be an http(s) URL without a fragment, got "${base}"`);
-  }
-  if (!openlink.startsWith(SCHEME_PREFIX)) {
-    throw new TypeError(`h5UrlFromOpenlink: not a WeChat scheme: ${openlink}`);
-  }
-  const fields = schemeFields(openlink) ?? new Map<string, string>();
-  const t = fields.get('t');
-  if (t !== undefined) {
-    if (!TICKET_PATTERN.test(t)) throw new TypeError(`h5UrlFromOpenlink: bad ticket in ${openlink}`);
-    const cq = fields.get('cq');
-    return jumpPageUrl(base, { t, cq: cq === undefined ? undefined : decoded(cq, 'cq') });
-  }
-  const path = fields.get('path');
-  if (fields.has('appid') && path !== undefined) {
-    return jumpPageUrl(base, {
-      path: decoded(path, 'path'),
-      query: decoded(fields.get('query') ?? '', 'query'),
-      env_version: decoded(fields.get('env_version') ?? 'release', 'env_version'),
-    });
-  }
-  throw new TypeError(`h5UrlFromOpenlink: neither t nor appid+path in ${openlink}`);
 }

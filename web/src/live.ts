@@ -9,7 +9,9 @@
  * needs the real script (https://res.wx.qq.com/open/js/cloudbase/1.1.0/cloud.js).
  */
 import type { GenSchemeReply, GenerateRequest, ResolveLinkReply, ResolveLinkRequest } from '../../miniprogram/shared/contract';
-import { STABLE_LINK_MARKER, ticketOf, urlLinkParts } from '../../miniprogram/shared/links';
+import { ticketOf } from '../../miniprogram/shared/links';
+import { STABLE_LINK_MARKER } from '../../miniprogram/shared/stable-links';
+import { urlLinkParts } from '../../miniprogram/shared/url-links';
 
 /** The part of the CloudBase web SDK (`cloud.Cloud` instance) this page uses. */
 export interface CallFunctionLike {

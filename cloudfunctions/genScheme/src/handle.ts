@@ -6,8 +6,7 @@
 import type { Action, ErrorReply, GenSchemeReply, Warning } from '../../../miniprogram/shared/contract';
 import type { Failure } from '../../../miniprogram/shared/failure';
 import { isFailure, type ActionContext, type ActionDef } from './actions/action';
-import { RecentLinks } from './links/reuse';
-import { StableLinkCache } from './links/stable';
+import { InstanceLinks } from './links/instance';
 import { AdminTokenGuard } from './access/admin-token';
 import { authorize, type PolicyState } from './access/authorize';
 import { classify, type Caller, type WxContext } from './access/caller';
@@ -19,7 +18,8 @@ import type { Settings } from './settings';
 import { randomBytes } from 'crypto';
 import type { SharedState } from './state';
 import { WeChat, type CallRecord, type RetryPolicy } from './wechat/call';
-import { INTERNAL, lookup } from './wechat/catalogue';
+import { lookup } from './wechat/catalogue';
+import { INTERNAL } from './wechat/codes';
 import { errMsgOf } from './wechat/errors';
 import type { OpenApi } from './wechat/openapi';
 import { NO_STORAGE, type CloudStorage } from './wechat/storage';
@@ -86,16 +86,7 @@ export function createHandler(deps: HandlerDeps) {
   const wechat = new WeChat(deps.openapi, clock, state.limits, deps.retry, randomBytes(6).toString('hex'));
   const rateLimits = new RateLimits(policy.policy, state.limits);
   const tokenGuard = new AdminTokenGuard(deps.adminToken, state.limits);
-  const inflight = new Map<string, Promise<unknown>>();
-  const recentLinks = new RecentLinks();
-  const stableLinks = new StableLinkCache();
-  // A burst must not send one counter read per request: one a second per instance is enough for
-  // a cap that only refuses early (WeChat's own 44993 stays the hard limit, platform-rules §5).
-  let today: { at: number; count: Promise<number> } | undefined;
-  const generatedToday = (nowMs: number) => {
-    if (!today || nowMs - today.at >= 1000) today = { at: nowMs, count: state.counters.generatedToday(nowMs) };
-    return today.count;
-  };
+  const links = new InstanceLinks(state.counters);
   // Trusted callers read what is wrong with the policy; untrusted ones only that something is.
   const policyWarning: Warning[] = policy.configErrors.length
     ? [{ code: 'policy.invalid', zh: `策略配置有误，非受信任调用方被拒绝：${policy.configErrors.join('；')}`, en: `The policy configuration is wrong, so untrusted callers are refused: ${policy.configErrors.join('; ')}` }]
@@ -132,7 +123,7 @@ export function createHandler(deps: HandlerDeps) {
     const { caller } = identity;
     Object.assign(record, { caller: caller.class, reason: caller.reason }, caller.openidHash ? { openid: caller.openidHash } : {});
     const ctx: ActionContext = {
-      caller, names, clock, deadline, settings, policy, wechat, record, state, inflight, recentLinks, stableLinks, generatedToday, storage: deps.storage ?? NO_STORAGE,
+      caller, names, clock, deadline, settings, policy, wechat, record, state, links, storage: deps.storage ?? NO_STORAGE,
       permit: async (ask) => authorize(policy, caller, ask) ?? (await rateLimits.admit(caller, clock.now())),
     };
     const result = await action.run(input, ctx);

@@ -6,7 +6,7 @@
  */
 import { GenSchemeCallError, landed } from '../../services/genscheme';
 import { isErrorReply } from '../../shared/contract';
-import { stableLinkCodeInScene } from '../../shared/links';
+import { stableLinkCodeInScene } from '../../shared/stable-links';
 
 type State = 'loading' | 'failed';
 

@@ -1,6 +1,6 @@
 /**
  * 链接管理: the stable links of genScheme, for admins. Lists them with their totals, draws the last
- * 14 days of one link as a bar chart (plain views, heights from data), creates a link and shows its
+ * 14 days of one link as a bar chart (plain views, heights from data: utils/links-view.ts), creates a link and shows its
  * URL to copy, and disables / re-enables one. The selected link's 小程序码 (活码: linkCode, made once
  * and kept in cloud storage) is shown, can be saved to the album and its fileID copied. The function decides who is an admin (trusted callers:
  * GENSCHEME_ADMIN_OPENIDS): the page asks listLinks first and, on its policy refusal, shows only
@@ -9,50 +9,13 @@
 import { APP_PAGES } from '../../app-pages';
 import { createLink, GenSchemeCallError, linkCode, linkStats, listLinks, updateLink } from '../../services/genscheme';
 import { isErrorReply } from '../../shared/contract';
-import type { ErrorReply, LinkStatsDay, ListLinksReply, StableLink, StableLinkKind } from '../../shared/contract';
+import type { StableLinkKind } from '../../shared/contract';
 import { checkQuery } from '../../shared/checks';
+import { barsOf, callFailureOf, failureOf, isKind, KIND_OPTIONS, rowOf, sum, type BarView, type FailureView, type LinkRow } from '../../utils/links-view';
 
 /** The function's policy refusal (README "Errors"): this caller is not trusted. */
 const POLICY_REFUSED = -900010;
-/** The tallest bar, in rpx. */
-const BAR_MAX_RPX = 200;
 const STATS_DAYS = 14;
-
-type ListedLink = ListLinksReply['links'][number];
-
-interface LinkRow {
-  code: string;
-  name: string;
-  target: string;
-  kindLabel: string;
-  visits: number;
-  opens: number;
-  disabled: boolean;
-  url: string;
-  toggling: boolean;
-}
-
-interface BarView {
-  date: string;
-  /** The day of the month under the bars (the range is in the title). */
-  label: string;
-  visits: number;
-  opens: number;
-  visitsHeight: number;
-  opensHeight: number;
-}
-
-interface FailureView {
-  message: string;
-  hint: string;
-  code: string;
-}
-
-const KIND_OPTIONS: Array<{ value: StableLinkKind; label: string }> = [
-  { value: 'scheme', label: 'URL Scheme' },
-  { value: 'urllink', label: 'URL Link' },
-];
-const isKind = (value: unknown): value is StableLinkKind => value === 'scheme' || value === 'urllink';
 
 Component({
   data: {
@@ -248,37 +211,3 @@ Component({
     },
   },
 });
-
-function rowOf(link: ListedLink | (StableLink & { visits: number; opens: number })): LinkRow {
-  return {
-    code: link.code,
-    name: link.name || link.code,
-    target: `${link.path || '首页'}${link.query ? `?${link.query}` : ''}`,
-    kindLabel: link.kind === 'urllink' ? 'URL Link' : 'URL Scheme',
-    visits: link.visits,
-    opens: link.opens,
-    disabled: link.disabled,
-    url: link.url ?? '',
-    toggling: false,
-  };
-}
-
-/** Heights proportional to the busiest day's count (visits or opens); a non-zero day stays visible. */
-function barsOf(days: LinkStatsDay[]): BarView[] {
-  const max = Math.max(1, ...days.map((d) => Math.max(d.visits, d.opens)));
-  const height = (n: number) => (n > 0 ? Math.max(2, Math.round((n / max) * BAR_MAX_RPX)) : 0);
-  return days.map((d) => ({ date: d.date, label: d.date.slice(8), visits: d.visits, opens: d.opens, visitsHeight: height(d.visits), opensHeight: height(d.opens) }));
-}
-
-function sum(days: LinkStatsDay[], key: 'visits' | 'opens'): number {
-  return days.reduce((total, d) => total + d[key], 0);
-}
-
-function failureOf(reply: ErrorReply): FailureView {
-  return { message: reply.message.zh, hint: reply.hint.zh, code: `错误码 ${reply.errcode}` };
-}
-
-function callFailureOf(err: unknown): FailureView {
-  if (err instanceof GenSchemeCallError) return { message: err.zh, hint: err.hintZh, code: err.errCode !== undefined ? `错误码 ${err.errCode}` : '' };
-  return { message: `操作失败：${err instanceof Error ? err.message : String(err)}`, hint: '请稍后重试。', code: '' };
-}

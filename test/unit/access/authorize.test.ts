@@ -2,7 +2,7 @@
 import { ACTION_ACCESS } from '../../../cloudfunctions/genScheme/src/actions';
 import { authorize, mayRead, type PolicyState } from '../../../cloudfunctions/genScheme/src/access/authorize';
 import { defaultPolicy, type Policy } from '../../../cloudfunctions/genScheme/src/access/policy';
-import { POLICY_DENIED, PUBLIC_DISABLED } from '../../../cloudfunctions/genScheme/src/wechat/catalogue';
+import { POLICY_DENIED, PUBLIC_DISABLED } from '../../../cloudfunctions/genScheme/src/wechat/codes';
 import { callers } from '../../support/genscheme';
 
 const DEFAULT = defaultPolicy(ACTION_ACCESS);

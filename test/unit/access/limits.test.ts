@@ -6,7 +6,7 @@ import type { Caller } from '../../../cloudfunctions/genScheme/src/access/caller
 import { defaultPolicy, type Policy } from '../../../cloudfunctions/genScheme/src/access/policy';
 import { RateLimits } from '../../../cloudfunctions/genScheme/src/access/rate-limits';
 import { WindowLimiter } from '../../../cloudfunctions/genScheme/src/access/window-limiter';
-import { RATE_LIMITED } from '../../../cloudfunctions/genScheme/src/wechat/catalogue';
+import { RATE_LIMITED } from '../../../cloudfunctions/genScheme/src/wechat/codes';
 
 const DEFAULT = defaultPolicy(ACTION_ACCESS);
 const policyWith = (patch: { user?: Partial<Policy['user']>; public?: Partial<Policy['public']> } = {}): Policy => ({

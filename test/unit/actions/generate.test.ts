@@ -1,6 +1,6 @@
 /** The generate action alone (src/actions/generate.ts), with a hand-made ActionContext and a fake WeChat.call. */
 import { generate } from '../../../cloudfunctions/genScheme/src/actions/generate';
-import { NO_OPENLINK, POLICY_DENIED } from '../../../cloudfunctions/genScheme/src/wechat/catalogue';
+import { NO_OPENLINK, POLICY_DENIED } from '../../../cloudfunctions/genScheme/src/wechat/codes';
 import type { GenerateReply } from '../../../miniprogram/shared/contract';
 import type { Failure } from '../../../miniprogram/shared/failure';
 import { NOW_S, actionContext } from '../../support/genscheme';

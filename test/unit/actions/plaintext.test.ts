@@ -1,6 +1,6 @@
 /** The plaintext action alone (src/actions/plaintext.ts): built locally, no call. */
 import { plaintext } from '../../../cloudfunctions/genScheme/src/actions/plaintext';
-import { POLICY_DENIED } from '../../../cloudfunctions/genScheme/src/wechat/catalogue';
+import { POLICY_DENIED } from '../../../cloudfunctions/genScheme/src/wechat/codes';
 import type { PlaintextReply } from '../../../miniprogram/shared/contract';
 import type { Failure } from '../../../miniprogram/shared/failure';
 import { actionContext, callers } from '../../support/genscheme';

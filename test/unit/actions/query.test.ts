@@ -1,6 +1,6 @@
 /** The query action alone (src/actions/query.ts), with a hand-made ActionContext and a fake WeChat.call. */
 import { query } from '../../../cloudfunctions/genScheme/src/actions/query';
-import { NO_OPENLINK } from '../../../cloudfunctions/genScheme/src/wechat/catalogue';
+import { NO_OPENLINK } from '../../../cloudfunctions/genScheme/src/wechat/codes';
 import type { CallOutcome } from '../../../cloudfunctions/genScheme/src/wechat/call';
 import type { Failure } from '../../../miniprogram/shared/failure';
 import { NOW_S, actionContext, callers } from '../../support/genscheme';

@@ -1,6 +1,6 @@
 /** The quota action alone (src/actions/quota.ts). */
 import { quota } from '../../../cloudfunctions/genScheme/src/actions/quota';
-import { NO_OPENLINK, POLICY_DENIED } from '../../../cloudfunctions/genScheme/src/wechat/catalogue';
+import { NO_OPENLINK, POLICY_DENIED } from '../../../cloudfunctions/genScheme/src/wechat/codes';
 import type { Failure } from '../../../miniprogram/shared/failure';
 import { actionContext } from '../../support/genscheme';
 

@@ -12,10 +12,10 @@ describe('updateLink', () => {
     const { ctx } = actionContext();
     await ctx.state.stableLinks.createStableLink(config);
     await ctx.state.stableLinks.saveTicket('camp', 0, { link: 'weixin://dl/business/?t=T1', expireTime: 2e9, createTime: 1e9 });
-    ctx.stableLinks.put((await ctx.state.stableLinks.getStableLink('camp'))!, ctx.clock.now());
+    ctx.links.stable.put((await ctx.state.stableLinks.getStableLink('camp'))!, ctx.clock.now());
     const renamed = (await updateLink.run({ code: 'camp', name: 'B', disabled: true }, ctx)) as UpdateLinkReply;
     expect(renamed.link).toMatchObject({ name: 'B', disabled: true });
-    expect(ctx.stableLinks.get('camp', ctx.clock.now())).toBeUndefined();
+    expect(ctx.links.stable.get('camp', ctx.clock.now())).toBeUndefined();
     await updateLink.run({ code: 'camp', jumpWxa: { path: 'pages/product/detail', query: 'id=2' } }, ctx);
     expect(await ctx.state.stableLinks.getStableLink('camp')).toMatchObject({ path: 'pages/product/detail', query: 'id=2', ticket: null, revision: 1 });
   });

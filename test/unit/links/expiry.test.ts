@@ -1,7 +1,7 @@
 /** When a link expires (src/links/expiry.ts): exactly what is sent, when the link dies, and what the caller is told. */
 import { planExpiry } from '../../../cloudfunctions/genScheme/src/links/expiry';
 import { FieldNames } from '../../../cloudfunctions/genScheme/src/event';
-import { INVALID_FIELD } from '../../../cloudfunctions/genScheme/src/wechat/catalogue';
+import { INVALID_FIELD } from '../../../cloudfunctions/genScheme/src/wechat/codes';
 
 const NOW = 1_780_000_000;
 const DAY = 86_400;

@@ -2,7 +2,7 @@ import { SHARED_PACING_LIMIT } from '../../../cloudfunctions/genScheme/src/wecha
 import { createState, type LimitsPort, type MemoryLimits } from '../../../cloudfunctions/genScheme/src/state';
 /** The one way to WeChat (src/wechat/call.ts): pacing, retries worth making, and the time budget. */
 import { DEFAULT_RETRY, REPLY_RESERVE_MS, WeChat, delayFor, type CallRecord } from '../../../cloudfunctions/genScheme/src/wechat/call';
-import { INTERNAL, TIME_BUDGET } from '../../../cloudfunctions/genScheme/src/wechat/catalogue';
+import { INTERNAL, TIME_BUDGET } from '../../../cloudfunctions/genScheme/src/wechat/codes';
 import type { OpenApi } from '../../../cloudfunctions/genScheme/src/wechat/openapi';
 import { FakeClock } from '../../support/fake-clock';
 import { sdkError, sdkInternal, wechatBusy } from '../../support/genscheme';

@@ -1,5 +1,5 @@
 /** Reading what wx-server-sdk throws (src/wechat/errors.ts). */
-import { INTERNAL } from '../../../cloudfunctions/genScheme/src/wechat/catalogue';
+import { INTERNAL } from '../../../cloudfunctions/genScheme/src/wechat/codes';
 import { codeOf, errMsgOf, isWeChatBusy, sdkFailure } from '../../../cloudfunctions/genScheme/src/wechat/errors';
 import { sdkError, sdkInternal, wechatBusy } from '../../support/genscheme';
 

@@ -17,7 +17,7 @@
  */
 import type { Failure } from '../../../../miniprogram/shared/failure';
 import type { LimitsPort } from '../state';
-import { RATE_LIMITED } from '../wechat/catalogue';
+import { RATE_LIMITED } from '../wechat/codes';
 import { callerKey, tokenMatches, type Caller } from './caller';
 import { WindowLimiter } from './window-limiter';
 

@@ -5,7 +5,7 @@
 import type { Action } from '../../../../miniprogram/shared/contract';
 import type { Failure } from '../../../../miniprogram/shared/failure';
 import type { EnvVersion } from '../../../../miniprogram/shared/platform';
-import { POLICY_DENIED, PUBLIC_DISABLED } from '../wechat/catalogue';
+import { POLICY_DENIED, PUBLIC_DISABLED } from '../wechat/codes';
 import type { Caller, CallerClass } from './caller';
 import type { ClassRules, Policy } from './policy';
 

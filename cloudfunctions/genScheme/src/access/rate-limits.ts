@@ -6,7 +6,7 @@
  */
 import type { Failure } from '../../../../miniprogram/shared/failure';
 import type { LimitsPort } from '../state';
-import { RATE_LIMITED } from '../wechat/catalogue';
+import { RATE_LIMITED } from '../wechat/codes';
 import type { Caller } from './caller';
 import type { Policy } from './policy';
 

@@ -8,7 +8,7 @@
 import type { Failure } from '../../../../miniprogram/shared/failure';
 import type { Settings } from '../settings';
 import type { LimitsPort } from '../state';
-import { RATE_LIMITED } from '../wechat/catalogue';
+import { RATE_LIMITED } from '../wechat/codes';
 import { callerKey, type Caller } from './caller';
 import { ResolveCeiling } from './resolve-ceiling';
 

@@ -13,8 +13,7 @@ import type { Clock } from '../clock';
 import type { FieldNames } from '../field-names';
 import type { Settings } from '../settings';
 import type { SharedState } from '../state';
-import type { RecentLinks } from '../links/reuse';
-import type { StableLinkCache } from '../links/stable';
+import type { InstanceLinks } from '../links/instance';
 import type { CallRecord, WeChat } from '../wechat/call';
 import type { CloudStorage } from '../wechat/storage';
 
@@ -34,14 +33,8 @@ export interface ActionContext {
   permit(ask: Ask): Promise<Failure | null>;
   /** Limits, today's generation count and stored links, shared by every instance with the database. */
   state: SharedState;
-  /** Work under way in this instance, by key: identical requests at the same moment share it. */
-  inflight: Map<string, Promise<unknown>>;
-  /** Today's generations, read from the state at most once a second per instance (the cap is checked against it). */
-  generatedToday(nowMs: number): Promise<number>;
-  /** Links this instance found or made lately (reuse without a database read). */
-  recentLinks: RecentLinks;
-  /** Stable links this instance read in the last 5 s. */
-  stableLinks: StableLinkCache;
+  /** This instance's memory of links: work in flight, recent and stable links, today's count. */
+  links: InstanceLinks;
   /** Cloud storage, where 小程序码 are kept. */
   storage: CloudStorage;
 }

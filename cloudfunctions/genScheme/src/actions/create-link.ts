@@ -6,7 +6,8 @@
 import { randomBytes } from 'crypto';
 import type { CreateLinkReply } from '../../../../miniprogram/shared/contract';
 import { clip, inputFailure } from '../../../../miniprogram/shared/failure';
-import { INVALID_FIELD, STABLE_CODE_TAKEN, lookup } from '../wechat/catalogue';
+import { lookup } from '../wechat/catalogue';
+import { INVALID_FIELD, STABLE_CODE_TAKEN } from '../wechat/codes';
 import type { StableLinkConfig } from '../state';
 import { defineAction, type ActionContext } from './action';
 import { optionalString } from '../event-fields';

@@ -6,11 +6,12 @@
  */
 import type { GenerateReply } from '../../../../miniprogram/shared/contract';
 import { checkCq } from '../../../../miniprogram/shared/checks';
-import { appendCq, jumpPageUrlForTicket, ticketOf } from '../../../../miniprogram/shared/links';
+import { jumpPageUrlForTicket } from '../../../../miniprogram/shared/links';
 import { defineAction, type ActionContext } from './action';
 import { planExpiry } from '../links/expiry';
 import { expiryFields, jumpWxaField, optionalString } from '../event-fields';
 import { issueLink, type Issued } from '../links/issue';
+import { LINK_KINDS } from '../links/kinds';
 import { reusedWarning } from '../links/reuse';
 import { checkTarget } from '../links/target';
 
@@ -39,13 +40,6 @@ export const generate = defineAction({
         expiry,
         reuse: input.reuse !== false && ctx.settings.reuse,
         ask: { action: 'generate', path: target.path, envVersion: target.envVersion, days: expiry.days, daysField: expiry.field, queryLength: target.query.length, fields: shownNames },
-        call: () => ctx.wechat.call('urlscheme.generate', { jumpWxa: target, ...expiry.call }, { paced: true, deadline: ctx.deadline, record: ctx.record }),
-        linkIn: (answer) => {
-          const openlink = (answer as { openlink?: unknown } | undefined)?.openlink;
-          return typeof openlink === 'string' && ticketOf(openlink) ? openlink : null;
-        },
-        // platform-rules §1: an empty answer comes back from the SDK as "success" without a link.
-        noLink: { rule: 'wechat.noOpenlink', zh: '微信返回成功，但回复中没有有效的 openlink。', en: 'WeChat answered success, but the reply holds no valid openlink.' },
       },
       ctx,
     );
@@ -58,18 +52,19 @@ export const generate = defineAction({
 
 function linkReply(issued: Issued, cq: string | undefined, target: { path: string; query: string }, ctx: ActionContext): GenerateReply {
   const { link, reused } = issued;
+  const scheme = LINK_KINDS.scheme;
   const reply: GenerateReply = {
     errcode: 0,
     errmsg: 'ok',
     action: 'generate',
-    openlink: cq === undefined ? link.link : appendCq(link.link, cq),
+    openlink: cq === undefined ? link.link : scheme.joinCq(link.link, cq),
     expireTime: link.expireTime,
     expireAt: new Date(link.expireTime * 1000).toISOString(),
     warnings: reused ? [...issued.warnings, reusedWarning(link.expireTime)] : issued.warnings,
     attempts: ctx.record.attempts,
   };
   if (reused) reply.reused = true;
-  const ticket = ticketOf(link.link);
+  const ticket = scheme.ticketOf(link.link);
   if (ctx.settings.h5BaseUrl && ticket) reply.h5Url = jumpPageUrlForTicket(ctx.settings.h5BaseUrl, ticket, { cq, path: target.path, query: target.query });
   return reply;
 }

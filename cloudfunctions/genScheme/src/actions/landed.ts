@@ -12,7 +12,7 @@
  * router page shows.
  */
 import type { LandedNotCounted, LandedReply } from '../../../../miniprogram/shared/contract';
-import { stableLinkCodeIn, stableLinkCodeInScene } from '../../../../miniprogram/shared/links';
+import { stableLinkCodeIn, stableLinkCodeInScene } from '../../../../miniprogram/shared/stable-links';
 import { OPEN_SCENES, WXACODE_SCENES } from '../../../../miniprogram/shared/platform';
 import { callerKey } from '../access/caller';
 import { defineAction } from './action';
@@ -55,7 +55,7 @@ export const landed = defineAction({
     }
     const code = stableLinkCodeIn(input.query as Record<string, unknown> | undefined);
     if (!code) return none('no-marker');
-    const record = await orUnavailable(() => readLink(code, ctx.stableLinks, (c) => ctx.state.stableLinks.getStableLink(c), ctx.clock.now()));
+    const record = await orUnavailable(() => readLink(code, ctx.links.stable, (c) => ctx.state.stableLinks.getStableLink(c), ctx.clock.now()));
     if (isActionFailure(record)) return record;
     if (!record) return none('no-link');
     if (record.disabled) return none('disabled', code);

@@ -8,12 +8,13 @@
  */
 import type { LinkCodeReply, Warning } from '../../../../miniprogram/shared/contract';
 import { inputFailure, type Failure } from '../../../../miniprogram/shared/failure';
-import { LINK_CODE_PAGE, linkCodeScene } from '../../../../miniprogram/shared/links';
+import { LINK_CODE_PAGE, linkCodeScene } from '../../../../miniprogram/shared/stable-links';
 import { WXACODE_SCENE_CHARSET, WXACODE_SCENE_MAX, WXACODE_WIDTH, type EnvVersion } from '../../../../miniprogram/shared/platform';
 import { defineAction, type ActionContext } from './action';
 import { checkCode, disabled, isActionFailure, notFound, orUnavailable } from '../links/stable';
 import type { LinkCodeFile } from '../state';
-import { INVALID_FIELD, NO_IMAGE, lookup } from '../wechat/catalogue';
+import { lookup } from '../wechat/catalogue';
+import { INVALID_FIELD, NO_IMAGE } from '../wechat/codes';
 import { errMsgOf, sdkFailure } from '../wechat/errors';
 
 /** Where a link's code is kept: one file per link, replaced by a refresh. */
@@ -67,7 +68,7 @@ export const linkCode = defineAction({
     const saved = await orUnavailable(() => ctx.state.stableLinks.updateStableLink(input.code, { linkCode: file }));
     if (isActionFailure(saved)) return saved;
     if (!saved) return notFound(input.code);
-    ctx.stableLinks.forget(input.code);
+    ctx.links.stable.forget(input.code);
     return reply(file, false, ctx);
   },
 });

@@ -5,7 +5,7 @@
 import type { LinkStatsReply } from '../../../../miniprogram/shared/contract';
 import { inputFailure } from '../../../../miniprogram/shared/failure';
 import { chinaDaysBack } from '../state/port';
-import { INVALID_FIELD } from '../wechat/catalogue';
+import { INVALID_FIELD } from '../wechat/codes';
 import { defineAction } from './action';
 import { optionalNumber } from '../event-fields';
 import { checkCode, isActionFailure, notFound, orUnavailable } from '../links/stable';

@@ -6,7 +6,7 @@ import { isActionFailure, orUnavailable, toStableLink } from '../links/stable';
 export const listLinks = defineAction({
   name: 'listLinks',
   defaultAccess: { user: false, public: false },
-  fields: (z) => ({}),
+  fields: () => ({}),
 
   async run(_input, ctx) {
     const denied = await ctx.permit({ action: 'listLinks' });

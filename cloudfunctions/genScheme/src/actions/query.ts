@@ -5,10 +5,12 @@
  */
 import type { QueryReply } from '../../../../miniprogram/shared/contract';
 import type { Failure } from '../../../../miniprogram/shared/failure';
-import { checkScheme, checkUrlLink, looksLikeUrlLink } from '../../../../miniprogram/shared/links';
+import { checkScheme } from '../../../../miniprogram/shared/links';
+import { checkUrlLink, looksLikeUrlLink } from '../../../../miniprogram/shared/url-links';
 import { inputFailure } from '../../../../miniprogram/shared/failure';
 import { mayRead } from '../access/authorize';
-import { INVALID_FIELD, NO_OPENLINK, lookup } from '../wechat/catalogue';
+import { lookup } from '../wechat/catalogue';
+import { INVALID_FIELD, NO_OPENLINK } from '../wechat/codes';
 import { defineAction } from './action';
 import { toNumber } from '../wechat/numbers';
 

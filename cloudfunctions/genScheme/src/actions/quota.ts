@@ -3,14 +3,15 @@
  * and today's generations against the daily cap (§5), from the shared state.
  */
 import type { QuotaReply } from '../../../../miniprogram/shared/contract';
-import { NO_OPENLINK, lookup } from '../wechat/catalogue';
+import { lookup } from '../wechat/catalogue';
+import { NO_OPENLINK } from '../wechat/codes';
 import { defineAction } from './action';
 import { toNumber } from '../wechat/numbers';
 
 export const quota = defineAction({
   name: 'quota',
   defaultAccess: { user: true, public: false },
-  fields: (z) => ({}),
+  fields: () => ({}),
 
   async run(_input, ctx) {
     const refused = await ctx.permit({ action: 'quota' });

@@ -6,11 +6,12 @@
  * costs no WeChat call. Counts one visit; a failed count never fails the resolve.
  */
 import type { ResolveLinkReply } from '../../../../miniprogram/shared/contract';
-import { appendCq, appendUrlLinkCq, stableLinkCq } from '../../../../miniprogram/shared/links';
+import { stableLinkCq } from '../../../../miniprogram/shared/stable-links';
 import type { EnvVersion } from '../../../../miniprogram/shared/platform';
 import { authorize } from '../access/authorize';
 import { admitResolve } from '../access/resolve-limits';
 import { defineAction } from './action';
+import { LINK_KINDS } from '../links/kinds';
 import { liveTicket } from '../links/renew';
 import { checkCode, disabled, isActionFailure, notFound, orUnavailable, readLink } from '../links/stable';
 
@@ -26,7 +27,7 @@ export const resolveLink = defineAction({
     const denied = authorize(ctx.policy, ctx.caller, { action: 'resolveLink' }) ?? (await admitResolve(ctx.caller, ctx.settings, ctx.state.limits, ctx.clock.now()));
     if (denied) return { failure: denied };
 
-    const record = await orUnavailable(() => readLink(code, ctx.stableLinks, (c) => ctx.state.stableLinks.getStableLink(c), ctx.clock.now()));
+    const record = await orUnavailable(() => readLink(code, ctx.links.stable, (c) => ctx.state.stableLinks.getStableLink(c), ctx.clock.now()));
     if (isActionFailure(record)) return record;
     if (!record) return notFound(code);
     if (record.disabled) return disabled(code);
@@ -43,8 +44,8 @@ export const resolveLink = defineAction({
       expireTime: ticket.expireTime, expireAt: new Date(ticket.expireTime * 1000).toISOString(),
       path: record.path, query: record.query, envVersion: record.envVersion as EnvVersion, reused, warnings: [],
     };
-    if (record.kind === 'urllink') reply.urlLink = appendUrlLinkCq(ticket.link, cq);
-    else reply.openlink = appendCq(ticket.link, cq);
+    const kind = LINK_KINDS[record.kind];
+    reply[kind.replyField] = kind.joinCq(ticket.link, cq);
     return reply;
   },
 });

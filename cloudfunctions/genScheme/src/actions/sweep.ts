@@ -7,7 +7,8 @@
  */
 import type { SweepReply } from '../../../../miniprogram/shared/contract';
 import { defineAction } from './action';
-import { STABLE_UNAVAILABLE, lookup } from '../wechat/catalogue';
+import { lookup } from '../wechat/catalogue';
+import { STABLE_UNAVAILABLE } from '../wechat/codes';
 
 export const sweep = defineAction({
   name: 'sweep',

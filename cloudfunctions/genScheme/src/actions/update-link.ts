@@ -37,7 +37,7 @@ export const updateLink = defineAction({
     const updated = await orUnavailable(() => ctx.state.stableLinks.updateStableLink(input.code, changes));
     if (isActionFailure(updated)) return updated;
     if (!updated) return notFound(input.code);
-    ctx.stableLinks.forget(input.code);
+    ctx.links.stable.forget(input.code);
     const reply: UpdateLinkReply = { errcode: 0, errmsg: 'ok', action: 'updateLink', link: toStableLink(updated, ctx.settings), warnings: [] };
     return reply;
   },

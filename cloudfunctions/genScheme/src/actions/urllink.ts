@@ -9,15 +9,16 @@
  * WeChat's doc (`path`, `query`, `env_version`/`envVersion`), never both.
  */
 import type { UrlLinkReply } from '../../../../miniprogram/shared/contract';
-import { checkCloudBase, checkCq, type CloudBaseParts } from '../../../../miniprogram/shared/checks';
+import { checkCq } from '../../../../miniprogram/shared/checks';
+import { checkCloudBase, type CloudBaseParts } from '../../../../miniprogram/shared/url-links';
 import { clip, inputFailure, type Failure } from '../../../../miniprogram/shared/failure';
-import { appendUrlLinkCq, urlLinkTicketOf } from '../../../../miniprogram/shared/links';
 import { FieldNames } from '../field-names';
-import { INVALID_FIELD, UNKNOWN_FIELD } from '../wechat/catalogue';
+import { INVALID_FIELD, UNKNOWN_FIELD } from '../wechat/codes';
 import { defineAction } from './action';
 import { planExpiry } from '../links/expiry';
 import { expiryFields, jumpWxaField, optionalString } from '../event-fields';
 import { issueLink } from '../links/issue';
+import { LINK_KINDS } from '../links/kinds';
 import { reusedWarning } from '../links/reuse';
 import { checkTarget, type TargetInput } from '../links/target';
 
@@ -147,14 +148,7 @@ export const urllink = defineAction({
           action: 'urllink', path: checked.target.path, envVersion: checked.target.envVersion, days: expiry.days, daysField: expiry.field, queryLength: checked.target.query.length,
           fields: shown,
         },
-        // §8: flat fields; the SDK writes them in snake_case.
-        call: () =>
-          ctx.wechat.call('urllink.generate', { ...checked.target, ...expiry.call, ...(cloudBase ? { cloudBase } : {}) }, { paced: true, deadline: ctx.deadline, record: ctx.record }),
-        linkIn: (answer) => {
-          const urlLink = (answer as { urlLink?: unknown } | undefined)?.urlLink;
-          return typeof urlLink === 'string' && urlLinkTicketOf(urlLink) ? urlLink : null;
-        },
-        noLink: { rule: 'wechat.noUrlLink', zh: '微信返回成功，但回复中没有有效的 url_link。', en: 'WeChat answered success, but the reply holds no valid url_link.' },
+        extra: cloudBase ? { cloudBase } : undefined,
       },
       ctx,
     );
@@ -166,7 +160,7 @@ export const urllink = defineAction({
       errcode: 0,
       errmsg: 'ok',
       action: 'urllink',
-      urlLink: input.cq === undefined ? link.link : appendUrlLinkCq(link.link, input.cq),
+      urlLink: input.cq === undefined ? link.link : LINK_KINDS.urllink.joinCq(link.link, input.cq),
       expireTime: link.expireTime,
       expireAt: new Date(link.expireTime * 1000).toISOString(),
       warnings: reused ? [...issued.warnings, reusedWarning(link.expireTime)] : issued.warnings,

@@ -4,11 +4,11 @@
  * Pure: the clock comes in as `nowSeconds`.
  */
 import type { Warning } from '../../../../miniprogram/shared/contract';
-import { checkExpireInterval, checkExpireTime, formatUnix, latestExpireTime } from '../../../../miniprogram/shared/checks';
+import { checkExpireInterval, checkExpireTime, formatUnix, latestExpireTime } from '../../../../miniprogram/shared/expiry-checks';
 import { inputFailure, type Failure } from '../../../../miniprogram/shared/failure';
 import { EXPIRE_INTERVAL_MAX_DAYS, EXPIRE_MAX_DAYS, SECONDS_PER_DAY } from '../../../../miniprogram/shared/platform';
 import type { FieldNames } from '../field-names';
-import { INVALID_FIELD } from '../wechat/catalogue';
+import { INVALID_FIELD } from '../wechat/codes';
 
 export interface ExpiryInput {
   isExpire?: boolean;

@@ -1,5 +1,5 @@
 /**
- * Issuing a link, for every action that makes one (generate, urllink): the policy and the shared
+ * Issuing a link, for every action that makes one (generate, urllink, a stable link's renewal): the policy and the shared
  * state side by side, reuse of a live identical link, the daily cap, one call per target at a
  * time in this instance, then remembering and counting what WeChat issued.
  *
@@ -15,10 +15,12 @@ import type { Warning } from '../../../../miniprogram/shared/contract';
 import type { Failure } from '../../../../miniprogram/shared/failure';
 import type { Ask } from '../access/authorize';
 import type { StoredLink, Target } from '../state';
-import { REPLY_RESERVE_MS, type CallOutcome } from '../wechat/call';
-import { NO_OPENLINK, lookup } from '../wechat/catalogue';
+import { REPLY_RESERVE_MS } from '../wechat/call';
+import { lookup } from '../wechat/catalogue';
+import { NO_OPENLINK } from '../wechat/codes';
 import type { ActionContext, ActionFailure } from '../actions/action';
 import type { Expiry } from './expiry';
+import { LINK_KINDS, linkIn } from './kinds';
 import { reuseWindow, targetKey } from './reuse';
 
 export interface IssueRequest {
@@ -29,12 +31,8 @@ export interface IssueRequest {
   reuse: boolean;
   /** What to ask the policy. */
   ask: Ask;
-  /** The WeChat call that makes the link. */
-  call(): Promise<CallOutcome>;
-  /** The link in WeChat's answer, or null when it holds none. */
-  linkIn(answer: unknown): string | null;
-  /** Said when WeChat's answer holds no link. */
-  noLink: { zh: string; en: string; rule: string };
+  /** Fields of the caller's own sent to WeChat beside the kind's request (urllink's cloudBase). */
+  extra?: Record<string, unknown>;
 }
 
 export type Issued = { link: StoredLink; reused: boolean; warnings: Warning[] };
@@ -44,7 +42,7 @@ export async function issueLink(request: IssueRequest, ctx: ActionContext): Prom
   const nowMs = ctx.clock.now();
   const nowSeconds = Math.floor(nowMs / 1000);
   const window = reuseWindow(expiry.expireTime, nowSeconds);
-  const known = reuse ? ctx.recentLinks.find(target, window, nowSeconds) : null;
+  const known = reuse ? ctx.links.recent.find(target, window, nowSeconds) : null;
 
   // 1. The policy and the shared state, side by side.
   const refused = ctx.permit(request.ask);
@@ -55,12 +53,12 @@ export async function issueLink(request: IssueRequest, ctx: ActionContext): Prom
   // A pacing lease on its way while the rest of stage 1 runs (wechat/pacing.ts).
   if (!known) ctx.wechat.pacing.prefetch();
   // Today's count falls back to the last one read when the database is slow (state/counters.ts).
-  const generatedToday = known ? Promise.resolve(0) : ctx.generatedToday(nowMs);
+  const generatedToday = known ? Promise.resolve(0) : ctx.links.generatedToday(nowMs);
   const denial = await refused;
   if (denial) return { failure: denial };
   const reusable = await found;
   if (reusable) {
-    ctx.recentLinks.remember(target, reusable);
+    ctx.links.recent.remember(target, reusable);
     return { link: reusable, reused: true, warnings: expiry.warnings.filter((w) => w.code !== 'expiry.defaulted') };
   }
   if ((await generatedToday) >= ctx.settings.dailyCap) return { failure: dailyCapReached(ctx.settings.dailyCap), warnings: expiry.warnings };
@@ -68,25 +66,27 @@ export async function issueLink(request: IssueRequest, ctx: ActionContext): Prom
   // 2. WeChat, once per target at a time in this instance: an identical request arriving
   //    meanwhile waits for this one and reuses its link.
   const key = `issue:${targetKey(target)}`;
-  const pending = reuse ? (ctx.inflight.get(key) as Promise<StoredLink | null> | undefined) : undefined;
+  const pending = reuse ? (ctx.links.inflight.get(key) as Promise<StoredLink | null> | undefined) : undefined;
   if (pending) {
     const shared = await pending;
     if (shared && shared.expireTime >= window.min && shared.expireTime <= window.max) return { link: shared, reused: true, warnings: expiry.warnings };
   }
-  const call = request.call();
+  const kind = LINK_KINDS[target.kind];
+  const { kind: _kind, ...sent } = target;
+  const call = ctx.wechat.call(kind.api, { ...kind.request(sent, expiry.call), ...request.extra }, { paced: true, deadline: ctx.deadline, record: ctx.record });
   const made = call.then((outcome): StoredLink | null => {
-    const link = outcome.ok ? request.linkIn(outcome.value) : null;
+    const link = outcome.ok ? linkIn(kind, outcome.value) : null;
     return link ? { link, expireTime: expiry.expireTime, createTime: nowSeconds } : null;
   });
   if (reuse) {
-    ctx.inflight.set(key, made);
-    void made.finally(() => ctx.inflight.get(key) === made && ctx.inflight.delete(key));
+    ctx.links.inflight.set(key, made);
+    void made.finally(() => ctx.links.inflight.get(key) === made && ctx.links.inflight.delete(key));
   }
   const outcome = await call;
   if (!outcome.ok) return { failure: outcome.failure, warnings: expiry.warnings };
   const link = await made;
   if (!link) {
-    const failure: Failure = { errcode: NO_OPENLINK, source: 'wechat', rule: request.noLink.rule, hint: lookup(NO_OPENLINK).fix, message: { zh: request.noLink.zh, en: request.noLink.en } };
+    const failure: Failure = { errcode: NO_OPENLINK, source: 'wechat', rule: kind.noLink.rule, hint: lookup(NO_OPENLINK).fix, message: { zh: kind.noLink.zh, en: kind.noLink.en } };
     return { failure, warnings: expiry.warnings };
   }
 
@@ -94,7 +94,7 @@ export async function issueLink(request: IssueRequest, ctx: ActionContext): Prom
   //    kept in this instance and written (now, or on a later invocation) with its absolute value,
   //    and a slow database is waited for only until the time kept to reply, so the runtime never
   //    stops the function with a link in hand.
-  ctx.recentLinks.remember(target, link);
+  ctx.links.recent.remember(target, link);
   ctx.state.counters.countGeneration(nowMs);
   const deadline = ctx.deadline - REPLY_RESERVE_MS;
   await settleBy(Promise.all([ctx.state.links.saveLink(target, link), ctx.state.counters.flush(deadline)]), deadline, ctx.clock);

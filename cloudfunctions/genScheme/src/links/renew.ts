@@ -6,7 +6,6 @@
  * platform-rules §11) elects the one that renews; the others serve the still-valid old ticket, or
  * wait briefly for the new one. Within an instance, visitors arriving together share one renewal.
  */
-import { ticketOf, urlLinkTicketOf } from '../../../../miniprogram/shared/links';
 import { EXPIRE_INTERVAL_MAX_DAYS } from '../../../../miniprogram/shared/platform';
 import { FieldNames } from '../field-names';
 import type { StableLinkRecord, StoredLink } from '../state';
@@ -66,12 +65,12 @@ const usable = (ticket: StoredLink | null, nowS: number): ticket is StoredLink =
 export async function liveTicket(record: StableLinkRecord, ctx: ActionContext): Promise<LiveTicket | ActionFailure> {
   if (fresh(record.ticket, Math.floor(ctx.clock.now() / 1000))) return { ticket: record.ticket, reused: true };
   const key = `stable:${record.code}`;
-  let pending = ctx.inflight.get(key) as Promise<LiveTicket | ActionFailure> | undefined;
+  let pending = ctx.links.inflight.get(key) as Promise<LiveTicket | ActionFailure> | undefined;
   if (!pending) {
     const started = renew(record.code, ctx);
     pending = started;
-    ctx.inflight.set(key, started);
-    void started.then(() => ctx.inflight.get(key) === started && ctx.inflight.delete(key));
+    ctx.links.inflight.set(key, started);
+    void started.then(() => ctx.links.inflight.get(key) === started && ctx.links.inflight.delete(key));
     return started;
   }
   const shared = await pending;
@@ -94,17 +93,17 @@ async function renewOnce(code: string, ctx: ActionContext): Promise<LiveTicket |
   // The cached copy may be behind a renewal another instance made: read the link itself.
   let record = await state.getStableLink(code);
   if (!record) return notFound(code);
-  ctx.stableLinks.put(record, clock.now());
+  ctx.links.stable.put(record, clock.now());
   if (fresh(record.ticket, Math.floor(clock.now() / 1000))) return { ticket: record.ticket, reused: true };
 
   if (await state.claimRenewal(code, clock.now(), CLAIM_MS)) {
     const made = await issueTicket(record, ctx);
     if ('failure' in made) return usable(record.ticket, Math.floor(clock.now() / 1000)) ? { ticket: record.ticket, reused: true } : made;
     // The ticket WeChat issued is handed out whatever the save does; a failed save is tried again later.
-    ctx.stableLinks.put({ ...record, ticket: made }, clock.now());
+    ctx.links.stable.put({ ...record, ticket: made }, clock.now());
     const saving = saveTicketLater(code, record.revision, made, ctx);
     const saved = await settleWithin(saving, Math.max(0, ctx.deadline - REPLY_RESERVE_MS - clock.now()), clock);
-    if (saved === false) ctx.stableLinks.forget(code); // the link changed meanwhile: read it anew next time
+    if (saved === false) ctx.links.stable.forget(code); // the link changed meanwhile: read it anew next time
     return { ticket: made, reused: false };
   }
 
@@ -116,7 +115,7 @@ async function renewOnce(code: string, ctx: ActionContext): Promise<LiveTicket |
     record = await state.getStableLink(code);
     if (!record) return notFound(code);
     if (usable(record.ticket, Math.floor(clock.now() / 1000))) {
-      ctx.stableLinks.put(record, clock.now());
+      ctx.links.stable.put(record, clock.now());
       return { ticket: record.ticket, reused: true };
     }
   }
@@ -128,23 +127,12 @@ async function issueTicket(record: StableLinkRecord, ctx: ActionContext): Promis
   const planned = planExpiry({ expireInterval: EXPIRE_INTERVAL_MAX_DAYS }, new FieldNames(), Math.floor(ctx.clock.now() / 1000));
   if ('failure' in planned) return planned;
   const expiry: Expiry = planned.expiry;
-  const target = { path: record.path, query: record.query, envVersion: record.envVersion };
-  const scheme = record.kind === 'scheme';
   const issued = await issueLink(
     {
-      target: { kind: record.kind, ...target },
+      target: { kind: record.kind, path: record.path, query: record.query, envVersion: record.envVersion },
       expiry,
       reuse: false,
       ask: { action: 'resolveLink' },
-      call: () =>
-        scheme
-          ? ctx.wechat.call('urlscheme.generate', { jumpWxa: target, ...expiry.call }, { paced: true, deadline: ctx.deadline, record: ctx.record })
-          : ctx.wechat.call('urllink.generate', { ...target, ...expiry.call }, { paced: true, deadline: ctx.deadline, record: ctx.record }),
-      linkIn: (answer) => {
-        const value = (answer as { openlink?: unknown; urlLink?: unknown } | undefined)?.[scheme ? 'openlink' : 'urlLink'];
-        return typeof value === 'string' && (scheme ? ticketOf(value) : urlLinkTicketOf(value)) ? value : null;
-      },
-      noLink: { rule: scheme ? 'wechat.noOpenlink' : 'wechat.noUrlLink', zh: '微信返回成功，但回复中没有有效的链接。', en: 'WeChat answered success, but the reply holds no valid link.' },
     },
     // The link's own renewal, not the visitor's request: no policy or per-caller limit applies.
     { ...ctx, permit: async () => null },

@@ -5,7 +5,7 @@
  * No call, no quota; `cq` is still appended per request.
  */
 import type { Warning } from '../../../../miniprogram/shared/contract';
-import { formatUnix } from '../../../../miniprogram/shared/checks';
+import { formatUnix } from '../../../../miniprogram/shared/expiry-checks';
 import { CLOCK_SKEW_MARGIN_SECONDS } from '../../../../miniprogram/shared/platform';
 import type { StoredLink, Target } from '../state';
 

@@ -6,11 +6,12 @@
 import type { StableLink } from '../../../../miniprogram/shared/contract';
 import { checkCq } from '../../../../miniprogram/shared/checks';
 import { inputFailure, type Failure } from '../../../../miniprogram/shared/failure';
-import { STABLE_CODE_PATTERN, STABLE_LINK_MARKER, stableLinkCq, stableLinkUrl } from '../../../../miniprogram/shared/links';
+import { STABLE_CODE_PATTERN, STABLE_LINK_MARKER, stableLinkCq, stableLinkUrl } from '../../../../miniprogram/shared/stable-links';
 import type { EnvVersion } from '../../../../miniprogram/shared/platform';
 import type { Settings } from '../settings';
 import { StateUnavailable, type StableLinkRecord } from '../state/port';
-import { INVALID_FIELD, STABLE_DISABLED, STABLE_NOT_FOUND, STABLE_UNAVAILABLE, lookup } from '../wechat/catalogue';
+import { lookup } from '../wechat/catalogue';
+import { INVALID_FIELD, STABLE_DISABLED, STABLE_NOT_FOUND, STABLE_UNAVAILABLE } from '../wechat/codes';
 import type { ActionFailure } from '../actions/action';
 
 /** How long an instance trusts a link it read: well inside the 10 s promised for a disable. */

@@ -6,7 +6,8 @@
  */
 import type { Failure } from '../../../../miniprogram/shared/failure';
 import type { Clock } from '../clock';
-import { retriedByGenScheme, lookup, TIME_BUDGET } from './catalogue';
+import { retriedByGenScheme, lookup } from './catalogue';
+import { TIME_BUDGET } from './codes';
 import { codeOf, isWeChatBusy, sdkFailure } from './errors';
 import { apiCall, type ApiName, type OpenApi } from './openapi';
 import type { LimitsPort } from '../state';

@@ -12,6 +12,7 @@
  *  - none:    a rule, a permission or a cap; calling again does not help.
  */
 import type { Bilingual, FailureSource } from '../../../../miniprogram/shared/failure';
+import { EVENT_NOT_OBJECT, UNKNOWN_FIELD, INVALID_FIELD, UNKNOWN_ACTION, POLICY_DENIED, RATE_LIMITED, PUBLIC_DISABLED, NO_OPENLINK, TIME_BUDGET, NO_IMAGE, STABLE_NOT_FOUND, STABLE_DISABLED, STABLE_UNAVAILABLE, STABLE_CODE_TAKEN, INTERNAL } from './codes';
 
 export type Recovery = 'backoff' | 'pause' | 'later' | 'refresh-token' | 'none';
 export type CodeSource = Exclude<FailureSource, 'input' | 'policy'>;
@@ -26,41 +27,8 @@ export interface CatalogueRow {
   fix: Bilingual;
 }
 
-/** genScheme's own codes: problems no WeChat code describes. */
-export const EVENT_NOT_OBJECT = -900001;
-export const UNKNOWN_FIELD = -900002;
-export const INVALID_FIELD = -900003;
-export const UNKNOWN_ACTION = -900004;
-export const POLICY_DENIED = -900010;
-export const RATE_LIMITED = -900011;
-export const PUBLIC_DISABLED = -900012;
-export const NO_OPENLINK = -900020;
-export const TIME_BUDGET = -900021;
-export const NO_IMAGE = -900022;
-export const STABLE_NOT_FOUND = -900030;
-export const STABLE_DISABLED = -900031;
-export const STABLE_UNAVAILABLE = -900032;
-export const STABLE_CODE_TAKEN = -900033;
-export const INTERNAL = -900099;
-
-export const OWN_CODES = {
-  EVENT_NOT_OBJECT,
-  UNKNOWN_FIELD,
-  INVALID_FIELD,
-  UNKNOWN_ACTION,
-  POLICY_DENIED,
-  RATE_LIMITED,
-  PUBLIC_DISABLED,
-  NO_OPENLINK,
-  TIME_BUDGET,
-  NO_IMAGE,
-  STABLE_NOT_FOUND,
-  STABLE_DISABLED,
-  STABLE_UNAVAILABLE,
-  STABLE_CODE_TAKEN,
-  INTERNAL,
-} as const;
-
+// A table, three lines a row (code, meaning, fix) as README's error table reads: kept as laid out.
+// prettier-ignore
 const ROWS: readonly CatalogueRow[] = [
   // --- WeChat errcodes (§1 error table, §4) ---
   { code: -1, source: 'wechat', recovery: 'backoff',

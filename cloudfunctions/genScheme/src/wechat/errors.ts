@@ -3,7 +3,8 @@
  * cloud-call code or a CloudBase code as `errCode` (cloudbase-wire notes in platform-rules §1).
  */
 import { clip, type Failure } from '../../../../miniprogram/shared/failure';
-import { INTERNAL, lookup } from './catalogue';
+import { lookup } from './catalogue';
+import { INTERNAL } from './codes';
 
 /** The errCode a wx-server-sdk error (or a WeChat JSON answer) carries, if any. */
 export function codeOf(error: unknown): number | undefined {

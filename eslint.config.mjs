@@ -6,15 +6,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: [
-      'node_modules/',
-      'coverage/',
-      'cloudfunctions/genScheme/index.js',
-      'web/dist/',
-      'bench/baseline/dist/',
-      'bench/.cache/',
-      'tmp/',
-    ],
+    ignores: ['node_modules/', 'coverage/', 'cloudfunctions/genScheme/index.js', 'web/dist/', 'bench/baseline/dist/', 'bench/.cache/', 'tmp/'],
   },
   js.configs.recommended,
   tseslint.configs.recommended,

@@ -114,7 +114,16 @@ export async function startFleet(emulator, indexJs, count, env) {
     child.on('message', (m) => {
       if (m.id === undefined) return;
       const { reply } = m;
-      pending.get(m.id)?.({ errcode: reply?.errcode, openlink: reply?.openlink, reused: reply?.reused === true, attempts: reply?.attempts, source: reply?.source, rule: reply?.rule, startedAt: m.startedAt, ms: m.ms });
+      pending.get(m.id)?.({
+        errcode: reply?.errcode,
+        openlink: reply?.openlink,
+        reused: reply?.reused === true,
+        attempts: reply?.attempts,
+        source: reply?.source,
+        rule: reply?.rule,
+        startedAt: m.startedAt,
+        ms: m.ms,
+      });
       pending.delete(m.id);
     });
     let next = 0;
@@ -171,7 +180,14 @@ async function measureDatabaseCost(emulator, fleets) {
     const reply = await instance.invoke(event, caller);
     const db = emulator.databaseCalls.slice(before);
     const wechat = emulator.calls.slice(openapiBefore).filter((c) => c.apiName === 'urlscheme.generate');
-    samples[kind].push({ ms: reply.ms, errcode: reply.errcode, reused: reply.reused, startedAt: reply.startedAt, db: db.map((c) => ({ t: c.time, call: shortCall(c) })), wechat: wechat.map((c) => c.time) });
+    samples[kind].push({
+      ms: reply.ms,
+      errcode: reply.errcode,
+      reused: reply.reused,
+      startedAt: reply.startedAt,
+      db: db.map((c) => ({ t: c.time, call: shortCall(c) })),
+      wechat: wechat.map((c) => c.time),
+    });
   }
   await one('dbFirstUse', on[0], generateEvent('first'));
   for (let r = 0; r < SHARED_STATE.latencyRounds; r++) {
@@ -201,8 +217,14 @@ async function measureDatabaseCost(emulator, fleets) {
       const wechatAt = s.wechat.length ? Math.min(...s.wechat) : Infinity;
       const beforeCalls = s.db.filter((c) => c.t <= wechatAt);
       const afterCalls = s.db.filter((c) => c.t > wechatAt);
-      const before = chainLength(beforeCalls.map((c) => c.t), gap);
-      const after = chainLength(afterCalls.map((c) => c.t), gap);
+      const before = chainLength(
+        beforeCalls.map((c) => c.t),
+        gap,
+      );
+      const after = chainLength(
+        afterCalls.map((c) => c.t),
+        gap,
+      );
       // e.g. "[limits.modify ‖ links.query] → WeChat → [counters.modify ‖ links.set]"
       const stages = (calls) => {
         const out = [];
@@ -213,7 +235,10 @@ async function measureDatabaseCost(emulator, fleets) {
         }
         return out.map((st) => `[${st.calls.sort().join(' ‖ ')}]`);
       };
-      const layout = [...stages(beforeCalls), ...(s.wechat.length ? [`WeChat${s.wechat.length > 1 ? ` ×${s.wechat.length}` : ''}`] : []), ...stages(afterCalls)].join(' → ') || '(none)';
+      const layout =
+        [...stages(beforeCalls), ...(s.wechat.length ? [`WeChat${s.wechat.length > 1 ? ` ×${s.wechat.length}` : ''}`] : []), ...stages(afterCalls)].join(
+          ' → ',
+        ) || '(none)';
       return { dbCalls: s.db.length, wechatCalls: s.wechat.length, sequential: before + after, before, after, layout };
     });
     const layouts = new Map();
@@ -226,15 +251,36 @@ async function measureDatabaseCost(emulator, fleets) {
       errcodes: [...new Set(list.filter((s) => s.errcode !== 0).map((s) => s.errcode))],
       reused: ok.filter((s) => s.reused).length,
       p50Ms: median(ok.map((s) => s.ms)),
-      p90Ms: pct(ok.map((s) => s.ms), 0.9),
-      dbCallsPerRequest: { median: median(count((p) => p.dbCalls)), min: Math.min(...count((p) => p.dbCalls)), max: Math.max(...count((p) => p.dbCalls)), mean: count((p) => p.dbCalls).reduce((a, b) => a + b, 0) / Math.max(1, ok.length) },
+      p90Ms: pct(
+        ok.map((s) => s.ms),
+        0.9,
+      ),
+      dbCallsPerRequest: {
+        median: median(count((p) => p.dbCalls)),
+        min: Math.min(...count((p) => p.dbCalls)),
+        max: Math.max(...count((p) => p.dbCalls)),
+        mean: count((p) => p.dbCalls).reduce((a, b) => a + b, 0) / Math.max(1, ok.length),
+      },
       wechatCallsPerRequest: { min: Math.min(...count((p) => p.wechatCalls)), max: Math.max(...count((p) => p.wechatCalls)) },
-      sequentialRoundTrips: { median: median(count((p) => p.sequential)), max: Math.max(...count((p) => p.sequential)), beforeWeChatMax: Math.max(...count((p) => p.before)), afterWeChatMax: Math.max(...count((p) => p.after)) },
+      sequentialRoundTrips: {
+        median: median(count((p) => p.sequential)),
+        max: Math.max(...count((p) => p.sequential)),
+        beforeWeChatMax: Math.max(...count((p) => p.before)),
+        afterWeChatMax: Math.max(...count((p) => p.after)),
+      },
       layouts: [...layouts].sort((a, b) => b[1] - a[1]).map(([layout, n]) => ({ layout, n })),
       samplesMs: ok.map((s) => Number(s.ms.toFixed(2))),
     };
   }
-  return { latencyMs: SHARED_STATE.dbLatencyMs, rounds: SHARED_STATE.latencyRounds, callerRounds: SHARED_STATE.callerRounds, gapMs: gap, kinds: summary, addedP50Ms: summary.dbMiss.p50Ms - summary.memMiss.p50Ms, addedP50OffMs: summary.dbOff.p50Ms - summary.memOff.p50Ms };
+  return {
+    latencyMs: SHARED_STATE.dbLatencyMs,
+    rounds: SHARED_STATE.latencyRounds,
+    callerRounds: SHARED_STATE.callerRounds,
+    gapMs: gap,
+    kinds: summary,
+    addedP50Ms: summary.dbMiss.p50Ms - summary.memMiss.p50Ms,
+    addedP50OffMs: summary.dbOff.p50Ms - summary.memOff.p50Ms,
+  };
 }
 
 // ---- B. Zipf workload: WeChat calls per 1,000 requests ------------------------------------------
@@ -272,7 +318,9 @@ async function zipfRun(emulator, instances, ranks, label) {
 async function burst(emulator, instances) {
   freshState(emulator);
   const t0 = Date.now();
-  const replies = await Promise.all(Array.from({ length: SHARED_STATE.burstRequests }, (_, i) => instances[i % instances.length].invoke(generateEvent(`burst=${i}`))));
+  const replies = await Promise.all(
+    Array.from({ length: SHARED_STATE.burstRequests }, (_, i) => instances[i % instances.length].invoke(generateEvent(`burst=${i}`))),
+  );
   const seconds = (Date.now() - t0) / 1000;
   const wechat = emulator.calls.filter((c) => c.apiName === 'urlscheme.generate');
   const times = wechat.map((c) => c.time).sort((a, b) => a - b);
@@ -320,13 +368,17 @@ export async function measureSharedState({ startEmulator, indexJs, appJsonPath, 
     for (let round = 0; round < 2; round++) await Promise.all(all.map((instance, i) => instance.invoke(generateEvent(`warm=${round}.${i}`))));
     const startSeconds = (performance.now() - t0) / 1000;
 
-    log(`bench: shared state — A. database round trips, ${SHARED_STATE.latencyRounds} rounds one request at a time, database latency ${SHARED_STATE.dbLatencyMs} ms …`);
+    log(
+      `bench: shared state — A. database round trips, ${SHARED_STATE.latencyRounds} rounds one request at a time, database latency ${SHARED_STATE.dbLatencyMs} ms …`,
+    );
     let t = performance.now();
     const database = await measureDatabaseCost(emulator, { on: on.instances, off: off.instances, memOn: memOn.instances, memOff: memOff.instances });
     const databaseSeconds = (performance.now() - t) / 1000;
     await Promise.all([memOn.stop(), memOff.stop()]);
 
-    log(`bench: shared state — B. ${SHARED_STATE.zipfRequests} generate requests, Zipf over ${SHARED_STATE.zipfTargets} targets, reuse on and off (off is paced by the function: ≥ 12.6 s) …`);
+    log(
+      `bench: shared state — B. ${SHARED_STATE.zipfRequests} generate requests, Zipf over ${SHARED_STATE.zipfTargets} targets, reuse on and off (off is paced by the function: ≥ 12.6 s) …`,
+    );
     t = performance.now();
     const ranks = zipfRanks(SHARED_STATE.zipfRequests, SHARED_STATE.zipfTargets, SHARED_STATE.zipfS, SHARED_STATE.zipfSeed);
     const zipfOn = await zipfRun(emulator, on.instances, ranks, 'GENSCHEME_REUSE=on');
@@ -351,7 +403,14 @@ export async function measureSharedState({ startEmulator, indexJs, appJsonPath, 
     t = performance.now();
     const burstResult = await burst(emulator, off.instances);
     const burstSeconds = (performance.now() - t) / 1000;
-    return { ...SHARED_STATE, caller: TRUSTED, database, zipf, burst: burstResult, phases: { startSeconds, databaseSeconds, zipfSeconds, burstSeconds, totalSeconds: (performance.now() - t0) / 1000 } };
+    return {
+      ...SHARED_STATE,
+      caller: TRUSTED,
+      database,
+      zipf,
+      burst: burstResult,
+      phases: { startSeconds, databaseSeconds, zipfSeconds, burstSeconds, totalSeconds: (performance.now() - t0) / 1000 },
+    };
   } finally {
     await Promise.all(fleets.map((f) => f.stop()));
     await emulator.close();
@@ -373,12 +432,26 @@ export function sharedStateRows(r, goals, fmt) {
   const b = r.burst;
   const lat = r.database.latencyMs;
   return [
-    ['shared', `WeChat calls / 1,000 generate, Zipf s=${z.s}, ${z.targets} targets`, `reuse on ${fmt(z.on.callsPer1000, 0)} · off ${fmt(z.off.callsPer1000, 0)}`],
+    [
+      'shared',
+      `WeChat calls / 1,000 generate, Zipf s=${z.s}, ${z.targets} targets`,
+      `reuse on ${fmt(z.on.callsPer1000, 0)} · off ${fmt(z.off.callsPer1000, 0)}`,
+    ],
     ['state', '… ratio off / on', `${fmt(z.ratio, 1)}× (${z.distinctTargets} of ${z.targets} targets drawn)`],
     ['', '… database round trips per request, on / off', `${fmt(z.on.dbCallsPerRequest, 2)} / ${fmt(z.off.dbCallsPerRequest, 2)}`],
-    ['', `burst of ${b.requests}, ${b.instances} instances: busiest second at WeChat`, `${b.busiestSecond} calls`, `≤ ${goals.gatewayPerSecond}/s`, b.busiestSecond <= goals.gatewayPerSecond],
+    [
+      '',
+      `burst of ${b.requests}, ${b.instances} instances: busiest second at WeChat`,
+      `${b.busiestSecond} calls`,
+      `≤ ${goals.gatewayPerSecond}/s`,
+      b.busiestSecond <= goals.gatewayPerSecond,
+    ],
     ['', '… mean rate (calls / time to finish)', `${fmt(b.meanPerSecond, 0)} per second`],
-    ['', '… 44990: answered at the gateway / returned', `${b.gateway44990} / ${b.replies44990}${b.repliesFailed > b.replies44990 ? ` (+${b.repliesFailed - b.replies44990} other failures)` : ''}`],
+    [
+      '',
+      '… 44990: answered at the gateway / returned',
+      `${b.gateway44990} / ${b.replies44990}${b.repliesFailed > b.replies44990 ? ` (+${b.repliesFailed - b.replies44990} other failures)` : ''}`,
+    ],
     ['', '… time to finish vs the 4 s ideal', `${fmt(b.seconds, 2)} s = ${fmt(b.ratioToIdeal, 2)}× ideal`],
     ['', `database round trips per generate (${lat} ms each)`, 'count · most in sequence · WeChat calls'],
     ['', '… reuse hit, link known to this instance', trips('dbHitLocal')],
@@ -402,7 +475,10 @@ export function sharedStateNotes(r) {
   const d = r.database.kinds;
   const layout = (k) => {
     const n = d[k].requests - d[k].failed;
-    return d[k].layouts.slice(0, 2).map((l) => (d[k].layouts.length > 1 ? `${l.layout} (${l.n} of ${n})` : l.layout)).join('; ');
+    return d[k].layouts
+      .slice(0, 2)
+      .map((l) => (d[k].layouts.length > 1 ? `${l.layout} (${l.n} of ${n})` : l.layout))
+      .join('; ');
   };
   return [
     `database round trips in order, one request at a time (database ${r.database.latencyMs} ms; ‖ = in flight together; counters.get = today's count, read once a second per instance):`,

@@ -74,7 +74,9 @@ async function slowRun(emulator, indexJs, latencyMs) {
     const dbFrom = emulator.databaseCalls.length;
     const t0 = performance.now();
     const replies = await Promise.all(
-      Array.from({ length: requests }, (_, i) => ask(instances[i % count], { jumpWxa: { path: 'pages/product/detail', query: `slow=${latencyMs}&id=${i}` } }, TRUSTED, timeLimitMs)),
+      Array.from({ length: requests }, (_, i) =>
+        ask(instances[i % count], { jumpWxa: { path: 'pages/product/detail', query: `slow=${latencyMs}&id=${i}` } }, TRUSTED, timeLimitMs),
+      ),
     );
     const seconds = (performance.now() - t0) / 1000;
     const dbCalls = emulator.databaseCalls.slice(dbFrom);
@@ -93,7 +95,13 @@ async function slowRun(emulator, indexJs, latencyMs) {
       .map((c) => {
         const i = Number(/[?&]id=(\d+)/.exec(String(c.request?.jump_wxa?.query ?? ''))?.[1]);
         const r = replies[i];
-        return { request: i, gatewayAfterStartMs: r ? c.time - r.startedAt : null, replyMs: r ? Number(r.ms.toFixed(1)) : null, replyErrcode: r?.errcode ?? null, replyRule: r?.rule ?? null };
+        return {
+          request: i,
+          gatewayAfterStartMs: r ? c.time - r.startedAt : null,
+          replyMs: r ? Number(r.ms.toFixed(1)) : null,
+          replyErrcode: r?.errcode ?? null,
+          replyRule: r?.rule ?? null,
+        };
       });
     return {
       latencyMs,
@@ -109,7 +117,10 @@ async function slowRun(emulator, indexJs, latencyMs) {
       succeeded: replies.filter((r) => r.errcode === 0).length,
       failedErrcodes: countBy(replies.filter((r) => r.errcode !== 0).map((r) => String(r.errcode))),
       gatewayCalls: generate.length,
-      busiestSecond: busiestWindow(generate.map((c) => c.time), 1000),
+      busiestSecond: busiestWindow(
+        generate.map((c) => c.time),
+        1000,
+      ),
       gateway44990: generate.filter((c) => c.errcode === 44990).length,
       p50Ms: pct(ms, 0.5),
       p99Ms: pct(ms, 0.99),
@@ -117,7 +128,9 @@ async function slowRun(emulator, indexJs, latencyMs) {
       lateReplies: ms.filter((m) => m >= timeLimitMs).length,
       dbCalls: dbCalls.length,
       dbCallsPerGenerate: dbCalls.length / requests,
-      dbCallsByKind: countBy(dbCalls.map((c) => `${(c.collection ?? '?').replace(/^genscheme_/, '')}.${c.action.replace(/^database\./, '').replace(/Document$/, '')}`)),
+      dbCallsByKind: countBy(
+        dbCalls.map((c) => `${(c.collection ?? '?').replace(/^genscheme_/, '')}.${c.action.replace(/^database\./, '').replace(/Document$/, '')}`),
+      ),
     };
   } finally {
     emulator.clearFaults();
@@ -191,7 +204,9 @@ async function campaign(emulator, indexJs) {
       generateCalls: emulator.calls.slice(callsFrom).filter((c) => c.apiName === 'urlscheme.generate').length,
       dbCalls: dbCalls.length,
       dbCallsPerResolve: dbCalls.length / visitors,
-      dbCallsByKind: countBy(dbCalls.map((c) => `${(c.collection ?? '?').replace(/^genscheme_/, '')}.${c.action.replace(/^database\./, '').replace(/Document$/, '')}`)),
+      dbCallsByKind: countBy(
+        dbCalls.map((c) => `${(c.collection ?? '?').replace(/^genscheme_/, '')}.${c.action.replace(/^database\./, '').replace(/Document$/, '')}`),
+      ),
       p50Ms: pct(ms, 0.5),
       p99Ms: pct(ms, 0.99),
       maxMs: Math.max(...ms),
@@ -213,7 +228,9 @@ export async function measureSlowDatabaseAndCampaign({ startEmulator, indexJs, a
     const runs = [];
     let t = performance.now();
     for (const ms of SLOW_DATABASE.latenciesMs) {
-      log(`bench: slow database — ${ms} ms: ${SLOW_DATABASE.requests} generates over ${SLOW_DATABASE.instances} fresh instances, ${SLOW_DATABASE.timeLimitMs / 1000} s limit …`);
+      log(
+        `bench: slow database — ${ms} ms: ${SLOW_DATABASE.requests} generates over ${SLOW_DATABASE.instances} fresh instances, ${SLOW_DATABASE.timeLimitMs / 1000} s limit …`,
+      );
       runs.push(await slowRun(emulator, indexJs, ms));
     }
     const slowSeconds = (performance.now() - t) / 1000;
@@ -239,10 +256,26 @@ export function slowDatabaseRows(s, goals, fmt) {
     return e.length ? ` (${e.map(([c, n]) => `${n}×${c}`).join(', ')})` : '';
   };
   return [
-    ['slow', `database ${runs.map((r) => r.latencyMs).join(' · ')} ms: ${s.requests} generates, ${s.instances} instances, ${s.timeLimitMs / 1000} s limit`, 'per latency, in that order'],
-    ['database', '… links issued at the gateway / returned (dropped)', per((r) => `${r.issued}/${r.returned}${r.dropped ? ` (${r.dropped} DROPPED)` : ''}`), 'issued = returned', allEqual],
+    [
+      'slow',
+      `database ${runs.map((r) => r.latencyMs).join(' · ')} ms: ${s.requests} generates, ${s.instances} instances, ${s.timeLimitMs / 1000} s limit`,
+      'per latency, in that order',
+    ],
+    [
+      'database',
+      '… links issued at the gateway / returned (dropped)',
+      per((r) => `${r.issued}/${r.returned}${r.dropped ? ` (${r.dropped} DROPPED)` : ''}`),
+      'issued = returned',
+      allEqual,
+    ],
     ['', '… succeeded (failures by errcode)', per((r) => `${r.succeeded}${failed(r)}`)],
-    ['', '… busiest second at WeChat / 44990 at the gateway', per((r) => `${r.busiestSecond}/${r.gateway44990}`), `≤ ${goals.gatewayPerSecond}/s, 0×44990`, worstBusiest <= goals.gatewayPerSecond && total44990 === 0],
+    [
+      '',
+      '… busiest second at WeChat / 44990 at the gateway',
+      per((r) => `${r.busiestSecond}/${r.gateway44990}`),
+      `≤ ${goals.gatewayPerSecond}/s, 0×44990`,
+      worstBusiest <= goals.gatewayPerSecond && total44990 === 0,
+    ],
     ['', '… reply time p50 / p99 (ms)', per((r) => `${fmt(r.p50Ms, 0)}/${fmt(r.p99Ms, 0)}`)],
     ['', '… database round trips per generate', per((r) => fmt(r.dbCallsPerGenerate, 1))],
     ['', '… time of this part (4 fleets, warm-up and burst each)', `${fmt(s.seconds, 1)} s`],
@@ -252,7 +285,11 @@ export function slowDatabaseRows(s, goals, fmt) {
 export function campaignRows(c, goals, fmt) {
   const refused = Object.entries(c.refusedErrcodes);
   return [
-    ['campaign', `${c.visitors.toLocaleString('en-US')} visitors, one stable link, ${c.instances} instances, database ${c.databaseMs} ms: served / refused`, `${c.served} / ${c.refused}${refused.length ? ` (${refused.map(([e, n]) => `${n}×${e}`).join(', ')})` : ''} · ${c.tickets} ticket, ${c.generateCalls} generate`],
+    [
+      'campaign',
+      `${c.visitors.toLocaleString('en-US')} visitors, one stable link, ${c.instances} instances, database ${c.databaseMs} ms: served / refused`,
+      `${c.served} / ${c.refused}${refused.length ? ` (${refused.map(([e, n]) => `${n}×${e}`).join(', ')})` : ''} · ${c.tickets} ticket, ${c.generateCalls} generate`,
+    ],
     ['', '… database requests per resolve', fmt(c.dbCallsPerResolve, 2), `≤ ${goals.campaignDbPerResolve}`, c.dbCallsPerResolve <= goals.campaignDbPerResolve],
     ['', `… resolve p50 / p99, ${c.perInstance} in flight per instance`, `${fmt(c.p50Ms, 1)} / ${fmt(c.p99Ms, 1)} ms (${fmt(c.perSecond, 0)} resolves/s)`],
     ['', '… one at a time: cold instance (first resolve) / warm, p50', `${fmt(c.cold.p50Ms, 1)} / ${fmt(c.warm.p50Ms, 1)} ms (n = ${c.cold.n} / ${c.warm.n})`],
@@ -262,7 +299,10 @@ export function campaignRows(c, goals, fmt) {
 
 /** Lines under the table. */
 export function slowCampaignNotes(s, c) {
-  const kinds = (o) => Object.entries(o).map(([k, n]) => `${k} ${n}`).join(', ');
+  const kinds = (o) =>
+    Object.entries(o)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
   const worst = s.runs[s.runs.length - 1];
   return [
     `slow database: per latency a fresh fleet of ${s.instances} (database state, default reuse, trusted caller), one generate each and ${s.settleMs} ms, then the database slowed before applying (every action) and ${s.requests} distinct generates at once; late replies (≥ ${s.timeLimitMs / 1000} s) ${s.runs.map((r) => r.lateReplies).join(' · ')}; load average at each start ${s.runs.map((r) => r.loadavgAtStart).join(' · ')}; database calls at ${worst.latencyMs} ms: ${kinds(worst.dbCallsByKind)}`,
@@ -272,7 +312,11 @@ export function slowCampaignNotes(s, c) {
         const d = r.droppedDetail;
         const at = d.map((x) => x.gatewayAfterStartMs).filter((x) => x !== null);
         const got = countBy(d.map((x) => `${x.replyErrcode}${x.replyRule ? ` ${x.replyRule}` : ''}`));
-        return `dropped links at ${r.latencyMs} ms: ${d.length}, reached WeChat ${Math.min(...at)}–${Math.max(...at)} ms after main() began; their callers got ${Object.entries(got).map(([k, n]) => `${n}× ${k}`).join(', ')} after ${Math.min(...d.map((x) => x.replyMs))}–${Math.max(...d.map((x) => x.replyMs))} ms`;
+        return `dropped links at ${r.latencyMs} ms: ${d.length}, reached WeChat ${Math.min(...at)}–${Math.max(...at)} ms after main() began; their callers got ${Object.entries(
+          got,
+        )
+          .map(([k, n]) => `${n}× ${k}`)
+          .join(', ')} after ${Math.min(...d.map((x) => x.replyMs))}–${Math.max(...d.map((x) => x.replyMs))} ms`;
       }),
     `campaign: link made and its ticket generated by a separate admin process; cold / warm = one resolve at a time on each fresh instance, then ${c.warmRounds} more each; burst visitors are public callers (wx_http), one address each; database calls: ${kinds(c.dbCallsByKind)}`,
   ];

@@ -15,9 +15,16 @@ const require = createRequire(import.meta.url);
 
 function sourceHash() {
   const hash = createHash('sha256');
-  const names = readdirSync(srcDir, { recursive: true }).map(String).filter((n) => n.endsWith('.ts')).sort();
+  const names = readdirSync(srcDir, { recursive: true })
+    .map(String)
+    .filter((n) => n.endsWith('.ts'))
+    .sort();
   for (const name of names) {
-    hash.update(name).update('\0').update(readFileSync(join(srcDir, name))).update('\0');
+    hash
+      .update(name)
+      .update('\0')
+      .update(readFileSync(join(srcDir, name)))
+      .update('\0');
   }
   return hash.digest('hex').slice(0, 16);
 }

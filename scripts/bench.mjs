@@ -74,10 +74,10 @@ function child(script, argv, { env, execArgv = [] } = {}) {
   const r = spawnSync(process.execPath, [...execArgv, script, ...argv], { cwd: root, env, encoding: 'utf8', timeout: 60_000, maxBuffer: 16 * 2 ** 20 });
   const wallMs = performance.now() - t;
   const lines = (r.stdout ?? '').trim().split('\n');
-  if (r.status !== 0 || !lines.length) throw new Error(`${relative(root, script)} ${argv.join(' ').slice(0, 80)} exited ${r.status ?? r.signal}: ${(r.stderr ?? '').slice(-2000)}`);
+  if (r.status !== 0 || !lines.length)
+    throw new Error(`${relative(root, script)} ${argv.join(' ').slice(0, 80)} exited ${r.status ?? r.signal}: ${(r.stderr ?? '').slice(-2000)}`);
   return { ...JSON.parse(lines[lines.length - 1]), wallMs };
 }
-
 
 function filesUnder(dir, skip = () => false) {
   const out = [];
@@ -101,7 +101,10 @@ if (!existsSync(indexJs)) {
 // checkout time, in checkout order). The same build's metafile says which input takes the bytes.
 const freshBuild = await require('esbuild').build({ ...functionBuildOptions(appPages()), write: false });
 const staleIndex = Buffer.compare(Buffer.from(freshBuild.outputFiles[0].contents), readFileSync(indexJs)) !== 0;
-if (staleIndex) log('bench: WARNING cloudfunctions/genScheme/index.js differs from a fresh build of its sources (or scripts/build.mjs changed its options); measuring it as it is (`npm run bench -- --build` rebuilds first).');
+if (staleIndex)
+  log(
+    'bench: WARNING cloudfunctions/genScheme/index.js differs from a fresh build of its sources (or scripts/build.mjs changed its options); measuring it as it is (`npm run bench -- --build` rebuilds first).',
+  );
 // Bytes of index.js by package: genScheme's own code, wx-server-sdk and what it brings.
 const bundlePackages = bytesByPackage(freshBuild.metafile);
 
@@ -152,7 +155,8 @@ mkdirSync(cacheDir, { recursive: true });
 const handlerBundle = join(cacheDir, 'genscheme-handler.cjs');
 require('esbuild').buildSync({
   stdin: {
-    contents: "export { createHandler } from './handle'; export { ACTIONS, ACTION_ACCESS } from './actions'; export { configure } from './settings'; export { createState } from './state';",
+    contents:
+      "export { createHandler } from './handle'; export { ACTIONS, ACTION_ACCESS } from './actions'; export { configure } from './settings'; export { createState } from './state';",
     resolveDir: join(fnDir, 'src'),
     sourcefile: 'bench-entry.ts',
     loader: 'ts',
@@ -227,7 +231,17 @@ const coldOf = (key) => {
 /** Paired whole-process times: A and B ran in the same round, one after the other; ratio per pair, medians quoted. */
 function pairs(a, b) {
   const ratios = a.map((x, i) => x / b[i]);
-  return { pairs: ratios.length, aMs: median(a), bMs: median(b), ratio: median(ratios), ratioMin: Math.min(...ratios), ratioMax: Math.max(...ratios), ratios, aSamplesMs: a, bSamplesMs: b };
+  return {
+    pairs: ratios.length,
+    aMs: median(a),
+    bMs: median(b),
+    ratio: median(ratios),
+    ratioMin: Math.min(...ratios),
+    ratioMax: Math.max(...ratios),
+    ratios,
+    aSamplesMs: a,
+    bSamplesMs: b,
+  };
 }
 const cold = {
   runs: RUNS,
@@ -302,7 +316,8 @@ for (const [name, spec] of Object.entries(targets)) {
   if (perCall[name].wrong) log(`bench: WARNING ${name}: ${perCall[name].wrong} replies did not match the event's expected validity`);
 }
 perCall.genSchemeUser = child(callsScript, [JSON.stringify({ ...targets.genScheme, caller: 'user', mode: 'latency', warmup: WARMUP, calls: CALLS })]);
-if (perCall.genSchemeUser.wrong) log(`bench: WARNING genScheme (user caller): ${perCall.genSchemeUser.wrong} replies did not match the event's expected validity`);
+if (perCall.genSchemeUser.wrong)
+  log(`bench: WARNING genScheme (user caller): ${perCall.genSchemeUser.wrong} replies did not match the event's expected validity`);
 perCall.ratioP50 = perCall.baseline.all.p50 / perCall.genScheme.all.p50;
 log(`bench:   … ${fmt((performance.now() - t) / 1000)} s`);
 
@@ -363,7 +378,17 @@ async function e2e(event, total, concurrency) {
   const s = latencies.sort((a, b) => a - b);
   // Sustained: after the first 100 answers (a fresh pacer window lets 100 generate calls through at once).
   const sustainedPerSec = total > 200 ? (total - 100) / ((doneAt[total - 1] - doneAt[99]) / 1000) : NaN;
-  return { action: event.action, calls: total, concurrency, p50Ms: pct(s, 0.5), p99Ms: pct(s, 0.99), maxMs: s[s.length - 1], callsPerSec: total / seconds, sustainedPerSec, failed };
+  return {
+    action: event.action,
+    calls: total,
+    concurrency,
+    p50Ms: pct(s, 0.5),
+    p99Ms: pct(s, 0.99),
+    maxMs: s[s.length - 1],
+    callsPerSec: total / seconds,
+    sustainedPerSec,
+    failed,
+  };
 }
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 let e2eRuns;
@@ -442,7 +467,14 @@ const bl = cold.baseline;
 const wl = cold.wholeLoad;
 const fr = cold.firstReply;
 row('cold start', 'whole process → loaded function: self-contained / naive', `${fmt(wl.aMs, 0)} / ${fmt(wl.bMs, 0)} ms`, `${fmt(bl.processWallMs, 0)} ms`);
-row('', `… ratio self-contained / naive (median of ${wl.pairs} pairs)`, `${fmt(wl.ratio, 2)}×`, '', `≤ ${GOALS.wholeProcessRatio}×`, wl.ratio <= GOALS.wholeProcessRatio);
+row(
+  '',
+  `… ratio self-contained / naive (median of ${wl.pairs} pairs)`,
+  `${fmt(wl.ratio, 2)}×`,
+  '',
+  `≤ ${GOALS.wholeProcessRatio}×`,
+  wl.ratio <= GOALS.wholeProcessRatio,
+);
 row('', 'whole process → first reply (emulator): self-contained / naive', `${fmt(fr.aMs, 0)} / ${fmt(fr.bMs, 0)} ms`);
 row('', `… ratio self-contained / naive (median of ${fr.pairs} pairs)`, `${fmt(fr.ratio, 2)}×`);
 row('', 'load index.js, self-contained (SDK inside): wall / CPU', `${fmt(cold.selfContainedLoadMs)} / ${fmt(cold.selfContainedLoadCpuMs)} ms`);
@@ -458,15 +490,28 @@ row('per call', 'mix p50 (90 % valid generate, 10 % invalid)', us(pg.all.p50), u
 row('', 'mix p99', us(pg.all.p99), us(pb.all.p99), `≤ ${GOALS.perCallP99Us} µs`, pg.all.p99 <= GOALS.perCallP99Us);
 row('', 'valid generate p50 / p99', `${us(pg.valid.p50)} / ${us(pg.valid.p99)}`, `${us(pb.valid.p50)} / ${us(pb.valid.p99)}`);
 row('', 'invalid event p50 / p99', `${us(pg.invalid.p50)} / ${us(pg.invalid.p99)}`, `${us(pb.invalid.p50)} / ${us(pb.invalid.p99)}`);
-row('', 'calls per second, one core: wall / per CPU-second', `${fmt(pg.callsPerSec, 0)} / ${fmt(pg.callsPerCpuSec, 0)}`, `${fmt(pb.callsPerSec, 0)} / ${fmt(pb.callsPerCpuSec, 0)}`);
+row(
+  '',
+  'calls per second, one core: wall / per CPU-second',
+  `${fmt(pg.callsPerSec, 0)} / ${fmt(pg.callsPerCpuSec, 0)}`,
+  `${fmt(pb.callsPerSec, 0)} / ${fmt(pb.callsPerCpuSec, 0)}`,
+);
 row('', 'p50 ratio baseline / genScheme', `${fmt(perCall.ratioP50, 2)}×`);
 const pu = perCall.genSchemeUser;
 row('', 'mix p50 / p99, caller = mini-program user', `${us(pu.all.p50)} / ${us(pu.all.p99)}`, '(no policy)');
 for (const r of e2eRuns) {
   const first = r === e2eRuns[0];
-  row(first ? 'end to end' : '', `${r.action} c=${r.concurrency}, ${r.calls} calls: p50 / p99 / max`, `${fmt(r.p50Ms, 2)} / ${fmt(r.p99Ms, 2)} / ${fmt(r.maxMs, 0)} ms`);
+  row(
+    first ? 'end to end' : '',
+    `${r.action} c=${r.concurrency}, ${r.calls} calls: p50 / p99 / max`,
+    `${fmt(r.p50Ms, 2)} / ${fmt(r.p99Ms, 2)} / ${fmt(r.maxMs, 0)} ms`,
+  );
   const sustained = r.action === 'generate' ? ` (sustained ${fmt(r.sustainedPerSec, 0)})` : '';
-  row('', `${r.action} c=${r.concurrency} calls/s${r.action === 'generate' ? ', paced < 100/s' : ''}`, `${fmt(r.callsPerSec, 0)}${sustained}${r.failed ? `, ${r.failed} failed` : ''}`);
+  row(
+    '',
+    `${r.action} c=${r.concurrency} calls/s${r.action === 'generate' ? ', paced < 100/s' : ''}`,
+    `${fmt(r.callsPerSec, 0)}${sustained}${r.failed ? `, ${r.failed} failed` : ''}`,
+  );
 }
 for (const [section, what, value, goal = '', pass = undefined] of sharedStateRows(sharedState, GOALS, fmt)) row(section, what, value, '', goal, pass);
 for (const [section, what, value, goal = '', pass = undefined] of slowDatabaseRows(slowDatabase, GOALS, fmt)) row(section, what, value, '', goal, pass);
@@ -477,9 +522,26 @@ const heapRow = (m) => `${mib(m.afterLoad.heapUsed)} / ${mib(m.at10k.heapUsed)} 
 const rssRow = (m) => `${mib(m.afterLoad.rss)} / ${mib(m.at10k.rss)} / ${mib(m.at20k.rss)} / ${mib(m.at40k.rss)}`;
 row('memory', 'heapUsed after GC: load / 10k / 20k / 40k', heapRow(mg), heapRow(mb));
 row('', 'RSS: load / 10k / 20k / 40k calls', rssRow(mg), rssRow(mb));
-row('', 'heap growth 10k → 20k / 20k → 40k calls', `${kib(mg.heapGrowth10kTo20k)} / ${kib(mg.heapGrowth20kTo40k)}`, `${kib(mb.heapGrowth10kTo20k)} / ${kib(mb.heapGrowth20kTo40k)}`);
-row('', 'heap + external growth 10k → 40k (no leak)', kib(mg.retainedGrowth10kTo40k), kib(mb.retainedGrowth10kTo40k), `≤ ${kib(GOALS.heapGrowthBytes)}`, mg.retainedGrowth10kTo40k <= GOALS.heapGrowthBytes);
-row('size', 'function folder without node_modules', `${size.folderBytes.toLocaleString('en-US')} B`, `${size.baselineDistBytes.toLocaleString('en-US')} B + zod ${mib(size.baselineZodBytes)}`);
+row(
+  '',
+  'heap growth 10k → 20k / 20k → 40k calls',
+  `${kib(mg.heapGrowth10kTo20k)} / ${kib(mg.heapGrowth20kTo40k)}`,
+  `${kib(mb.heapGrowth10kTo20k)} / ${kib(mb.heapGrowth20kTo40k)}`,
+);
+row(
+  '',
+  'heap + external growth 10k → 40k (no leak)',
+  kib(mg.retainedGrowth10kTo40k),
+  kib(mb.retainedGrowth10kTo40k),
+  `≤ ${kib(GOALS.heapGrowthBytes)}`,
+  mg.retainedGrowth10kTo40k <= GOALS.heapGrowthBytes,
+);
+row(
+  'size',
+  'function folder without node_modules',
+  `${size.folderBytes.toLocaleString('en-US')} B`,
+  `${size.baselineDistBytes.toLocaleString('en-US')} B + zod ${mib(size.baselineZodBytes)}`,
+);
 row('', '… of which deployed code (index.js, json)', `${size.deployBytes.toLocaleString('en-US')} B`);
 row('', 'bundle index.js (reported, no goal)', `${size.bundleBytes.toLocaleString('en-US')} B = ${kb(size.bundleBytes)} = ${kib(size.bundleBytes)}`);
 row('', 'bundle index.js, gzip -9', `${size.bundleGzipBytes.toLocaleString('en-US')} B`);
@@ -488,20 +550,38 @@ row('bench', 'total time of this run', `${fmt(totalSeconds, 1)} s`, '', `< ${GOA
 const busy = Math.max(machine.loadavgAtStart[0], machine.loadavgAtEnd[0]) > machine.cores / 2;
 const header = ['', 'measurement', 'genScheme', 'baseline', 'goal', ''];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+const line = (cells) =>
+  cells
+    .map((c, i) => c.padEnd(widths[i]))
+    .join('  ')
+    .trimEnd();
 const table = [
   `genScheme bench — ${new Date().toISOString()}`,
   `node ${machine.node} · ${machine.cpu} · ${machine.cores} cores · load average (1/5/15 min) at start ${machine.loadavgAtStart.join(' ')}, at end ${machine.loadavgAtEnd.join(' ')}`,
   `cold starts: median of ${RUNS} fresh processes per kind · per call: median/p99 of ${CALLS.toLocaleString('en-US')} calls after ${WARMUP.toLocaleString('en-US')} warm-up, instant in-process openapi`,
   ...(staleIndex ? ['WARNING: cloudfunctions/genScheme/index.js differs from a fresh build of its sources (npm run build)'] : []),
-  ...(busy ? [`WARNING: busy machine (load average ${machine.loadavgAtStart[0]} on ${machine.cores} cores): wall-clock rows include waiting for a core; see the fastest / CPU-time row`] : []),
+  ...(busy
+    ? [
+        `WARNING: busy machine (load average ${machine.loadavgAtStart[0]} on ${machine.cores} cores): wall-clock rows include waiting for a core; see the fastest / CPU-time row`,
+      ]
+    : []),
   '',
   line(header),
   line(widths.map((w) => '-'.repeat(w))),
   ...rows.map(line),
   '',
-  `goals: ${goals.filter((g) => g.pass).length} of ${goals.length} met${goals.some((g) => !g.pass) ? ` — FAIL: ${goals.filter((g) => !g.pass).map((g) => g.goal).join('; ')}` : ''}`,
-  `bundle size by package (minified): ${bundlePackages.slice(0, 10).map((p) => `${p.name} ${kb(p.bytes)}`).join(', ')}, ${bundlePackages.length - 10} more ${kb(bundlePackages.slice(10).reduce((n, p) => n + p.bytes, 0))}`,
+  `goals: ${goals.filter((g) => g.pass).length} of ${goals.length} met${
+    goals.some((g) => !g.pass)
+      ? ` — FAIL: ${goals
+          .filter((g) => !g.pass)
+          .map((g) => g.goal)
+          .join('; ')}`
+      : ''
+  }`,
+  `bundle size by package (minified): ${bundlePackages
+    .slice(0, 10)
+    .map((p) => `${p.name} ${kb(p.bytes)}`)
+    .join(', ')}, ${bundlePackages.length - 10} more ${kb(bundlePackages.slice(10).reduce((n, p) => n + p.bytes, 0))}`,
   `gateway: ${gatewayCalls.length} calls recorded, ${generateAtGateway} generate, ${refusedByGateway} refused (44990 etc.) · function log lines: ${fnLogLines}`,
   `shared state: index.js in ${sharedState.instances} + ${sharedState.instances} + 2 processes (own SDK each), one emulator serving openapi and the database; caller trusted unless named`,
   ...sharedStateNotes(sharedState),
@@ -518,7 +598,12 @@ const result = {
   phases: { baselineCompileMs, handlerBundleMs, coldSeconds, replySeconds, e2eSeconds, sharedStateSeconds, slowCampaignSeconds },
   goals,
   cold,
-  perCall: { warmup: WARMUP, calls: CALLS, mix: '18 valid generate events for every 2 invalid ones (unknown page, number as string, bad query char, misspelt field); trusted caller {SOURCE:"scf"}; clock Date.now + 10.5 ms per call', ...perCall },
+  perCall: {
+    warmup: WARMUP,
+    calls: CALLS,
+    mix: '18 valid generate events for every 2 invalid ones (unknown page, number as string, bad query char, misspelt field); trusted caller {SOURCE:"scf"}; clock Date.now + 10.5 ms per call',
+    ...perCall,
+  },
   memory,
   e2e: { caller: TRUSTED_CALLER, runs: e2eRuns, gatewayCalls: gatewayCalls.length, generateAtGateway, refusedByGateway, functionLogLines: fnLogLines },
   sharedState,

@@ -46,7 +46,9 @@ export async function buildWeb() {
 async function cli() {
   const files = await buildWeb();
   const total = Object.values(files).reduce((n, text) => n + Buffer.byteLength(text), 0);
-  const sizes = Object.entries(files).map(([name, text]) => `${name} ${Buffer.byteLength(text)} B`).join(', ');
+  const sizes = Object.entries(files)
+    .map(([name, text]) => `${name} ${Buffer.byteLength(text)} B`)
+    .join(', ');
   if (total > BUDGET_BYTES) {
     console.error(`build-web: ${total} B is over the page budget of ${BUDGET_BYTES} B (${sizes})`);
     process.exit(1);

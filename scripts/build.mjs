@@ -11,4 +11,6 @@ const packages = bytesByPackage(main.metafile);
 const top = packages.slice(0, 12);
 const rest = packages.slice(12);
 const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
-console.log(`bundle size by package: ${top.map((p) => `${p.name} ${kb(p.bytes)}`).join(', ')}${rest.length ? `, ${rest.length} more ${kb(rest.reduce((n, p) => n + p.bytes, 0))}` : ''}`);
+console.log(
+  `bundle size by package: ${top.map((p) => `${p.name} ${kb(p.bytes)}`).join(', ')}${rest.length ? `, ${rest.length} more ${kb(rest.reduce((n, p) => n + p.bytes, 0))}` : ''}`,
+);

@@ -130,7 +130,9 @@ console.log(`CloudBase gateway emulator on ${emulator.url} (ready in ${ms.toFixe
 # Database: ${args.data ? `kept in ${args.data}` : 'in memory'}; collections: ${emulator.database.collections().join(', ') || 'none'}
 # Environment for a cloud function process (${wantsCaller ? 'this caller' : 'no caller: getWXContext() returns {} like a console call'}):
 unset ${SHELL_KEYS.join(' ')}
-${Object.entries(env).map(([k, v]) => `export ${k}=${quote(v)}`).join('\n')}
+${Object.entries(env)
+  .map(([k, v]) => `export ${k}=${quote(v)}`)
+  .join('\n')}
 # Database faults: ${databaseFaults.map((f) => JSON.stringify(f)).join(' ') || 'none'}${databaseLatencyMs ? `, latency ${databaseLatencyMs} ms` : ''}
 # Control: GET ${base}/__emulator/calls · POST ${base}/__emulator/faults '{"faults":[{"kind":"busy","on":[1]}]}' · GET ${base}/__emulator/database/collections/NAME · PATCH ${base}/__emulator/faults '{"databaseLatencyMs":200}' · POST ${base}/__emulator/reset
 # Ctrl-C stops it.`);

@@ -18,7 +18,9 @@ const RETRY: Record<CatalogueRow['recovery'], string> = {
 };
 
 export function renderErrorTable(): string {
-  const rows = [...CATALOGUE.values()].map((e) => `| ${e.code} | ${e.source} | ${RETRY[e.recovery]} | ${cell(e.meaning.en)} ${cell(e.meaning.zh)} | ${cell(e.fix.en)} |`);
+  const rows = [...CATALOGUE.values()].map(
+    (e) => `| ${e.code} | ${e.source} | ${RETRY[e.recovery]} | ${cell(e.meaning.en)} ${cell(e.meaning.zh)} | ${cell(e.fix.en)} |`,
+  );
   return ['| code | from | retry | meaning | what to do |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 

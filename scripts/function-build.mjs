@@ -43,7 +43,7 @@ export const LEFT_OUT = [
     path: '@cloudbase/wx-cloud-client-sdk',
     importer: '@cloudbase/node-sdk/dist/cloudbase.js',
     what: 'cloud.models / mysql / rdb (@cloudbase/wx-cloud-client-sdk)',
-    why: "CloudBase.init() builds them inside a try/catch that ignores a failure; genScheme uses the document database (cloud.database()), not data models or MySQL",
+    why: 'CloudBase.init() builds them inside a try/catch that ignores a failure; genScheme uses the document database (cloud.database()), not data models or MySQL',
   },
   {
     path: 'jsonwebtoken',
@@ -71,7 +71,11 @@ export const LAZY = [
   { file: '@cloudbase/node-sdk/dist/utils/request-core.js', require: 'http-proxy-agent', why: 'only with HTTP_PROXY set' },
   { file: '@cloudbase/node-sdk/dist/utils/request-core.js', require: 'form-data', why: 'only for a multipart request (with mime-types and all of mime-db)' },
   { file: '@cloudbase/node-sdk/dist/storage/index.js', require: 'xml2js', why: "only to read COS's answer to uploadFile" },
-  { file: '@cloudbase/node-sdk/dist/database/index.js', require: '@cloudbase/database', why: 'on the first cloud.database(), which genScheme itself asks for on first use' },
+  {
+    file: '@cloudbase/node-sdk/dist/database/index.js',
+    require: '@cloudbase/database',
+    why: 'on the first cloud.database(), which genScheme itself asks for on first use',
+  },
   { file: 'wx-server-sdk/index.js', require: 'mime-db', webpack: true, why: 'only for a media parameter of an openapi call' },
 ];
 
@@ -85,7 +89,10 @@ function lazify(file, source) {
   for (const entry of entries) {
     const pattern = entry.webpack
       ? new RegExp(`^const (\\w+) = (__webpack_require__\\(/\\*! ${escapeRegExp(entry.require)} \\*/ "${escapeRegExp(entry.require)}"\\));$`, 'gm')
-      : new RegExp(`^const (\\w+) = ((?:__importDefault|__importStar)\\(require\\("${escapeRegExp(entry.require)}"\\)\\)|require\\("${escapeRegExp(entry.require)}"\\));$`, 'gm');
+      : new RegExp(
+          `^const (\\w+) = ((?:__importDefault|__importStar)\\(require\\("${escapeRegExp(entry.require)}"\\)\\)|require\\("${escapeRegExp(entry.require)}"\\));$`,
+          'gm',
+        );
     const found = source.match(pattern) ?? [];
     if (found.length !== 1) throw new Error(`function-build: LAZY expects one require of ${entry.require} in ${entry.file}, found ${found.length}`);
     source = source.replace(pattern, 'const $1 = __genschemeLazy(() => $2);');
@@ -97,13 +104,17 @@ function lazify(file, source) {
 /** esbuild plugin: LEFT_OUT imports resolve to a stub, LAZY requires become getters, see below for the rest. */
 function sdkPlugin() {
   const nodeSdkPackage = require.resolve('@cloudbase/node-sdk/package.json', { paths: [dirname(require.resolve('wx-server-sdk/package.json'))] });
-  const lazyFiles = new RegExp(`[\\\\/]node_modules[\\\\/](${[...new Set(LAZY.map((entry) => escapeRegExp(entry.file).replace(/\\\//g, '[\\\\/]')))].join('|')})$`);
+  const lazyFiles = new RegExp(
+    `[\\\\/]node_modules[\\\\/](${[...new Set(LAZY.map((entry) => escapeRegExp(entry.file).replace(/\\\//g, '[\\\\/]')))].join('|')})$`,
+  );
   return {
     name: 'genscheme-sdk',
     setup(build) {
       for (const [i, entry] of LEFT_OUT.entries()) {
         const filter = new RegExp(`^${escapeRegExp(entry.path)}$`);
-        build.onResolve({ filter }, (args) => (args.importer.replace(/\\/g, '/').endsWith(`node_modules/${entry.importer}`) ? { path: String(i), namespace: 'left-out' } : undefined));
+        build.onResolve({ filter }, (args) =>
+          args.importer.replace(/\\/g, '/').endsWith(`node_modules/${entry.importer}`) ? { path: String(i), namespace: 'left-out' } : undefined,
+        );
       }
       build.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => {
         const { what, why } = LEFT_OUT[Number(args.path)];
@@ -147,7 +158,8 @@ export function appPages() {
  */
 export function functionBuildOptions(pages = appPages(), { sdk = 'bundled' } = {}) {
   const installed = JSON.parse(readFileSync(require.resolve('wx-server-sdk/package.json'), 'utf8')).version;
-  if (sdk === 'bundled' && installed !== SDK_VERSION) throw new Error(`function-build: node_modules has wx-server-sdk ${installed}, the bundle pins ${SDK_VERSION} (npm ci)`);
+  if (sdk === 'bundled' && installed !== SDK_VERSION)
+    throw new Error(`function-build: node_modules has wx-server-sdk ${installed}, the bundle pins ${SDK_VERSION} (npm ci)`);
   return {
     entryPoints: [join(FN_DIR, 'src/index.ts')],
     outfile: INDEX_JS,
@@ -174,7 +186,11 @@ export function bytesByPackage(metafile) {
   for (const output of Object.values(metafile.outputs)) {
     for (const [file, { bytesInOutput }] of Object.entries(output.inputs)) {
       const packages = file.match(/node_modules\/(?:@[^/]+\/)?[^/]+/g);
-      const name = file.startsWith('left-out:') ? '(stubs of LEFT_OUT)' : packages ? packages[packages.length - 1].slice('node_modules/'.length) : '(genScheme)';
+      const name = file.startsWith('left-out:')
+        ? '(stubs of LEFT_OUT)'
+        : packages
+          ? packages[packages.length - 1].slice('node_modules/'.length)
+          : '(genScheme)';
       groups.set(name, (groups.get(name) ?? 0) + bytesInOutput);
     }
   }

@@ -151,14 +151,17 @@ function stableEvent(action) {
   switch (action) {
     case 'createLink':
       return withToken({
-        action, jumpWxa: jumpWxaFromArgs() ?? {}, ...code,
+        action,
+        jumpWxa: jumpWxaFromArgs() ?? {},
+        ...code,
         ...(args.name !== undefined ? { name: args.name } : {}),
         ...(args.cq !== undefined ? { cq: args.cq } : {}),
         ...(args.kind !== undefined ? { kind: args.kind } : {}),
       });
     case 'updateLink':
       return withToken({
-        action, ...code,
+        action,
+        ...code,
         ...(args.name !== undefined ? { name: args.name } : {}),
         ...(args.cq !== undefined ? { cq: args.cq } : {}),
         ...(jumpWxaFromArgs() ? { jumpWxa: jumpWxaFromArgs() } : {}),
@@ -215,7 +218,9 @@ async function runningEmulator(given, caller) {
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     vars = await res.json();
   } catch (e) {
-    console.error(`--emulator ${given}: no emulator answers at ${envUrl} (${e.cause?.code ?? e.cause?.errors?.[0]?.code ?? e.message}); start one with \`npm run emulator\``);
+    console.error(
+      `--emulator ${given}: no emulator answers at ${envUrl} (${e.cause?.code ?? e.cause?.errors?.[0]?.code ?? e.message}); start one with \`npm run emulator\``,
+    );
     process.exit(1);
   }
   return { functionEnv: () => vars, close: async () => undefined };
@@ -223,7 +228,9 @@ async function runningEmulator(given, caller) {
 
 // One line on stderr (--json keeps stdout clean): the deployed function should not run without it.
 if (!process.env.GENSCHEME_STATE_SECRET) {
-  console.error('hint: GENSCHEME_STATE_SECRET is not set, so the secret hashing OPENIDs and IPs would be stored beside the hashes; set it in the function\'s environment variables when you deploy (README "Deploying") / 未设置 GENSCHEME_STATE_SECRET：部署时请在云函数环境变量中设置。');
+  console.error(
+    'hint: GENSCHEME_STATE_SECRET is not set, so the secret hashing OPENIDs and IPs would be stored beside the hashes; set it in the function\'s environment variables when you deploy (README "Deploying") / 未设置 GENSCHEME_STATE_SECRET：部署时请在云函数环境变量中设置。',
+  );
 }
 
 const started = performance.now();
@@ -276,7 +283,10 @@ if (args.json) {
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
 } else {
   console.log(`\nevent  ${JSON.stringify(event).replace(/"adminToken":"[^"]*"/, '"adminToken":"***"')}`);
-  if (created && !wantsCodeImage) console.log(`created ${JSON.stringify(created, null, 2)}\n\nstable link: ${created.link.url ?? `code ${created.link.code} (set --h5-base for its fixed URL)`}`);
+  if (created && !wantsCodeImage)
+    console.log(
+      `created ${JSON.stringify(created, null, 2)}\n\nstable link: ${created.link.url ?? `code ${created.link.code} (set --h5-base for its fixed URL)`}`,
+    );
   console.log(`reply  ${JSON.stringify(reply, null, 2)}`);
   if (codeFile) {
     console.log(`\n小程序码 (scene ${reply.scene}, page ${reply.page}): ${codeFile}`);

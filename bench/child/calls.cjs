@@ -155,7 +155,17 @@ async function main() {
     const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;
     const cpu = process.cpuUsage(cpu0);
     const cpuS = (cpu.user + cpu.system) / 1e6; // this process's CPU time: what one core did, however busy the machine
-    const out = { all: stats(all), valid: stats(valid), invalid: stats(invalid), callsPerSec: job.calls / elapsedS, callsPerCpuSec: job.calls / cpuS, wrong, sleeps, generated, logBytes };
+    const out = {
+      all: stats(all),
+      valid: stats(valid),
+      invalid: stats(invalid),
+      callsPerSec: job.calls / elapsedS,
+      callsPerCpuSec: job.calls / cpuS,
+      wrong,
+      sleeps,
+      generated,
+      logBytes,
+    };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } else {
     const before = await settle();

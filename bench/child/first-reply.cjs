@@ -7,7 +7,10 @@ const [indexJs, query] = process.argv.slice(2);
 if (!indexJs || !query) throw new Error('usage: first-reply.cjs FUNCTION_INDEX_JS QUERY');
 const { main } = require(indexJs);
 console.log = () => undefined; // the function's log line
-main({ action: 'generate', jumpWxa: { path: 'pages/product/detail', query }, expireInterval: 7 }, { time_limit_in_ms: 10_000, request_id: `first-reply-${process.pid}` }).then(
+main(
+  { action: 'generate', jumpWxa: { path: 'pages/product/detail', query }, expireInterval: 7 },
+  { time_limit_in_ms: 10_000, request_id: `first-reply-${process.pid}` },
+).then(
   (reply) => {
     process.stdout.write(`${JSON.stringify({ errcode: reply.errcode })}\n`);
     process.exit(0);

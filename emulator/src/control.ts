@@ -28,7 +28,15 @@ export async function handleControl(gw: Gateway, req: IncomingMessage, res: Serv
   const route = `${req.method} ${path}`;
   switch (route) {
     case 'GET /__emulator':
-      return sendJson(res, 200, { url: gw.url, port: gw.port, appid: gw.appid, apis: API_NAMES, faults: gw.faultPlan, calls: gw.calls.length, databaseCalls: gw.databaseCalls.length });
+      return sendJson(res, 200, {
+        url: gw.url,
+        port: gw.port,
+        appid: gw.appid,
+        apis: API_NAMES,
+        faults: gw.faultPlan,
+        calls: gw.calls.length,
+        databaseCalls: gw.databaseCalls.length,
+      });
     case 'GET /__emulator/storage':
       return sendJson(res, 200, gw.storage.list());
     case 'GET /__emulator/storage/calls':

@@ -101,11 +101,14 @@ export function validatePlan(plan: FaultPlan): void {
     const database = isDatabaseApi(apis[0]);
     // One list, one side: openapi and database calls are counted apart.
     if (apis.some((api) => isDatabaseApi(api) !== database)) throw new Error(`an api list mixes openapi and database apis: ${apis.join(', ')}`);
-    if (database && !DATABASE_KINDS.has(f.kind)) throw new Error(`${f.kind} is an openapi fault; a database fault (api ${apis.join(', ')}) is one of ${[...DATABASE_KINDS].join(', ')}`);
+    if (database && !DATABASE_KINDS.has(f.kind))
+      throw new Error(`${f.kind} is an openapi fault; a database fault (api ${apis.join(', ')}) is one of ${[...DATABASE_KINDS].join(', ')}`);
     if (!database && DATABASE_ONLY_KINDS.has(f.kind)) throw new Error(`${f.kind} is a database fault: name a database api (e.g. "database")`);
     if ((f.kind === 'slow' || f.kind === 'lateReply') && !(Number.isFinite(f.ms) && f.ms >= 0)) throw new Error(`${f.kind} fault needs ms, a number ≥ 0`);
-    if (f.kind === 'httpError' && f.status !== undefined && !(Number.isInteger(f.status) && f.status >= 400 && f.status <= 599)) throw new Error('httpError status must be 400…599');
-    if (f.on !== undefined && !(Array.isArray(f.on) && f.on.length > 0 && f.on.every((n) => Number.isInteger(n) && n >= 1))) throw new Error('on must list 1-based call indices (at least one)');
+    if (f.kind === 'httpError' && f.status !== undefined && !(Number.isInteger(f.status) && f.status >= 400 && f.status <= 599))
+      throw new Error('httpError status must be 400…599');
+    if (f.on !== undefined && !(Array.isArray(f.on) && f.on.length > 0 && f.on.every((n) => Number.isInteger(n) && n >= 1)))
+      throw new Error('on must list 1-based call indices (at least one)');
     if (f.rate !== undefined && !(typeof f.rate === 'number' && f.rate >= 0 && f.rate <= 1)) throw new Error('rate must be within 0…1');
     if (f.kind === 'errcode' && !Number.isInteger(f.errcode)) throw new Error('errcode fault needs an integer errcode');
     if (f.kind === 'platformError' && !(Number.isInteger(f.errorCode) && f.errorCode !== 0)) throw new Error('platformError fault needs a non-zero errorCode');

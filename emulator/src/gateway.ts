@@ -116,7 +116,13 @@ export class Gateway implements Emulator {
 
   get storage(): EmulatorStorage {
     const service = this.storageService;
-    return { list: () => service.list(), get: (id) => service.get(id), get calls() { return service.calls; } };
+    return {
+      list: () => service.list(),
+      get: (id) => service.get(id),
+      get calls() {
+        return service.calls;
+      },
+    };
   }
 
   get faultPlan(): FaultPlan {

@@ -32,6 +32,9 @@ export function sendBytes(res: ServerResponse, body: Buffer): void {
 
 /** Only loopback names: a web page elsewhere cannot drive the emulator through DNS rebinding. */
 export function isLoopbackHost(host: string | undefined): boolean {
-  const name = (host ?? '').replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase();
+  const name = (host ?? '')
+    .replace(/:\d+$/, '')
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase();
   return name === '127.0.0.1' || name === 'localhost' || name === '::1';
 }

@@ -6,7 +6,21 @@
 import { Gateway } from './gateway';
 import type { Emulator, EmulatorOptions } from './types';
 
-export type { Caller, CallSelector, Emulator, EmulatorDatabase, EmulatorStorage, RecordedStorageCall, StoredFile, EmulatorOptions, Fault, FaultAction, FaultPlan, RecordedCall, RecordedDatabaseCall } from './types';
+export type {
+  Caller,
+  CallSelector,
+  Emulator,
+  EmulatorDatabase,
+  EmulatorStorage,
+  RecordedStorageCall,
+  StoredFile,
+  EmulatorOptions,
+  Fault,
+  FaultAction,
+  FaultPlan,
+  RecordedCall,
+  RecordedDatabaseCall,
+} from './types';
 export { DEFAULTS } from './gateway';
 /** The cloud.openapi apis served: urlscheme.generate, urlscheme.query, urllink.generate, urllink.query, wxacode.getUnlimited. */
 export { API_NAMES } from './openapi';

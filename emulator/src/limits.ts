@@ -3,7 +3,10 @@
 /** At most `limit` admitted calls in any sliding 1000 ms window; calls refused by it are not counted. */
 export class SlidingWindow {
   private times: number[] = [];
-  constructor(private readonly limit: number, private readonly windowMs = 1000) {}
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs = 1000,
+  ) {}
 
   /** Admits the call (and counts it) or returns false. */
   admit(nowMs: number): boolean {

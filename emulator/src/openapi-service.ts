@@ -109,7 +109,9 @@ export class OpenApiService {
   private answer(call: RecordedCall, res: ServerResponse): void {
     const { declared, problem } = this.o.permissions();
     if (!declared.has(call.apiName)) {
-      call.reason = problem ? `${problem}, so ${call.apiName} is not declared` : `${call.apiName} is not declared under permissions.openapi of the function's config.json`;
+      call.reason = problem
+        ? `${problem}, so ${call.apiName} is not declared`
+        : `${call.apiName} is not declared under permissions.openapi of the function's config.json`;
       return this.platformError(call, res, PERMISSION_DENIED);
     }
     const handler = API_HANDLERS[call.apiName];
@@ -181,7 +183,13 @@ export class OpenApiService {
 
   /** WeChat's errmsg carries a request id ("… rid: 6745…"); so does the emulator's. */
   private errmsg(errcode: number): string {
-    const rid = [8, 8, 8].map((n) => Math.floor(this.o.rng() * 16 ** n).toString(16).padStart(n, '0')).join('-');
+    const rid = [8, 8, 8]
+      .map((n) =>
+        Math.floor(this.o.rng() * 16 ** n)
+          .toString(16)
+          .padStart(n, '0'),
+      )
+      .join('-');
     return `${ERRMSG[errcode] ?? 'error'} rid: ${rid}`;
   }
 }

@@ -28,7 +28,11 @@ export interface ApiContext {
 
 /** An answer that is not JSON: the bytes WeChat sends (a 小程序码's image). */
 export class BinaryAnswer {
-  constructor(readonly contentType: string, readonly bytes: Buffer, readonly summary: Record<string, unknown>) {}
+  constructor(
+    readonly contentType: string,
+    readonly bytes: Buffer,
+    readonly summary: Record<string, unknown>,
+  ) {}
 }
 
 /** WeChat's JSON answer on success (errcode/errmsg are added by the gateway), or its refusal. */
@@ -149,5 +153,12 @@ function getUnlimited(req: Record<string, unknown>, ctx: ApiContext): ApiResult 
   const order = checkGetUnlimited(req, pages, pages.values().next().value ?? '');
   if (order instanceof Refusal) return order;
   const png = drawWxaCode(order, ctx.appid);
-  return new BinaryAnswer('image/png', png, { contentType: 'image/png', bytes: png.length, scene: order.scene, page: order.page, env_version: order.envVersion, width: order.width });
+  return new BinaryAnswer('image/png', png, {
+    contentType: 'image/png',
+    bytes: png.length,
+    scene: order.scene,
+    page: order.page,
+    env_version: order.envVersion,
+    width: order.width,
+  });
 }

@@ -97,7 +97,14 @@ export function decodePng(bytes: Buffer): Image {
   const rgba = new Uint8Array(width * height * 4);
   for (let i = 0; i < width * height; i++) {
     const px = pixels.subarray(i * channels, (i + 1) * channels);
-    const [r, g, b, alpha] = channels === 1 ? [px[0], px[0], px[0], 255] : channels === 2 ? [px[0], px[0], px[0], px[1]] : channels === 3 ? [px[0], px[1], px[2], 255] : [px[0], px[1], px[2], px[3]];
+    const [r, g, b, alpha] =
+      channels === 1
+        ? [px[0], px[0], px[0], 255]
+        : channels === 2
+          ? [px[0], px[0], px[0], px[1]]
+          : channels === 3
+            ? [px[0], px[1], px[2], 255]
+            : [px[0], px[1], px[2], px[3]];
     rgba.set([r, g, b, alpha], i * 4);
   }
   return { width, height, rgba };

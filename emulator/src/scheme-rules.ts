@@ -120,7 +120,10 @@ export function expiryOf(type: number | undefined, time: number | undefined, int
     return refuse(85401, `expire_time ${time} is ${Math.round((ms - nowMs) / 1000)} s ahead; it must be more than 60 s ahead`);
   }
   if (ms > nowMs + EXPIRE_MAX_DAYS * DAY_MS) {
-    return refuse(85401, `expire_time ${time} is ${((ms - nowMs) / DAY_MS).toFixed(2)} days ahead; the limit is 30 days${time >= 1e12 ? ' (milliseconds instead of seconds?)' : ''}`);
+    return refuse(
+      85401,
+      `expire_time ${time} is ${((ms - nowMs) / DAY_MS).toFixed(2)} days ahead; the limit is 30 days${time >= 1e12 ? ' (milliseconds instead of seconds?)' : ''}`,
+    );
   }
   return time;
 }

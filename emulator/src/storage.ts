@@ -95,7 +95,17 @@ export class StorageService {
         const sign = randomBytes(12).toString('hex');
         this.pending.set(sign, cloudPath);
         const url = `${this.options.origin()}${COS_PREFIX}${cloudPath.split('/').map(encodeURIComponent).join('/')}?sign=${sign}`;
-        return sendJson(res, 200, { requestId: requestId(), data: { url, token: 'emulator-token', authorization: `q-sign-algorithm=sha1&q-signature=${sign}`, fileId: this.fileIdOf(cloudPath), cosFileId: `cos-${sign}`, download_url: url } });
+        return sendJson(res, 200, {
+          requestId: requestId(),
+          data: {
+            url,
+            token: 'emulator-token',
+            authorization: `q-sign-algorithm=sha1&q-signature=${sign}`,
+            fileId: this.fileIdOf(cloudPath),
+            cosFileId: `cos-${sign}`,
+            download_url: url,
+          },
+        });
       }
       case 'storage.batchGetDownloadUrl': {
         const list = Array.isArray(body.file_list) ? (body.file_list as Array<{ fileid?: unknown; max_age?: unknown }>) : [];
@@ -132,10 +142,16 @@ export class StorageService {
     const sign = url.searchParams.get('sign') ?? '';
     if (req.method === 'PUT') {
       const bytes = await readBody(req);
-      if (this.pending.get(sign) !== cloudPath) return cosError(res, 403, 'SignatureDoesNotMatch', 'no upload slot for this path: ask storage.getUploadMetadata first'), true;
+      if (this.pending.get(sign) !== cloudPath)
+        return (cosError(res, 403, 'SignatureDoesNotMatch', 'no upload slot for this path: ask storage.getUploadMetadata first'), true);
       this.pending.delete(sign);
       const contentType = String(req.headers['content-type'] ?? '') || contentTypeOf(cloudPath, bytes);
-      this.files.set(cloudPath, { cloudPath, bytes, contentType: /octet-stream|^$/.test(contentType) ? contentTypeOf(cloudPath, bytes) : contentType, uploadedAt: this.options.now() });
+      this.files.set(cloudPath, {
+        cloudPath,
+        bytes,
+        contentType: /octet-stream|^$/.test(contentType) ? contentTypeOf(cloudPath, bytes) : contentType,
+        uploadedAt: this.options.now(),
+      });
       this.recorded.push({ seq: this.recorded.length + 1, action: 'cos.put', time: this.options.now(), cloudPath, bytes: bytes.length });
       this.options.log(`storage: stored ${cloudPath} (${bytes.length} bytes)`);
       res.writeHead(200, { 'content-length': 0 });
@@ -144,7 +160,7 @@ export class StorageService {
     }
     if (req.method === 'GET' || req.method === 'HEAD') {
       const entry = this.files.get(cloudPath);
-      if (!entry || !sign) return cosError(res, 404, 'NoSuchKey', 'The specified key does not exist.'), true;
+      if (!entry || !sign) return (cosError(res, 404, 'NoSuchKey', 'The specified key does not exist.'), true);
       this.recorded.push({ seq: this.recorded.length + 1, action: 'cos.get', time: this.options.now(), cloudPath, bytes: entry.bytes.length });
       res.writeHead(200, { 'content-type': entry.contentType, 'content-length': entry.bytes.length });
       res.end(req.method === 'HEAD' ? undefined : entry.bytes);
@@ -175,5 +191,7 @@ function contentTypeOf(cloudPath: string, bytes: Buffer): string {
 function cosError(res: ServerResponse, status: number, code: string, message: string): void {
   const id = requestId();
   res.writeHead(status, { 'content-type': 'application/xml' });
-  res.end(`<?xml version='1.0' encoding='utf-8' ?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${id}</RequestId><TraceId>${id}</TraceId></Error>`);
+  res.end(
+    `<?xml version='1.0' encoding='utf-8' ?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${id}</RequestId><TraceId>${id}</TraceId></Error>`,
+  );
 }

@@ -6,18 +6,7 @@
  * Order of checks: request shape (47001), env_version (85402), path (40165),
  * query (40212), expiry (85401) — the same order as urlscheme.generate.
  */
-import {
-  checkPagePath,
-  checkQueryText,
-  ENV_VERSIONS,
-  expiryOf,
-  intField,
-  isObject,
-  present,
-  QUERY_MAX,
-  stringField,
-  type Json,
-} from './scheme-rules';
+import { checkPagePath, checkQueryText, ENV_VERSIONS, expiryOf, intField, isObject, present, QUERY_MAX, stringField, type Json } from './scheme-rules';
 import { refuse, Refusal } from './wechat-errors';
 
 /** §8: `cloud_base {env, domain, path, query, resource_appid}`, stored with '' for what was not given. */

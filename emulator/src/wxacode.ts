@@ -37,7 +37,8 @@ export function checkGetUnlimited(req: Record<string, unknown>, pages: Set<strin
   let target = homePage;
   if (page !== undefined && page !== '') {
     if (typeof page !== 'string' || page.startsWith('/') || page.includes('?')) return refuse(41030, `page ${JSON.stringify(page)}: no leading "/", no query`);
-    if (checkPath !== false && !pages.has(page)) return refuse(41030, `page ${JSON.stringify(page)} is not a page of the published app.json (check_path is on)`);
+    if (checkPath !== false && !pages.has(page))
+      return refuse(41030, `page ${JSON.stringify(page)} is not a page of the published app.json (check_path is on)`);
     target = page;
   }
   // Emulator's reading: the doc states the range, not the error; 40097 (invalid args) for a width outside it.
@@ -49,7 +50,10 @@ export function checkGetUnlimited(req: Record<string, unknown>, pages: Set<strin
     return refuse(40097, `line_color ${JSON.stringify(req.line_color)} must be {r,g,b} of 0–255`);
   }
   return {
-    scene, page: target, envVersion, width,
+    scene,
+    page: target,
+    envVersion,
+    width,
     lineColor: { r: color.r as number, g: color.g as number, b: color.b as number },
     isHyaline: req.is_hyaline === true,
   };

@@ -114,7 +114,11 @@ export function linkCode(req: Omit<LinkCodeRequest, 'action'>): Promise<LinkCode
 
 async function call<R extends ClientRequest, T>(req: R, readSuccess: (value: Record<string, unknown>) => T | null): Promise<T | ErrorReply> {
   if (!wx.cloud) {
-    throw new GenSchemeCallError('当前微信版本不支持云开发（wx.cloud 不存在）。', '请升级微信，或在开发者工具中把基础库调到 2.2.3 以上。', 'wx.cloud is missing');
+    throw new GenSchemeCallError(
+      '当前微信版本不支持云开发（wx.cloud 不存在）。',
+      '请升级微信，或在开发者工具中把基础库调到 2.2.3 以上。',
+      'wx.cloud is missing',
+    );
   }
   let result: unknown;
   try {

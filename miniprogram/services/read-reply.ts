@@ -67,13 +67,26 @@ export function readLinkCode(value: Record<string, unknown>): LinkCodeReply | nu
   const fileID = field<LinkCodeReply>(value, 'fileID');
   if (field<LinkCodeReply>(value, 'action') !== 'linkCode' || typeof fileID !== 'string' || !fileID.startsWith('cloud://')) return null;
   const tempFileURL = field<LinkCodeReply>(value, 'tempFileURL');
-  return { ...value, tempFileURL: typeof tempFileURL === 'string' ? tempFileURL : '', warnings: warningsOf(field<LinkCodeReply>(value, 'warnings')) } as unknown as LinkCodeReply;
+  return {
+    ...value,
+    tempFileURL: typeof tempFileURL === 'string' ? tempFileURL : '',
+    warnings: warningsOf(field<LinkCodeReply>(value, 'warnings')),
+  } as unknown as LinkCodeReply;
 }
 
 function isStableLink(value: unknown): value is StableLink {
   if (!isObject(value)) return false;
   const text = (key: keyof StableLink) => typeof value[key] === 'string';
-  return text('code') && value.code !== '' && text('name') && text('path') && text('query') && text('cq') && typeof value.disabled === 'boolean' && (value.url === undefined || text('url'));
+  return (
+    text('code') &&
+    value.code !== '' &&
+    text('name') &&
+    text('path') &&
+    text('query') &&
+    text('cq') &&
+    typeof value.disabled === 'boolean' &&
+    (value.url === undefined || text('url'))
+  );
 }
 
 export function readLinkReply<T extends CreateLinkReply | UpdateLinkReply>(value: Record<string, unknown>, action: T['action']): T | null {
@@ -92,7 +105,8 @@ export function readListLinks(value: Record<string, unknown>): ListLinksReply | 
 export function readLinkStats(value: Record<string, unknown>): LinkStatsReply | null {
   const days = field<LinkStatsReply>(value, 'days');
   if (field<LinkStatsReply>(value, 'action') !== 'linkStats' || typeof field<LinkStatsReply>(value, 'code') !== 'string' || !Array.isArray(days)) return null;
-  const isDay = (d: unknown) => isObject(d) && typeof d.date === 'string' && (['visits', 'opens', 'openers'] as Array<keyof LinkStatsDay>).every((k) => isFiniteNumber(d[k]));
+  const isDay = (d: unknown) =>
+    isObject(d) && typeof d.date === 'string' && (['visits', 'opens', 'openers'] as Array<keyof LinkStatsDay>).every((k) => isFiniteNumber(d[k]));
   if (!days.every(isDay)) return null;
   return { ...value, warnings: warningsOf(field<LinkStatsReply>(value, 'warnings')) } as unknown as LinkStatsReply;
 }

@@ -59,7 +59,9 @@ export function checkQuery(query: string, options: QueryCheckOptions = {}): Fail
   const { field = 'jumpWxa.query', max = QUERY_MAX_LENGTH, rule = 'query' } = options;
   if (query.length > max) {
     return inputFailure({
-      errcode: 40212, field, rule: `${rule}.maxLength`,
+      errcode: 40212,
+      field,
+      rule: `${rule}.maxLength`,
       message: { zh: `${field} 长度为 ${query.length} 个字符，超过上限 ${max}。`, en: `${field} is ${query.length} characters long; the limit is ${max}.` },
       hint: { zh: '缩短参数：只放一个 ID，详细数据在页面内按 ID 查询。', en: 'Shorten it: carry an id only and load the details inside the page.' },
     });
@@ -70,13 +72,18 @@ export function checkQuery(query: string, options: QueryCheckOptions = {}): Fail
   const bad = chars[at];
   const [zh, en] = [describeChar(bad, 'zh'), describeChar(bad, 'en')];
   const hint = isSurrogate(bad)
-    ? { zh: '删除这个残缺字符：它通常来自被截断的表情或汉字，任何编码都无法表示。', en: 'Remove it: it usually comes from a cut emoji or character, and no encoding can represent it.' }
+    ? {
+        zh: '删除这个残缺字符：它通常来自被截断的表情或汉字，任何编码都无法表示。',
+        en: 'Remove it: it usually comes from a cut emoji or character, and no encoding can represent it.',
+      }
     : {
         zh: `请先对参数值做百分号编码（encodeURIComponent），例如${zh}编码为 ${encodeQueryValue(bad)}。`,
         en: `Percent-encode the value first (encodeURIComponent), e.g. ${en} becomes ${encodeQueryValue(bad)}.`,
       };
   return inputFailure({
-    errcode: 40212, field, rule: `${rule}.charset`,
+    errcode: 40212,
+    field,
+    rule: `${rule}.charset`,
     message: {
       zh: `${field} 含有不允许的字符${zh}（第 ${at + 1} 个字符）。只允许数字、英文字母和 !#$&'()*+,/:;=?@-._~%。`,
       en: `${field} contains ${en} at position ${at + 1}, which is not allowed. Only digits, letters and !#$&'()*+,/:;=?@-._~% are.`,
@@ -104,7 +111,9 @@ export function checkPath(path: string, pages: readonly string[] | null, field =
   if (qAt >= 0) {
     const [page, query] = [clip(normalisePath(path.slice(0, qAt))), clip(path.slice(qAt + 1))];
     return inputFailure({
-      errcode: 40165, field, rule: 'path.noQuery',
+      errcode: 40165,
+      field,
+      rule: 'path.noQuery',
       message: { zh: `${field} 不能带 query（"?" 之后的部分）。`, en: `${field} must not carry a query string (the part after "?").` },
       hint: { zh: `把 "${query}" 移到 ${queryField}，path 只写 "${page}"。`, en: `Move "${query}" into ${queryField} and keep the path as "${page}".` },
     });
@@ -114,7 +123,9 @@ export function checkPath(path: string, pages: readonly string[] | null, field =
   const near = page.length <= 200 ? pages.find((p) => p.toLowerCase() === page.toLowerCase() || p.endsWith('/' + page) || p.startsWith(page + '/')) : undefined;
   const some = pages.slice(0, 8).join(', ') + (pages.length > 8 ? ' …' : '');
   return inputFailure({
-    errcode: 40165, field, rule: 'path.unknownPage',
+    errcode: 40165,
+    field,
+    rule: 'path.unknownPage',
     message: { zh: `${field} "${clip(page)}" 不是小程序 app.json 中的页面。`, en: `${field} "${clip(page)}" is not a page in the mini program's app.json.` },
     hint: near
       ? { zh: `是否想写 "${near}"？`, en: `Did you mean "${near}"?` }
@@ -131,8 +142,13 @@ export function checkEnvVersion(value: string, field = 'jumpWxa.envVersion'): Fa
   if (isEnvVersion(value)) return null;
   const lower = value.trim().toLowerCase();
   return inputFailure({
-    errcode: 85402, field, rule: 'envVersion.value',
-    message: { zh: `${field} 为 "${clip(value)}"，只能是 release（正式版）、trial（体验版）或 develop（开发版）。`, en: `${field} is "${clip(value)}"; it must be release, trial or develop.` },
+    errcode: 85402,
+    field,
+    rule: 'envVersion.value',
+    message: {
+      zh: `${field} 为 "${clip(value)}"，只能是 release（正式版）、trial（体验版）或 develop（开发版）。`,
+      en: `${field} is "${clip(value)}"; it must be release, trial or develop.`,
+    },
     hint: isEnvVersion(lower)
       ? { zh: `改为 "${lower}"（区分大小写）。`, en: `Write "${lower}" (it is case-sensitive).` }
       : { zh: '不填即为 release。', en: 'Leave it out for release.' },
@@ -143,11 +159,22 @@ export function checkEnvVersion(value: string, field = 'jumpWxa.envVersion'): Fa
 export function checkAppid(appid: string, field = 'appid'): Failure | null {
   if (APPID_PATTERN.test(appid)) return null;
   return inputFailure({
-    errcode: -900003, field, rule: 'plaintext.appid',
+    errcode: -900003,
+    field,
+    rule: 'plaintext.appid',
     message: appid
-      ? { zh: `appid "${clip(appid)}" 不是小程序 AppID（wx 加 16 位十六进制）。`, en: `appid "${clip(appid)}" is not a mini-program AppID (wx + 16 hex digits).` }
-      : { zh: '不知道小程序的 AppID：调用方没有 APPID（例如控制台测试），也没有配置。', en: "The mini program's AppID is unknown: the caller has no APPID (e.g. a console test) and none is configured." },
-    hint: { zh: '从小程序内调用（自动取 APPID），或在云函数配置 GENSCHEME_APPID。', en: 'Call from the mini program (its APPID is used) or set GENSCHEME_APPID on the function.' },
+      ? {
+          zh: `appid "${clip(appid)}" 不是小程序 AppID（wx 加 16 位十六进制）。`,
+          en: `appid "${clip(appid)}" is not a mini-program AppID (wx + 16 hex digits).`,
+        }
+      : {
+          zh: '不知道小程序的 AppID：调用方没有 APPID（例如控制台测试），也没有配置。',
+          en: "The mini program's AppID is unknown: the caller has no APPID (e.g. a console test) and none is configured.",
+        },
+    hint: {
+      zh: '从小程序内调用（自动取 APPID），或在云函数配置 GENSCHEME_APPID。',
+      en: 'Call from the mini program (its APPID is used) or set GENSCHEME_APPID on the function.',
+    },
   });
 }
 
@@ -164,9 +191,14 @@ export function checkPlaintext(parts: PlaintextParts, fields = { path: 'jumpWxa.
   if (appid) return appid;
   if (normalisePath(parts.path) === '') {
     return inputFailure({
-      errcode: 40165, field: fields.path, rule: 'plaintext.pathRequired',
+      errcode: 40165,
+      field: fields.path,
+      rule: 'plaintext.pathRequired',
       message: { zh: '明文 Scheme 必须指定页面路径。', en: 'A plaintext scheme needs a page path.' },
-      hint: { zh: '填写已在小程序管理后台「明文 Scheme 拉起此小程序」中声明的页面。', en: 'Give a page declared in the MP admin under 明文 Scheme 拉起此小程序.' },
+      hint: {
+        zh: '填写已在小程序管理后台「明文 Scheme 拉起此小程序」中声明的页面。',
+        en: 'Give a page declared in the MP admin under 明文 Scheme 拉起此小程序.',
+      },
     });
   }
   const query = parts.query ?? '';
@@ -175,7 +207,9 @@ export function checkPlaintext(parts: PlaintextParts, fields = { path: 'jumpWxa.
   const encoded = encodeURIComponent(query);
   if (encoded.length > PLAINTEXT_QUERY_MAX_LENGTH) {
     return inputFailure({
-      errcode: 40212, field: fields.query, rule: 'plaintext.queryMaxLength',
+      errcode: 40212,
+      field: fields.query,
+      rule: 'plaintext.queryMaxLength',
       message: {
         zh: `明文 Scheme 的 query 编码后为 ${encoded.length} 个字符，超过上限 ${PLAINTEXT_QUERY_MAX_LENGTH}。`,
         en: `The plaintext scheme's query is ${encoded.length} characters once url-encoded; the limit is ${PLAINTEXT_QUERY_MAX_LENGTH}.`,

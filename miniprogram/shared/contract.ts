@@ -9,13 +9,35 @@
  */
 import type { Bilingual, FailureSource } from './failure';
 import type { EnvVersion } from './platform';
-import type { CreateLinkRequest, ResolveLinkRequest, UpdateLinkRequest, ListLinksRequest, LinkStatsRequest, LandedRequest, LinkCodeRequest, SweepRequest } from './contract-links';
+import type {
+  CreateLinkRequest,
+  ResolveLinkRequest,
+  UpdateLinkRequest,
+  ListLinksRequest,
+  LinkStatsRequest,
+  LandedRequest,
+  LinkCodeRequest,
+  SweepRequest,
+} from './contract-links';
 
 export type { Bilingual, EnvVersion, FailureSource };
 export * from './contract-links';
 export * from './contract-replies';
 
-export type Action = 'generate' | 'query' | 'quota' | 'plaintext' | 'urllink' | 'createLink' | 'resolveLink' | 'updateLink' | 'listLinks' | 'linkStats' | 'landed' | 'linkCode' | 'sweep';
+export type Action =
+  | 'generate'
+  | 'query'
+  | 'quota'
+  | 'plaintext'
+  | 'urllink'
+  | 'createLink'
+  | 'resolveLink'
+  | 'updateLink'
+  | 'listLinks'
+  | 'linkStats'
+  | 'landed'
+  | 'linkCode'
+  | 'sweep';
 
 /** jump_wxa in the cloud-call (camelCase) shape. */
 export interface JumpWxa {

@@ -37,9 +37,17 @@ export function linkWithCq(openlink: string, cq: string): { openlink: string } |
   if (!ticketOf(openlink) || /[?&]cq=/.test(openlink)) {
     return {
       failure: inputFailure({
-        errcode: 40097, field: 'openlink', rule: 'cq.link',
-        message: { zh: '只能给加密 Scheme（weixin://dl/business/?t=…，且还没有 cq）追加 cq。', en: 'A cq can be added only to an encrypted scheme (weixin://dl/business/?t=…) that has none yet.' },
-        hint: { zh: '传入 generate 返回的 openlink；明文 Scheme 请把参数放进 query。', en: 'Pass the openlink generate returned; for a plaintext scheme put parameters in its query.' },
+        errcode: 40097,
+        field: 'openlink',
+        rule: 'cq.link',
+        message: {
+          zh: '只能给加密 Scheme（weixin://dl/business/?t=…，且还没有 cq）追加 cq。',
+          en: 'A cq can be added only to an encrypted scheme (weixin://dl/business/?t=…) that has none yet.',
+        },
+        hint: {
+          zh: '传入 generate 返回的 openlink；明文 Scheme 请把参数放进 query。',
+          en: 'Pass the openlink generate returned; for a plaintext scheme put parameters in its query.',
+        },
       }),
     };
   }
@@ -77,7 +85,9 @@ export type CheckedScheme = { kind: 'encrypted'; ticket: string } | { kind: 'pla
  * cq, a plaintext scheme's appid, path and env_version. A malformed link costs no call.
  */
 export function checkScheme(scheme: string, field = 'scheme'): { scheme: CheckedScheme } | { failure: Failure } {
-  const fail = (errcode: number, rule: string, message: Failure['message'], hint: Failure['hint']) => ({ failure: inputFailure({ errcode, field, rule, message, hint }) });
+  const fail = (errcode: number, rule: string, message: Failure['message'], hint: Failure['hint']) => ({
+    failure: inputFailure({ errcode, field, rule, message, hint }),
+  });
   const fields = scheme.length > SCHEME_MAX_LENGTH ? null : schemeFields(scheme);
   const wholeLink = {
     zh: '传入完整链接，例如 weixin://dl/business/?t=XXXX（可带 &cq=）。',
@@ -85,31 +95,56 @@ export function checkScheme(scheme: string, field = 'scheme'): { scheme: Checked
   };
   if (!fields) {
     const shown = clip(scheme);
-    return fail(40097, 'scheme.format', { zh: `scheme "${shown}" 不是 weixin://dl/business/ 链接。`, en: `scheme "${shown}" is not a weixin://dl/business/ link.` }, wholeLink);
+    return fail(
+      40097,
+      'scheme.format',
+      { zh: `scheme "${shown}" 不是 weixin://dl/business/ 链接。`, en: `scheme "${shown}" is not a weixin://dl/business/ link.` },
+      wholeLink,
+    );
   }
   const cq = fields.get('cq');
   if (cq !== undefined) {
     const raw = decoded(cq);
     const bad = raw === null ? null : checkCq(raw, field);
     if (raw === null || bad) {
-      return fail(40212, 'scheme.cq',
-        { zh: `${field} 的 cq 参数无效：${bad?.message.zh ?? '百分号编码残缺。'}`, en: `The cq of ${field} is invalid: ${bad?.message.en ?? 'broken percent-encoding.'}` },
-        { zh: '传入 generate 返回的原始 openlink，或用 encodeURIComponent 编码 cq。', en: 'Pass the openlink generate returned, or encode the cq with encodeURIComponent.' });
+      return fail(
+        40212,
+        'scheme.cq',
+        {
+          zh: `${field} 的 cq 参数无效：${bad?.message.zh ?? '百分号编码残缺。'}`,
+          en: `The cq of ${field} is invalid: ${bad?.message.en ?? 'broken percent-encoding.'}`,
+        },
+        {
+          zh: '传入 generate 返回的原始 openlink，或用 encodeURIComponent 编码 cq。',
+          en: 'Pass the openlink generate returned, or encode the cq with encodeURIComponent.',
+        },
+      );
     }
   }
   const ticket = fields.get('t');
   if (ticket !== undefined) {
     if (!TICKET_PATTERN.test(ticket)) {
-      return fail(40097, 'scheme.format', { zh: `scheme 的 t 参数 "${clip(ticket)}" 不是微信的链接票据。`, en: `The t of the scheme, "${clip(ticket)}", is not a WeChat ticket.` }, wholeLink);
+      return fail(
+        40097,
+        'scheme.format',
+        { zh: `scheme 的 t 参数 "${clip(ticket)}" 不是微信的链接票据。`, en: `The t of the scheme, "${clip(ticket)}", is not a WeChat ticket.` },
+        wholeLink,
+      );
     }
     return { scheme: { kind: 'encrypted', ticket } };
   }
   const appid = decoded(fields.get('appid') ?? '') ?? '';
   const path = decoded(fields.get('path') ?? '') ?? '';
   if (!APPID_PATTERN.test(appid) || normalisePath(path) === '') {
-    return fail(40097, 'scheme.format',
+    return fail(
+      40097,
+      'scheme.format',
       { zh: '明文 Scheme 需要有效的 appid（wx 加 16 位十六进制）和 path。', en: 'A plaintext scheme needs a valid appid (wx + 16 hex digits) and a path.' },
-      { zh: '按 weixin://dl/business/?appid=APPID&path=PATH&query=QUERY 的格式传入。', en: 'Pass it as weixin://dl/business/?appid=APPID&path=PATH&query=QUERY.' });
+      {
+        zh: '按 weixin://dl/business/?appid=APPID&path=PATH&query=QUERY 的格式传入。',
+        en: 'Pass it as weixin://dl/business/?appid=APPID&path=PATH&query=QUERY.',
+      },
+    );
   }
   const env = fields.get('env_version');
   if (env !== undefined) {
@@ -131,7 +166,10 @@ function encodeParam(name: string, value: string): string {
  */
 export function jumpPageUrl(base: string, params: Record<string, string | undefined>): string {
   const order = ['t', 'cq', 'path', 'query', 'env_version'];
-  const qs = order.filter((k) => params[k] !== undefined).map((k) => `${k}=${encodeParam(k, params[k]!)}`).join('&');
+  const qs = order
+    .filter((k) => params[k] !== undefined)
+    .map((k) => `${k}=${encodeParam(k, params[k]!)}`)
+    .join('&');
   return `${base}${base.includes('?') ? '&' : '?'}${qs}`;
 }
 

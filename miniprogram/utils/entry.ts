@@ -62,7 +62,11 @@ export function createLaunchReporter(): (options: LaunchOptions | undefined) => 
 
 /** Same scene and same query (in any key order) = the same launch. */
 function launchKey(scene: number, query: Options): string {
-  return `${scene}|${JSON.stringify(Object.keys(query).sort().map((key) => [key, query[key]]))}`;
+  return `${scene}|${JSON.stringify(
+    Object.keys(query)
+      .sort()
+      .map((key) => [key, query[key]]),
+  )}`;
 }
 
 function enterScene(): number | undefined {

@@ -62,7 +62,14 @@ export function rowOf(link: ListedLink | (StableLink & { visits: number; opens: 
 export function barsOf(days: LinkStatsDay[]): BarView[] {
   const max = Math.max(1, ...days.map((d) => Math.max(d.visits, d.opens)));
   const height = (n: number) => (n > 0 ? Math.max(2, Math.round((n / max) * BAR_MAX_RPX)) : 0);
-  return days.map((d) => ({ date: d.date, label: d.date.slice(8), visits: d.visits, opens: d.opens, visitsHeight: height(d.visits), opensHeight: height(d.opens) }));
+  return days.map((d) => ({
+    date: d.date,
+    label: d.date.slice(8),
+    visits: d.visits,
+    opens: d.opens,
+    visitsHeight: height(d.visits),
+    opensHeight: height(d.opens),
+  }));
 }
 
 export function sum(days: LinkStatsDay[], key: 'visits' | 'opens'): number {

@@ -63,7 +63,8 @@ describe('the memory check detects a leak', () => {
   beforeAll(() => {
     buildSync({
       stdin: {
-        contents: "export { createHandler } from './handle'; export { ACTIONS, ACTION_ACCESS } from './actions'; export { configure } from './settings'; export { createState } from './state';",
+        contents:
+          "export { createHandler } from './handle'; export { ACTIONS, ACTION_ACCESS } from './actions'; export { configure } from './settings'; export { createState } from './state';",
         resolveDir: join(ROOT, 'cloudfunctions/genScheme/src'),
         loader: 'ts',
       },

@@ -120,18 +120,27 @@ describe('the wx-server-sdk bundled into index.js', () => {
   beforeEach(() => applyFunctionEnv(emulator.functionEnv()));
 
   it('has the storage, database and openapi calls', () => {
-    for (const name of ['uploadFile', 'getTempFileURL', 'downloadFile', 'deleteFile', 'database', 'init', 'getWXContext'] as const) expect(typeof cloud[name]).toBe('function');
+    for (const name of ['uploadFile', 'getTempFileURL', 'downloadFile', 'deleteFile', 'database', 'init', 'getWXContext'] as const)
+      expect(typeof cloud[name]).toBe('function');
     expect(typeof cloud.openapi.urlscheme.generate).toBe('function');
     expect(typeof cloud.openapi.urllink.generate).toBe('function');
     expect(typeof cloud.openapi.wxacode.getUnlimited).toBe('function');
   });
 
   it('openapi: urlscheme.generate, urlscheme.query, urllink.generate reach the emulator and answer; wxacode.getUnlimited reaches it', async () => {
-    const scheme = (await cloud.openapi.urlscheme.generate({ jumpWxa: { path: 'pages/index/index', query: 'a=1' }, isExpire: true, expireType: 1, expireInterval: 1 })) as { errCode: number; openlink: string };
+    const scheme = (await cloud.openapi.urlscheme.generate({
+      jumpWxa: { path: 'pages/index/index', query: 'a=1' },
+      isExpire: true,
+      expireType: 1,
+      expireInterval: 1,
+    })) as { errCode: number; openlink: string };
     expect(scheme).toMatchObject({ errCode: 0, openlink: expect.stringMatching(/^weixin:\/\//) });
     const query = (await cloud.openapi.urlscheme.query({ scheme: scheme.openlink })) as { errCode: number };
     expect(query.errCode).toBe(0);
-    const link = (await cloud.openapi.urllink.generate({ path: 'pages/index/index', query: 'a=1', expireType: 1, expireInterval: 1 })) as { errCode: number; urlLink: string };
+    const link = (await cloud.openapi.urllink.generate({ path: 'pages/index/index', query: 'a=1', expireType: 1, expireInterval: 1 })) as {
+      errCode: number;
+      urlLink: string;
+    };
     expect(link).toMatchObject({ errCode: 0, urlLink: expect.stringMatching(/^https:\/\//) });
     // Not declared in config.json (yet): the emulator refuses it, which shows the call got there.
     await cloud.openapi.wxacode.getUnlimited({ scene: 'a=1', page: 'pages/index/index' }).catch(() => undefined);
@@ -142,7 +151,10 @@ describe('the wx-server-sdk bundled into index.js', () => {
     const db = cloud.database();
     await db.createCollection('bundle_check');
     await db.collection('bundle_check').add({ data: { _id: 'one', n: 1 } });
-    const updated = (await db.collection('bundle_check').where({ _id: 'one' }).update({ data: { n: db.command.inc(2) } })) as { stats: { updated: number } };
+    const updated = (await db
+      .collection('bundle_check')
+      .where({ _id: 'one' })
+      .update({ data: { n: db.command.inc(2) } })) as { stats: { updated: number } };
     expect(updated.stats.updated).toBe(1);
     const found = (await db.collection('bundle_check').where({ _id: 'one' }).get()) as unknown as { data: { n: number }[] };
     expect(found.data).toEqual([expect.objectContaining({ n: 3 })]);
@@ -161,7 +173,15 @@ describe('the wx-server-sdk bundled into index.js', () => {
       expect(temp.fileList[0]).toMatchObject({ fileID: uploaded.fileID, status: 0, tempFileURL: `${storage.url}/cos/dir/a.txt` });
       const downloaded = await cloud.downloadFile({ fileID: uploaded.fileID });
       expect(Buffer.from(downloaded.fileContent as Buffer).toString()).toBe('hello bundle');
-      expect(storage.actions).toEqual(['storage.getUploadMetadata', 'PUT', 'storage.getUploadMetadata', 'PUT', 'storage.batchGetDownloadUrl', 'storage.batchGetDownloadUrl', 'GET']);
+      expect(storage.actions).toEqual([
+        'storage.getUploadMetadata',
+        'PUT',
+        'storage.getUploadMetadata',
+        'PUT',
+        'storage.batchGetDownloadUrl',
+        'storage.batchGetDownloadUrl',
+        'GET',
+      ]);
     } finally {
       await storage.close();
     }
@@ -186,7 +206,9 @@ async function startFakeStorage(): Promise<{ url: string; actions: string[]; clo
         actions.push(req.method);
         if (req.method === 'GET') return void res.end(files.get(path) ?? '');
         if (path.includes('refused')) {
-          return void res.end("<?xml version='1.0' encoding='utf-8' ?><Error><Code>InvalidAccessKeyId</Code><Message>no such key</Message><RequestId>cos-1</RequestId><TraceId>trace-1</TraceId></Error>");
+          return void res.end(
+            "<?xml version='1.0' encoding='utf-8' ?><Error><Code>InvalidAccessKeyId</Code><Message>no such key</Message><RequestId>cos-1</RequestId><TraceId>trace-1</TraceId></Error>",
+          );
         }
         files.set(path, body);
         return void res.end(''); // COS answers a successful PUT with an empty body
@@ -198,10 +220,26 @@ async function startFakeStorage(): Promise<{ url: string; actions: string[]; clo
         res.end(JSON.stringify({ requestId: 'fake-storage', ...o }));
       };
       if (call.action === 'storage.getUploadMetadata') {
-        return send({ data: { url: `${url}/cos/${call.path}`, token: 'cos-token', authorization: 'cos-auth', fileId: `cloud://bundle-env.bucket/${call.path}`, cosFileId: 'cos-id' } });
+        return send({
+          data: {
+            url: `${url}/cos/${call.path}`,
+            token: 'cos-token',
+            authorization: 'cos-auth',
+            fileId: `cloud://bundle-env.bucket/${call.path}`,
+            cosFileId: 'cos-id',
+          },
+        });
       }
       if (call.action === 'storage.batchGetDownloadUrl') {
-        return send({ data: { download_list: (call.file_list ?? []).map((f) => ({ fileID: f.fileid, tempFileURL: `${url}/cos/${f.fileid.replace(/^cloud:\/\/[^/]+\//, '')}`, code: 'SUCCESS' })) } });
+        return send({
+          data: {
+            download_list: (call.file_list ?? []).map((f) => ({
+              fileID: f.fileid,
+              tempFileURL: `${url}/cos/${f.fileid.replace(/^cloud:\/\/[^/]+\//, '')}`,
+              code: 'SUCCESS',
+            })),
+          },
+        });
       }
       send({ code: 'INVALID_PARAM', message: `${call.action} is not faked` });
     });

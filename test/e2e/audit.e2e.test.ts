@@ -257,7 +257,13 @@ describe('defect 7: policy configuration errors reach untrusted callers', () => 
 describe('main never rejects, whatever an in-process caller hands it', () => {
   // The catch turned the thrown value into text with String(): a null-prototype object (or a
   // revoked Proxy) cannot be converted, so main REJECTED — a bare platform error for the caller.
-  const throwing = (value: () => unknown) => Object.defineProperty({}, 'action', { enumerable: true, get: () => { throw value(); } });
+  const throwing = (value: () => unknown) =>
+    Object.defineProperty({}, 'action', {
+      enumerable: true,
+      get: () => {
+        throw value();
+      },
+    });
   const revokedProxy = () => {
     const { proxy, revoke } = Proxy.revocable({}, {});
     revoke();
@@ -336,7 +342,12 @@ describe('decision 10b: a user querying a develop link learns nothing, not even 
       keys: Object.keys(r).sort(),
       errcode: r.errcode,
       errmsg: r.errmsg.replace(/rid: \S+/, 'rid: …'),
-      message: r.message, hint: r.hint, rule: r.rule, field: r.field, source: r.source, retryable: r.retryable,
+      message: r.message,
+      hint: r.hint,
+      rule: r.rule,
+      field: r.field,
+      source: r.source,
+      retryable: r.retryable,
     });
     expect(visible(hidden)).toEqual(visible(missing));
     expect(JSON.stringify(hidden)).not.toContain('develop');
@@ -357,7 +368,9 @@ describe('decision 10c: query checks a scheme’s cq and plaintext form before f
   });
 
   it('a plaintext link with an appid that is not an AppID → 40097 on "scheme" (rule scheme.format), nothing sent', async () => {
-    const reply = err(await loadWithEnv(emulator).invoke({ action: 'query', scheme: 'weixin://dl/business/?appid=wxNOTVALID&path=pages/index/index' }, TRUSTED));
+    const reply = err(
+      await loadWithEnv(emulator).invoke({ action: 'query', scheme: 'weixin://dl/business/?appid=wxNOTVALID&path=pages/index/index' }, TRUSTED),
+    );
     expect(reply).toMatchObject({ errcode: 40097, field: 'scheme', rule: 'scheme.format', source: 'input' });
     expect(emulator.calls).toHaveLength(0);
   });

@@ -28,18 +28,30 @@ beforeAll(async () => {
   // The function's one log line per call would bury the test output: keep it quiet here.
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
   emulator = await startEmulator({ seed: 3 });
-  fn = loadWithEnv(emulator, { GENSCHEME_ADMIN_TOKEN: TOKEN, GENSCHEME_POLICY: JSON.stringify({ user: { perUserPerMinute: 100000 }, public: { perIpPerMinute: 100000, sharedPerMinute: 100000 } }) });
+  fn = loadWithEnv(emulator, {
+    GENSCHEME_ADMIN_TOKEN: TOKEN,
+    GENSCHEME_POLICY: JSON.stringify({ user: { perUserPerMinute: 100000 }, public: { perIpPerMinute: 100000, sharedPerMinute: 100000 } }),
+  });
 });
 afterAll(async () => {
   await emulator.close();
-  process.stdout.write(`fuzz: ${cases} events run through the function, the real SDK and the emulator; ${linked} got a link, ${reachedGateway} requests reached the gateway, ${violations} broke a platform rule (seed ${SEED})\n`);
+  process.stdout.write(
+    `fuzz: ${cases} events run through the function, the real SDK and the emulator; ${linked} got a link, ${reachedGateway} requests reached the gateway, ${violations} broke a platform rule (seed ${SEED})\n`,
+  );
 });
 
 const nowS = () => Math.floor(Date.now() / 1000);
 const SOURCES = ['wx_client', 'wx_devtools', 'wx_http', 'wx_trigger', 'wx_crawler', 'wx_unknown', 'scf', 'wx_client,scf', 'web', ''];
 
 const callerArb: fc.Arbitrary<Caller | undefined> = fc.option(
-  fc.record({ openid: fc.option(fc.constantFrom('oA', 'oB', 'oC'), { nil: undefined }), source: fc.constantFrom(...SOURCES), clientIp: fc.option(fc.ipV4(), { nil: undefined }) }, { requiredKeys: ['source'] }),
+  fc.record(
+    {
+      openid: fc.option(fc.constantFrom('oA', 'oB', 'oC'), { nil: undefined }),
+      source: fc.constantFrom(...SOURCES),
+      clientIp: fc.option(fc.ipV4(), { nil: undefined }),
+    },
+    { requiredKeys: ['source'] },
+  ),
   { nil: undefined },
 );
 
@@ -47,7 +59,21 @@ const callerArb: fc.Arbitrary<Caller | undefined> = fc.option(
 const text = fc.oneof(
   fc.string(),
   fc.string({ unit: 'binary' }),
-  fc.constantFrom('', ' ', 'a=1&b=2', 'name=张三', 'a=`x`', '%E5%BC%A0', 'a'.repeat(1024), 'a'.repeat(1025), 'x'.repeat(256), 'x'.repeat(257), '\u0000', '😀', '__proto__'),
+  fc.constantFrom(
+    '',
+    ' ',
+    'a=1&b=2',
+    'name=张三',
+    'a=`x`',
+    '%E5%BC%A0',
+    'a'.repeat(1024),
+    'a'.repeat(1025),
+    'x'.repeat(256),
+    'x'.repeat(257),
+    '\u0000',
+    '😀',
+    '__proto__',
+  ),
   fc.string({ minLength: 2000, maxLength: 5000 }),
 );
 const pathArb = fc.oneof(fc.constantFrom(...PAGES, ...PAGES.map((p) => '/' + p), '', 'pages/index/index?x=1', 'pages/nope'), text);
@@ -61,7 +87,14 @@ const numberish = fc.oneof(
 );
 const anyValue = fc.oneof(fc.anything({ maxDepth: 3 }), text, numberish, fc.constant(null));
 const jumpArb = fc.oneof(
-  fc.record({ path: fc.oneof(pathArb, anyValue), query: fc.oneof(text, anyValue), envVersion: fc.oneof(fc.constantFrom('release', 'trial', 'develop', 'Release', 'prod'), anyValue) }, { requiredKeys: [] }),
+  fc.record(
+    {
+      path: fc.oneof(pathArb, anyValue),
+      query: fc.oneof(text, anyValue),
+      envVersion: fc.oneof(fc.constantFrom('release', 'trial', 'develop', 'Release', 'prod'), anyValue),
+    },
+    { requiredKeys: [] },
+  ),
   fc.record({ path: pathArb, query: text, env_version: fc.constantFrom('release', 'trial', 'develop', 'x') }, { requiredKeys: [] }),
   anyValue,
 );
@@ -74,16 +107,31 @@ const allowedQuery = fc.oneof(
 );
 const expiryArb = fc.oneof(
   fc.constant({}),
-  fc.tuple(fc.constantFrom(0, 60, 61, 120, 121, 3600, 30 * DAY - 1, 30 * DAY, 30 * DAY + 1, -DAY), fc.integer({ min: -2, max: 2 })).map(([lead, jitter]) => ({ expireTime: nowS() + lead + jitter })),
+  fc
+    .tuple(fc.constantFrom(0, 60, 61, 120, 121, 3600, 30 * DAY - 1, 30 * DAY, 30 * DAY + 1, -DAY), fc.integer({ min: -2, max: 2 }))
+    .map(([lead, jitter]) => ({ expireTime: nowS() + lead + jitter })),
   fc.integer({ min: -1, max: 32 }).map((expireInterval) => ({ expireInterval })),
 );
 const nearValidArb = fc
   .tuple(
     fc.constantFrom('generate', 'plaintext', undefined),
-    fc.record({ path: fc.constantFrom(...PAGES, ...PAGES.map((p) => '/' + p), '', 'pages/nope'), query: allowedQuery, envVersion: fc.constantFrom('release', 'release', 'trial', 'develop', 'beta') }, { requiredKeys: [] }),
+    fc.record(
+      {
+        path: fc.constantFrom(...PAGES, ...PAGES.map((p) => '/' + p), '', 'pages/nope'),
+        query: allowedQuery,
+        envVersion: fc.constantFrom('release', 'release', 'trial', 'develop', 'beta'),
+      },
+      { requiredKeys: [] },
+    ),
     expiryArb,
     fc.option(fc.boolean(), { nil: undefined }),
-    fc.option(fc.oneof(fc.stringMatching(/^[0-9A-Za-z=&_.-]{0,20}$/), fc.integer({ min: 250, max: 260 }).map((n) => 'c'.repeat(n))), { nil: undefined }),
+    fc.option(
+      fc.oneof(
+        fc.stringMatching(/^[0-9A-Za-z=&_.-]{0,20}$/),
+        fc.integer({ min: 250, max: 260 }).map((n) => 'c'.repeat(n)),
+      ),
+      { nil: undefined },
+    ),
   )
   .map(([action, jumpWxa, expiry, isExpire, cq]) => JSON.parse(JSON.stringify({ action, jumpWxa, ...expiry, isExpire, cq })) as unknown);
 
@@ -101,7 +149,14 @@ const eventArb = fc.oneof(
       expire_time: numberish,
       expireInterval: numberish,
       cq: text,
-      scheme: fc.oneof(fc.constantFrom('weixin://dl/business/?t=abcDEF123', 'weixin://dl/business/?t=abc&cq=1', 'weixin://dl/business/?appid=wx0123456789abcdef&path=pages/index/index'), text),
+      scheme: fc.oneof(
+        fc.constantFrom(
+          'weixin://dl/business/?t=abcDEF123',
+          'weixin://dl/business/?t=abc&cq=1',
+          'weixin://dl/business/?appid=wx0123456789abcdef&path=pages/index/index',
+        ),
+        text,
+      ),
       adminToken: fc.oneof(fc.constant(TOKEN), text),
       userInfo: anyValue,
     },
@@ -111,16 +166,18 @@ const eventArb = fc.oneof(
   fc.anything({ maxDepth: 6, withNullPrototype: true, withObjectString: true }),
   fc.jsonValue({ maxDepth: 8 }),
   // Keys that attack prototypes, arriving the way JSON.parse delivers them (as own properties).
-  fc.constantFrom(
-    '{"__proto__":{"polluted":"yes"}}',
-    '{"jumpWxa":{"__proto__":{"polluted":"yes"},"path":"pages/index/index"}}',
-    '{"constructor":{"prototype":{"polluted":"yes"}}}',
-    '{"jump_wxa":{"constructor":{"prototype":{"polluted":"yes"}}}}',
-    '{"action":"__proto__"}',
-    '{"action":"constructor"}',
-    `${'['.repeat(5000)}${']'.repeat(5000)}`,
-    `{"jumpWxa":${'{"a":'.repeat(2000)}1${'}'.repeat(2000)}}`,
-  ).map((json) => JSON.parse(json) as unknown),
+  fc
+    .constantFrom(
+      '{"__proto__":{"polluted":"yes"}}',
+      '{"jumpWxa":{"__proto__":{"polluted":"yes"},"path":"pages/index/index"}}',
+      '{"constructor":{"prototype":{"polluted":"yes"}}}',
+      '{"jump_wxa":{"constructor":{"prototype":{"polluted":"yes"}}}}',
+      '{"action":"__proto__"}',
+      '{"action":"constructor"}',
+      `${'['.repeat(5000)}${']'.repeat(5000)}`,
+      `{"jumpWxa":${'{"a":'.repeat(2000)}1${'}'.repeat(2000)}}`,
+    )
+    .map((json) => JSON.parse(json) as unknown),
 );
 
 /**

@@ -30,7 +30,10 @@ beforeEach(() => emulator.reset());
 
 describe('generate through the real SDK', () => {
   it('returns a weixin:// link, and the gateway received the snake_case request with env_version inside jump_wxa', async () => {
-    const reply = (await fn.invoke({ jumpWxa: { path: '/pages/product/detail', query: 'id=42', envVersion: 'release' }, expireInterval: 7 }, USER)) as GenerateReply;
+    const reply = (await fn.invoke(
+      { jumpWxa: { path: '/pages/product/detail', query: 'id=42', envVersion: 'release' }, expireInterval: 7 },
+      USER,
+    )) as GenerateReply;
     expect(reply).toMatchObject({ errcode: 0, errmsg: 'ok', action: 'generate', attempts: 1 });
     expect(reply.openlink).toMatch(/^weixin:\/\/dl\/business\/\?t=[0-9A-Za-z]+$/);
     expect(Math.abs(reply.expireTime - (nowS() + 7 * 86400))).toBeLessThanOrEqual(2);
@@ -50,7 +53,10 @@ describe('generate through the real SDK', () => {
 
   it('the HTTPS-shape event with a future expire_time works the same way', async () => {
     const expireTime = nowS() + 3 * 86400;
-    const reply = (await fn.invoke({ jump_wxa: { path: '/pages/publishHomework/publishHomework', query: '', env_version: 'release' }, is_expire: true, expire_time: expireTime }, TRUSTED)) as GenerateReply;
+    const reply = (await fn.invoke(
+      { jump_wxa: { path: '/pages/publishHomework/publishHomework', query: '', env_version: 'release' }, is_expire: true, expire_time: expireTime },
+      TRUSTED,
+    )) as GenerateReply;
     expect(reply).toMatchObject({ errcode: 0, expireTime });
     expect(emulator.calls[0].request).toMatchObject({ expire_type: 0, expire_time: expireTime });
   });
@@ -177,7 +183,12 @@ describe('the two request examples of the WeChat urlscheme.generate page (issue 
     expect(reply).toMatchObject({ errcode: 0, expireTime });
     expect(reply.openlink).toMatch(/^weixin:\/\/dl\/business\/\?t=[0-9A-Za-z]+$/);
     expect(emulator.calls).toHaveLength(1);
-    expect(emulator.calls[0].request).toMatchObject({ jump_wxa: { path: 'pages/publishHomework/publishHomework', query: '', env_version: 'release' }, is_expire: true, expire_type: 0, expire_time: expireTime });
+    expect(emulator.calls[0].request).toMatchObject({
+      jump_wxa: { path: 'pages/publishHomework/publishHomework', query: '', env_version: 'release' },
+      is_expire: true,
+      expire_type: 0,
+      expire_time: expireTime,
+    });
   });
 });
 

@@ -4,7 +4,15 @@
  * instance in its own process (test/support/instances.ts).
  */
 import jsQR from 'jsqr';
-import type { CreateLinkReply, ErrorReply, GenSchemeReply, LandedReply, LinkCodeReply, LinkStatsReply, UpdateLinkReply } from '../../miniprogram/shared/contract';
+import type {
+  CreateLinkReply,
+  ErrorReply,
+  GenSchemeReply,
+  LandedReply,
+  LinkCodeReply,
+  LinkStatsReply,
+  UpdateLinkReply,
+} from '../../miniprogram/shared/contract';
 import { decodePng, startEmulator, type Emulator } from '../../emulator/src';
 import { loadWithEnv } from '../support/function';
 import { startInstances } from '../support/instances';
@@ -46,12 +54,24 @@ describe('linkCode', () => {
   it('makes one code (scene l=CODE, the router page of the app), stores it and returns its fileID; another instance asking again makes no WeChat call and no upload', async () => {
     expect((await create('spring-qr')).errcode).toBe(0);
     const made = (await fn.invoke({ action: 'linkCode', code: 'spring-qr', ...ADMIN })) as LinkCodeReply;
-    expect(made).toMatchObject({ errcode: 0, action: 'linkCode', code: 'spring-qr', scene: 'l=spring-qr', page: 'pages/code/index', envVersion: 'release', width: 430, reused: false });
+    expect(made).toMatchObject({
+      errcode: 0,
+      action: 'linkCode',
+      code: 'spring-qr',
+      scene: 'l=spring-qr',
+      page: 'pages/code/index',
+      envVersion: 'release',
+      width: 430,
+      reused: false,
+    });
     expect(made.fileID).toMatch(/^cloud:\/\/genscheme-local\.[\w-]+\/genscheme\/codes\/spring-qr\.png$/);
 
     // The call WeChat got, and the image it answered, now in storage under that fileID.
     expect(codeCalls()).toHaveLength(1);
-    expect(codeCalls()[0]).toMatchObject({ errcode: 0, request: { scene: 'l=spring-qr', page: 'pages/code/index', check_path: true, env_version: 'release', width: 430 } });
+    expect(codeCalls()[0]).toMatchObject({
+      errcode: 0,
+      request: { scene: 'l=spring-qr', page: 'pages/code/index', check_path: true, env_version: 'release', width: 430 },
+    });
     const stored = emulator.storage.get(made.fileID)!;
     expect(stored).toMatchObject({ cloudPath: 'genscheme/codes/spring-qr.png', contentType: 'image/png' });
     expect(qrOf(stored.bytes)).toEqual({ scene: 'l=spring-qr', page: 'pages/code/index', env_version: 'release', appid: emulator.appid });
@@ -108,7 +128,7 @@ describe('linkCode', () => {
 });
 
 describe('a scan is an open', () => {
-  it('landed with scene 1047 and the code\'s scene counts one open and answers the target; after updateLink the same code leads to the new target', async () => {
+  it("landed with scene 1047 and the code's scene counts one open and answers the target; after updateLink the same code leads to the new target", async () => {
     await create('scan-me', 'pages/product/detail', 'id=42');
     const made = (await fn.invoke({ action: 'linkCode', code: 'scan-me', ...ADMIN })) as LinkCodeReply;
     // What the phone reads from the printed code, passed the way WeChat passes it (options.scene, URL-encoded).
@@ -116,7 +136,12 @@ describe('a scan is an open', () => {
     const scan = async () => (await fn.invoke({ action: 'landed', scene: 1047, query: { scene: encodeURIComponent(scene) } }, USER)) as LandedReply;
 
     expect(await scan()).toMatchObject({ errcode: 0, counted: true, code: 'scan-me', path: 'pages/product/detail', query: 'id=42' });
-    const moved = (await fn.invoke({ action: 'updateLink', code: 'scan-me', jumpWxa: { path: 'pages/order/list', query: 'status=paid' }, ...ADMIN })) as UpdateLinkReply;
+    const moved = (await fn.invoke({
+      action: 'updateLink',
+      code: 'scan-me',
+      jumpWxa: { path: 'pages/order/list', query: 'status=paid' },
+      ...ADMIN,
+    })) as UpdateLinkReply;
     expect(moved.errcode).toBe(0);
     // The same user again within 30 minutes: one session, not another open — but the new target.
     expect(await scan()).toMatchObject({ counted: false, reason: 'session', path: 'pages/order/list', query: 'status=paid' });

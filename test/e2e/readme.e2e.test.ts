@@ -57,7 +57,9 @@ it('the policy.json example of "Security" is a valid policy', async () => {
 });
 
 it('each example event of "More actions" is accepted and answers with the fields the table lists', async () => {
-  const rows = section('More actions').split('\n').filter((l) => l.startsWith('| `'));
+  const rows = section('More actions')
+    .split('\n')
+    .filter((l) => l.startsWith('| `'));
   const examples = rows.flatMap((row) => [...row.matchAll(/`(\{ "action"[^`]*\})`/g)].map((m) => JSON.parse(m[1]) as Record<string, unknown>));
   expect(examples.map((e) => e.action).sort()).toEqual(['plaintext', 'query', 'quota', 'sweep', 'urllink']);
   const fn = loadWithEnv(emulator);

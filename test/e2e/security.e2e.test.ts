@@ -97,7 +97,9 @@ describe('configured policy', () => {
     expect((await f.invoke({ jumpWxa: { path: 'pages/product/detail' }, expireInterval: 7 }, user('oU'))).errcode).toBe(0);
     expect(((await f.invoke({ jumpWxa: { path: 'pages/order/list' }, expireInterval: 7 }, user('oU'))) as ErrorReply).rule).toBe('policy.page');
     expect(((await f.invoke({ jumpWxa: { path: 'pages/product/detail' } }, user('oU'))) as ErrorReply).rule).toBe('policy.days');
-    expect(((await f.invoke({ jumpWxa: { path: 'pages/product/detail', query: 'a'.repeat(17) }, expireInterval: 1 }, user('oU'))) as ErrorReply).rule).toBe('policy.queryLength');
+    expect(((await f.invoke({ jumpWxa: { path: 'pages/product/detail', query: 'a'.repeat(17) }, expireInterval: 1 }, user('oU'))) as ErrorReply).rule).toBe(
+      'policy.queryLength',
+    );
     expect(emulator.calls).toHaveLength(1);
   });
 
@@ -110,7 +112,9 @@ describe('configured policy', () => {
   });
 
   it('a wrong policy is logged at start-up and fails closed for untrusted callers', async () => {
-    const { result: f, lines } = await captureLogs(async () => loadWithEnv(emulator, { GENSCHEME_POLICY: '{"user":{"maxDays":90}}', GENSCHEME_ADMIN_TOKEN: TOKEN }));
+    const { result: f, lines } = await captureLogs(async () =>
+      loadWithEnv(emulator, { GENSCHEME_POLICY: '{"user":{"maxDays":90}}', GENSCHEME_ADMIN_TOKEN: TOKEN }),
+    );
     expect(lines.join('\n')).toMatch(/policy configuration is wrong.*user\.maxDays/);
     expect(((await f.invoke({}, user('oU'))) as ErrorReply).rule).toBe('policy.misconfigured');
     expect((await f.invoke({ adminToken: TOKEN })).errcode).toBe(0);
@@ -144,7 +148,8 @@ describe('visitors as networks see them', () => {
     const f = loadWithEnv(emulator, { GENSCHEME_POLICY: JSON.stringify({ public: { perIpPerMinute: 2, sharedPerMinute: 1000 } }) });
     const v6 = (ip: string) => ({ source: 'wx_http', clientIpV6: ip });
     const replies: ErrorReply[] = [];
-    for (let i = 0; i < 40; i++) replies.push((await f.invoke({}, v6(`2001:db8:77:${i % 2 ? '0' : '0000'}:${((i * 4099) % 65536).toString(16)}::${i + 1}`))) as ErrorReply);
+    for (let i = 0; i < 40; i++)
+      replies.push((await f.invoke({}, v6(`2001:db8:77:${i % 2 ? '0' : '0000'}:${((i * 4099) % 65536).toString(16)}::${i + 1}`))) as ErrorReply);
     expect(replies.filter((r) => r.errcode === 0)).toHaveLength(2);
     expect(replies.slice(2).every((r) => r.rule === 'policy.rate-ip')).toBe(true);
     expect((await f.invoke({}, v6('2001:db8:77:1::1'))).errcode).toBe(0); // the neighbouring /64
@@ -157,7 +162,8 @@ describe('visitors as networks see them', () => {
 });
 
 describe('GENSCHEME_STATE_SECRET', () => {
-  const secretWarning = (reply: { warnings?: Array<{ code: string; zh: string; en: string }> }) => reply.warnings?.find((w) => w.code === 'state.secretInDatabase');
+  const secretWarning = (reply: { warnings?: Array<{ code: string; zh: string; en: string }> }) =>
+    reply.warnings?.find((w) => w.code === 'state.secretInDatabase');
 
   it('without it every trusted quota, listLinks and linkStats reply says what is exposed and how to fix it; with it, none does', async () => {
     for (const secret of [undefined, 'security-e2e-state-secret-7Hq2']) {
@@ -180,7 +186,7 @@ describe('GENSCHEME_STATE_SECRET', () => {
         expect(warning).toBeDefined();
         expect(warning!.en).toMatch(/same database as the hashes/);
         expect(warning!.en).toMatch(/brute force/);
-        expect(warning!.en).toContain("Set GENSCHEME_STATE_SECRET");
+        expect(warning!.en).toContain('Set GENSCHEME_STATE_SECRET');
         expect(warning!.zh).toContain('GENSCHEME_STATE_SECRET');
         expect(warning!.zh).toContain('穷举');
       }

@@ -2,14 +2,30 @@
  * Stable links end to end (issue 13): the built function's real exports.main, the real
  * wx-server-sdk, the emulator's openapi AND database (GENSCHEME_STATE=database).
  */
-import type { CreateLinkReply, ErrorReply, GenSchemeReply, LandedReply, LinkStatsReply, ListLinksReply, ResolveLinkReply, UpdateLinkReply } from '../../miniprogram/shared/contract';
+import type {
+  CreateLinkReply,
+  ErrorReply,
+  GenSchemeReply,
+  LandedReply,
+  LinkStatsReply,
+  ListLinksReply,
+  ResolveLinkReply,
+  UpdateLinkReply,
+} from '../../miniprogram/shared/contract';
 import { startEmulator, type Emulator } from '../../emulator/src';
 import { loadWithEnv } from '../support/function';
 
 jest.setTimeout(60_000);
 
 const ADMIN_TOKEN = 'stable-e2e-Qw7Lp2Zx9Rk4Mn8Tv';
-const ENV = { GENSCHEME_STATE: 'database', GENSCHEME_REUSE: 'on', GENSCHEME_ADMIN_TOKEN: ADMIN_TOKEN, GENSCHEME_STATE_SECRET: 'stable-e2e-secret', GENSCHEME_H5_BASE_URL: 'https://m.example.com/jump.html', GENSCHEME_RESOLVE_PER_MINUTE: '60000' };
+const ENV = {
+  GENSCHEME_STATE: 'database',
+  GENSCHEME_REUSE: 'on',
+  GENSCHEME_ADMIN_TOKEN: ADMIN_TOKEN,
+  GENSCHEME_STATE_SECRET: 'stable-e2e-secret',
+  GENSCHEME_H5_BASE_URL: 'https://m.example.com/jump.html',
+  GENSCHEME_RESOLVE_PER_MINUTE: '60000',
+};
 const ADMIN = { adminToken: ADMIN_TOKEN };
 const visitor = (n: number) => ({ source: 'wx_http', clientIp: `198.51.100.${n % 250}` });
 const USER = { openid: 'oStableUser1', source: 'wx_client' };
@@ -34,7 +50,11 @@ const resolve = async (code: string, caller: object = visitor(1)) => (await fn.i
 describe('createLink', () => {
   it('makes a link with a generated code, and another with a chosen one; a taken code is refused', async () => {
     const made = await create({ jumpWxa: { path: 'pages/product/detail', query: 'id=42' }, name: 'Spring SMS', cq: 'src=sms' });
-    expect(made).toMatchObject({ errcode: 0, action: 'createLink', link: { name: 'Spring SMS', kind: 'scheme', path: 'pages/product/detail', query: 'id=42', envVersion: 'release', cq: 'src=sms', disabled: false } });
+    expect(made).toMatchObject({
+      errcode: 0,
+      action: 'createLink',
+      link: { name: 'Spring SMS', kind: 'scheme', path: 'pages/product/detail', query: 'id=42', envVersion: 'release', cq: 'src=sms', disabled: false },
+    });
     expect(made.link.code).toMatch(/^[A-Za-z0-9]{8}$/);
     expect(made.link.url).toBe(`https://m.example.com/jump.html?l=${made.link.code}`);
     const chosen = await create({ jumpWxa: { path: 'pages/index/index' }, code: 'spring-qr' });
@@ -46,7 +66,11 @@ describe('createLink', () => {
   });
 
   it('refuses a bad code, a bad target, a cq using the marker key — and calls nobody', async () => {
-    expect(err(await create({ jumpWxa: { path: 'pages/index/index' }, code: 'no spaces!' }))).toMatchObject({ errcode: -900003, field: 'code', rule: 'link.code' });
+    expect(err(await create({ jumpWxa: { path: 'pages/index/index' }, code: 'no spaces!' }))).toMatchObject({
+      errcode: -900003,
+      field: 'code',
+      rule: 'link.code',
+    });
     expect(err(await create({ jumpWxa: { path: 'pages/nowhere/x' } }))).toMatchObject({ errcode: 40165, field: 'jumpWxa.path' });
     expect(err(await create({ jumpWxa: { path: 'pages/index/index', envVersion: 'beta' } }))).toMatchObject({ errcode: 85402 });
     expect(err(await create({ jumpWxa: { path: 'pages/index/index' }, cq: 'a=1&gsl=x' }))).toMatchObject({ field: 'cq', rule: 'link.cqMarker' });
@@ -56,7 +80,12 @@ describe('createLink', () => {
 
   it('untrusted callers cannot create, update or list links', async () => {
     for (const caller of [USER, visitor(3)]) {
-      for (const event of [{ action: 'createLink', jumpWxa: { path: 'pages/index/index' } }, { action: 'updateLink', code: 'abc', disabled: true }, { action: 'listLinks' }, { action: 'linkStats', code: 'abc' }]) {
+      for (const event of [
+        { action: 'createLink', jumpWxa: { path: 'pages/index/index' } },
+        { action: 'updateLink', code: 'abc', disabled: true },
+        { action: 'listLinks' },
+        { action: 'linkStats', code: 'abc' },
+      ]) {
         expect(err(await fn.invoke(event, caller))).toMatchObject({ errcode: -900010, rule: 'policy.action' });
       }
     }
@@ -95,7 +124,9 @@ describe('resolveLink', () => {
     const nowS = Math.floor(Date.now() / 1000);
     const [doc] = emulator.database.collection('genscheme_stable_links')!;
     // Made 29 days ago for 30 days: one day left, inside the last 1.5 days.
-    emulator.database.seed('genscheme_stable_links', [{ ...doc, ticketLink: 'weixin://dl/business/?t=OldTicket01', ticketCreateTime: nowS - 29 * 86400, ticketExpireTime: nowS + 86400 }]);
+    emulator.database.seed('genscheme_stable_links', [
+      { ...doc, ticketLink: 'weixin://dl/business/?t=OldTicket01', ticketCreateTime: nowS - 29 * 86400, ticketExpireTime: nowS + 86400 },
+    ]);
     const first = await resolve('renew-me');
     expect(first).toMatchObject({ errcode: 0, reused: false });
     expect(first.openlink).not.toContain('OldTicket01');
@@ -103,7 +134,9 @@ describe('resolveLink', () => {
     expect(second).toMatchObject({ openlink: first.openlink, reused: true });
     expect(generations()).toHaveLength(1);
     // One outside the window is served as it is.
-    emulator.database.seed('genscheme_stable_links', [{ ...doc, ticketLink: 'weixin://dl/business/?t=YoungTicket1', ticketCreateTime: nowS - 86400, ticketExpireTime: nowS + 29 * 86400 }]);
+    emulator.database.seed('genscheme_stable_links', [
+      { ...doc, ticketLink: 'weixin://dl/business/?t=YoungTicket1', ticketCreateTime: nowS - 86400, ticketExpireTime: nowS + 29 * 86400 },
+    ]);
     await new Promise((r) => setTimeout(r, 5100)); // this instance's cache of the link (5 s)
     expect((await resolve('renew-me', visitor(3))).openlink).toContain('YoungTicket1');
     expect(generations()).toHaveLength(1);
@@ -112,7 +145,10 @@ describe('resolveLink', () => {
   it('unknown and disabled codes: a clear error, no WeChat call; a malformed code never reaches the database', async () => {
     expect(err(await resolve('nope-nope'))).toMatchObject({ errcode: -900030, rule: 'link.notFound', retryable: false });
     await create({ jumpWxa: { path: 'pages/index/index' }, code: 'off-link' });
-    expect((await fn.invoke({ action: 'updateLink', code: 'off-link', disabled: true, ...ADMIN })) as UpdateLinkReply).toMatchObject({ errcode: 0, link: { disabled: true } });
+    expect((await fn.invoke({ action: 'updateLink', code: 'off-link', disabled: true, ...ADMIN })) as UpdateLinkReply).toMatchObject({
+      errcode: 0,
+      link: { disabled: true },
+    });
     const off = err(await resolve('off-link'));
     expect(off).toMatchObject({ errcode: -900031, rule: 'link.disabled' });
     expect(off.hint.en).toContain('updateLink');
@@ -127,7 +163,12 @@ describe('resolveLink', () => {
     expect(cqOnly).toMatchObject({ errcode: 0, link: { cq: 'wave=2' } });
     const sameTicket = await resolve('moving', visitor(5));
     expect(sameTicket.openlink).toBe(`${before.openlink!.split('&cq=')[0]}&cq=wave%3D2%26gsl%3Dmoving`);
-    const moved = (await fn.invoke({ action: 'updateLink', code: 'moving', jumpWxa: { path: 'pages/product/detail', query: 'id=9' }, ...ADMIN })) as UpdateLinkReply;
+    const moved = (await fn.invoke({
+      action: 'updateLink',
+      code: 'moving',
+      jumpWxa: { path: 'pages/product/detail', query: 'id=9' },
+      ...ADMIN,
+    })) as UpdateLinkReply;
     expect(moved.link).toMatchObject({ path: 'pages/product/detail', query: 'id=9' });
     const after = await resolve('moving', visitor(6));
     expect(after).toMatchObject({ reused: false, path: 'pages/product/detail', query: 'id=9' });
@@ -135,7 +176,7 @@ describe('resolveLink', () => {
     expect(generations()).toHaveLength(2);
   });
 
-  it('resolves are limited per visitor, not by the public callers\' shared generate limit', async () => {
+  it("resolves are limited per visitor, not by the public callers' shared generate limit", async () => {
     const limited = loadWithEnv(emulator, { ...ENV, GENSCHEME_RESOLVE_PER_VISITOR_PER_MINUTE: '3' });
     await create({ jumpWxa: { path: 'pages/index/index' }, code: 'hot-link' });
     const same = visitor(9);
@@ -169,10 +210,23 @@ describe('landed, listLinks, linkStats', () => {
     expect(await landed({ cq: encodeURIComponent(cq) })).toMatchObject({ counted: false, code: 'open-me', reason: 'session' });
     expect(await landed({ cq: encodeURIComponent(cq) }, { openid: 'oStableUser3', source: 'wx_client' })).toMatchObject({ counted: true, code: 'open-me' });
     expect(await landed({ gsl: 'open-me' }, { openid: 'oStableUser2', source: 'wx_client' })).toMatchObject({ counted: true });
-    const stableDocs = () => JSON.stringify(emulator.database.collections().filter((c) => c.startsWith('genscheme_stable') || c === 'genscheme_counters').map((c) => emulator.database.collection(c)));
+    const stableDocs = () =>
+      JSON.stringify(
+        emulator.database
+          .collections()
+          .filter((c) => c.startsWith('genscheme_stable') || c === 'genscheme_counters')
+          .map((c) => emulator.database.collection(c)),
+      );
     await fn.invoke({ action: 'linkStats', code: 'open-me', ...ADMIN }); // writes the counts so far
     const before = stableDocs();
-    expect(await landed({ id: '42' })).toMatchObject({ errcode: 0, errmsg: 'ok', action: 'landed', counted: false, reason: 'no-marker', warnings: [{ code: 'landed.no-marker' }] });
+    expect(await landed({ id: '42' })).toMatchObject({
+      errcode: 0,
+      errmsg: 'ok',
+      action: 'landed',
+      counted: false,
+      reason: 'no-marker',
+      warnings: [{ code: 'landed.no-marker' }],
+    });
     expect(await landed({ gsl: 'no-such-link' })).toMatchObject({ counted: false });
     await fn.invoke({ action: 'linkStats', code: 'open-me', ...ADMIN }); // writes anything counted since
     expect(stableDocs()).toBe(before); // (the user's rate-limit window moved, hashed)

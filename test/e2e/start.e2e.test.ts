@@ -25,7 +25,8 @@ describe('npm start', () => {
   it('prints a one-line hint on stderr when GENSCHEME_STATE_SECRET is not set, and none when it is', () => {
     const env = { ...process.env };
     delete env.GENSCHEME_STATE_SECRET;
-    const run = (extra: Record<string, string>) => spawnSync(process.execPath, [join(ROOT, 'scripts/start.mjs'), '--json'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...env, ...extra } });
+    const run = (extra: Record<string, string>) =>
+      spawnSync(process.execPath, [join(ROOT, 'scripts/start.mjs'), '--json'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...env, ...extra } });
     const without = run({});
     expect(without.status).toBe(0);
     const hints = without.stderr.split('\n').filter((l) => l.includes('GENSCHEME_STATE_SECRET'));
@@ -110,7 +111,11 @@ describe('npm start', () => {
   });
 
   it('nothing leaves 127.0.0.1: every lookup and connect of the process is loopback', () => {
-    const run = spawnSync(process.execPath, ['-r', join(__dirname, 'fixtures/net-trap.cjs'), join(ROOT, 'scripts/start.mjs'), '--json'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+    const run = spawnSync(process.execPath, ['-r', join(__dirname, 'fixtures/net-trap.cjs'), join(ROOT, 'scripts/start.mjs'), '--json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(run.status).toBe(0);
     const seen = JSON.parse(/^NET-TRAP (.*)$/m.exec(run.stderr)?.[1] ?? 'null') as string[];
     expect(seen).toContain('connect 127.0.0.1'); // the trap works: it saw the call to the emulator
@@ -126,7 +131,20 @@ describe('npm start --emulator URL (one that `npm run emulator` keeps running)',
   afterAll(() => emulator.close());
 
   it('sends --path, --query, --days and --env-version to the gateway as the platform expects', async () => {
-    const run = await startAsync('--json', '--emulator', emulator.url, '--path', 'pages/product/detail', '--query', 'id=42', '--days', '7', '--env-version', 'trial', '--admin');
+    const run = await startAsync(
+      '--json',
+      '--emulator',
+      emulator.url,
+      '--path',
+      'pages/product/detail',
+      '--query',
+      'id=42',
+      '--days',
+      '7',
+      '--env-version',
+      'trial',
+      '--admin',
+    );
     expect(run.code).toBe(0);
     expect(emulator.calls).toHaveLength(1);
     expect(emulator.calls[0]).toMatchObject({
@@ -153,9 +171,30 @@ describe('npm start --emulator URL (one that `npm run emulator` keeps running)',
 
   it('stable links across runs: create (admin), resolve (a visitor), disable (admin), and a disabled link no longer resolves', async () => {
     const before = emulator.calls.length;
-    const created = await startAsync('--json', '--emulator', emulator.url, '--action', 'createLink', '--code', 'spring-sale', '--path', 'pages/product/detail', '--query', 'id=9', '--name', 'Spring sale', '--admin');
+    const created = await startAsync(
+      '--json',
+      '--emulator',
+      emulator.url,
+      '--action',
+      'createLink',
+      '--code',
+      'spring-sale',
+      '--path',
+      'pages/product/detail',
+      '--query',
+      'id=9',
+      '--name',
+      'Spring sale',
+      '--admin',
+    );
     expect(created.code).toBe(0);
-    expect(JSON.parse(created.out).link).toMatchObject({ code: 'spring-sale', name: 'Spring sale', path: 'pages/product/detail', query: 'id=9', disabled: false });
+    expect(JSON.parse(created.out).link).toMatchObject({
+      code: 'spring-sale',
+      name: 'Spring sale',
+      path: 'pages/product/detail',
+      query: 'id=9',
+      disabled: false,
+    });
     const resolved = await startAsync('--json', '--emulator', emulator.url, '--action', 'resolveLink', '--code', 'spring-sale');
     expect(resolved.code).toBe(0);
     expect(JSON.parse(resolved.out)).toMatchObject({ action: 'resolveLink', code: 'spring-sale', path: 'pages/product/detail', query: 'id=9' });

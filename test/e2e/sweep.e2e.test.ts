@@ -33,9 +33,18 @@ it('the timer event removes expired links, idle windows and past openers, and ke
   expect(live.errcode).toBe(0);
   const nowS = Math.floor(Date.now() / 1000);
   // Seeded as an earlier day left them: an expired link, a window idle for an hour, yesterday's opener.
-  emulator.database.seed('genscheme_links', [...emulator.database.collection('genscheme_links')!, { _id: 'old-link', target: 't', link: 'weixin://dl/business/?t=OLD', expireTime: nowS - 10, createTime: nowS - 86_400 }]);
-  emulator.database.seed('genscheme_limits', [...emulator.database.collection('genscheme_limits')!, { _id: 'idle-window', times: [Date.now() - 3_600_000], until: Date.now() - 3_540_000 }]);
-  emulator.database.seed('genscheme_stable_openers', [{ _id: 'yesterday', date: '2000-01-01' }, { _id: 'today', date: '2999-12-31' }]);
+  emulator.database.seed('genscheme_links', [
+    ...emulator.database.collection('genscheme_links')!,
+    { _id: 'old-link', target: 't', link: 'weixin://dl/business/?t=OLD', expireTime: nowS - 10, createTime: nowS - 86_400 },
+  ]);
+  emulator.database.seed('genscheme_limits', [
+    ...emulator.database.collection('genscheme_limits')!,
+    { _id: 'idle-window', times: [Date.now() - 3_600_000], until: Date.now() - 3_540_000 },
+  ]);
+  emulator.database.seed('genscheme_stable_openers', [
+    { _id: 'yesterday', date: '2000-01-01' },
+    { _id: 'today', date: '2999-12-31' },
+  ]);
 
   const reply = await fn.invoke(timerEvent, { source: 'wx_trigger' });
   expect(reply).toMatchObject({ errcode: 0, action: 'sweep' });

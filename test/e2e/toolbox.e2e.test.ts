@@ -28,7 +28,15 @@ describe('generate → query round trip', () => {
     const made = (await fn.invoke({ jumpWxa: { path: 'pages/order/list', query: 'status=paid' }, expireInterval: 3 }, USER)) as GenerateReply;
     expect(made.errcode).toBe(0);
     const info = (await fn.invoke({ action: 'query', scheme: made.openlink }, USER)) as QueryReply;
-    expect(info).toMatchObject({ errcode: 0, action: 'query', appid: emulator.appid, path: 'pages/order/list', query: 'status=paid', envVersion: 'release', expired: false });
+    expect(info).toMatchObject({
+      errcode: 0,
+      action: 'query',
+      appid: emulator.appid,
+      path: 'pages/order/list',
+      query: 'status=paid',
+      envVersion: 'release',
+      expired: false,
+    });
     expect(Math.abs(info.createTime - nowS())).toBeLessThanOrEqual(2);
     expect(Math.abs(info.expireTime - made.expireTime)).toBeLessThanOrEqual(2);
     expect(emulator.calls.map((c) => c.request)).toEqual([
@@ -134,7 +142,9 @@ describe('plaintext', () => {
   it('builds the link locally with the caller mini program appid: no call, no quota', async () => {
     const reply = (await fn.invoke({ action: 'plaintext', jumpWxa: { path: '/pages/product/detail', query: 'id=7&from=短信' } }, USER)) as PlaintextReply;
     expect(reply).toMatchObject({ errcode: 0, action: 'plaintext' });
-    expect(reply.openlink).toBe(`weixin://dl/business/?appid=${emulator.appid}&path=pages/product/detail&query=id%3D7%26from%3D%E7%9F%AD%E4%BF%A1&env_version=release`);
+    expect(reply.openlink).toBe(
+      `weixin://dl/business/?appid=${emulator.appid}&path=pages/product/detail&query=id%3D7%26from%3D%E7%9F%AD%E4%BF%A1&env_version=release`,
+    );
     expect(reply.warnings[0].zh).toContain('明文 Scheme');
     expect(reply.h5Url).toBe(`${H5}?path=pages/product/detail&query=id%3D7%26from%3D%E7%9F%AD%E4%BF%A1&env_version=release`);
     expect(emulator.calls).toHaveLength(0);

@@ -27,14 +27,18 @@ const err = (r: GenSchemeReply) => r as ErrorReply;
 
 describe('urllink: generated through urllink.generate', () => {
   it("genScheme's shape (jumpWxa) gives an https://wxaurl.cn/ link; the gateway got the flat snake_case request", async () => {
-    const reply = (await fn.invoke({ action: 'urllink', jumpWxa: { path: '/pages/product/detail', query: 'id=42', envVersion: 'release' }, expireInterval: 7 }, USER)) as UrlLinkReply;
+    const reply = (await fn.invoke(
+      { action: 'urllink', jumpWxa: { path: '/pages/product/detail', query: 'id=42', envVersion: 'release' }, expireInterval: 7 },
+      USER,
+    )) as UrlLinkReply;
     expect(reply).toMatchObject({ errcode: 0, errmsg: 'ok', action: 'urllink', attempts: 1, warnings: [] });
     expect(reply.urlLink).toMatch(URL_LINK);
     expect(Math.abs(reply.expireTime - (nowS() + 7 * 86400))).toBeLessThanOrEqual(2);
     expect(reply.expireAt).toBe(new Date(reply.expireTime * 1000).toISOString());
     expect(emulator.calls).toHaveLength(1);
     expect(emulator.calls[0]).toMatchObject({
-      apiName: 'urllink.generate', errcode: 0,
+      apiName: 'urllink.generate',
+      errcode: 0,
       request: { path: 'pages/product/detail', query: 'id=42', env_version: 'release', is_expire: true, expire_type: 1, expire_interval: 7 },
     });
     expect(emulator.calls[0].request).not.toHaveProperty('jump_wxa');
@@ -42,9 +46,18 @@ describe('urllink: generated through urllink.generate', () => {
 
   it("the doc's flat shape in snake_case works as a console event", async () => {
     const expireTime = nowS() + 3 * 86400;
-    const reply = (await fn.invoke({ action: 'urllink', path: 'pages/order/list', query: 'status=paid', env_version: 'release', is_expire: true, expire_type: 0, expire_time: expireTime }, TRUSTED)) as UrlLinkReply;
+    const reply = (await fn.invoke(
+      { action: 'urllink', path: 'pages/order/list', query: 'status=paid', env_version: 'release', is_expire: true, expire_type: 0, expire_time: expireTime },
+      TRUSTED,
+    )) as UrlLinkReply;
     expect(reply).toMatchObject({ errcode: 0, action: 'urllink', expireTime });
-    expect(emulator.calls[0].request).toMatchObject({ path: 'pages/order/list', query: 'status=paid', env_version: 'release', expire_type: 0, expire_time: expireTime });
+    expect(emulator.calls[0].request).toMatchObject({
+      path: 'pages/order/list',
+      query: 'status=paid',
+      env_version: 'release',
+      expire_type: 0,
+      expire_time: expireTime,
+    });
   });
 
   it('the flat shape in camelCase, and nothing at all (home page, 30 days, said so)', async () => {
@@ -62,19 +75,40 @@ describe('urllink: generated through urllink.generate', () => {
     expect(reply.urlLink).toMatch(/^https:\/\/wxaurl\.cn\/[0-9A-Za-z]+\?cq=from%3Dsms%26batch%3D3$/);
     expect(reply.urlLink).not.toContain('&cq=');
     const q = (await fn.invoke({ action: 'query', scheme: reply.urlLink }, USER)) as QueryReply;
-    expect(q).toMatchObject({ errcode: 0, action: 'query', kind: 'urllink', scheme: reply.urlLink, path: 'pages/product/detail', query: 'id=7', envVersion: 'release', expired: false });
+    expect(q).toMatchObject({
+      errcode: 0,
+      action: 'query',
+      kind: 'urllink',
+      scheme: reply.urlLink,
+      path: 'pages/product/detail',
+      query: 'id=7',
+      envVersion: 'release',
+      expired: false,
+    });
   });
 
   it('cloud_base is passed on when valid', async () => {
-    const reply = (await fn.invoke({ action: 'urllink', path: 'pages/index/index', cloud_base: { env: 'prod-4g5h6j7k8l', domain: 'm.example.com', path: '/jump.html', query: 'a=1', resource_appid: 'wx0123456789abcdef' } }, TRUSTED)) as UrlLinkReply;
+    const reply = (await fn.invoke(
+      {
+        action: 'urllink',
+        path: 'pages/index/index',
+        cloud_base: { env: 'prod-4g5h6j7k8l', domain: 'm.example.com', path: '/jump.html', query: 'a=1', resource_appid: 'wx0123456789abcdef' },
+      },
+      TRUSTED,
+    )) as UrlLinkReply;
     expect(reply.errcode).toBe(0);
-    expect(emulator.calls[0].request).toMatchObject({ cloud_base: { env: 'prod-4g5h6j7k8l', domain: 'm.example.com', path: '/jump.html', query: 'a=1', resource_appid: 'wx0123456789abcdef' } });
+    expect(emulator.calls[0].request).toMatchObject({
+      cloud_base: { env: 'prod-4g5h6j7k8l', domain: 'm.example.com', path: '/jump.html', query: 'a=1', resource_appid: 'wx0123456789abcdef' },
+    });
   });
 });
 
 describe('query understands URL Links', () => {
   it('scheme: https://wxaurl.cn/… → urllink.query; urlLink / url_link accepted too; schemes say kind: "scheme"', async () => {
-    const made = (await fn.invoke({ action: 'urllink', jumpWxa: { path: 'pages/order/list', query: 'status=paid' }, expireInterval: 2 }, TRUSTED)) as UrlLinkReply;
+    const made = (await fn.invoke(
+      { action: 'urllink', jumpWxa: { path: 'pages/order/list', query: 'status=paid' }, expireInterval: 2 },
+      TRUSTED,
+    )) as UrlLinkReply;
     const viaScheme = (await fn.invoke({ action: 'query', scheme: made.urlLink }, TRUSTED)) as QueryReply;
     expect(viaScheme).toMatchObject({ errcode: 0, kind: 'urllink', path: 'pages/order/list', query: 'status=paid', envVersion: 'release', expired: false });
     expect(Math.abs(viaScheme.expireTime - made.expireTime)).toBeLessThanOrEqual(2);
@@ -232,7 +266,9 @@ describe('urllink under the policy and the platform limits', () => {
   });
 
   it('the rate of 100 a second (shared with schemes) is held by the pacer: no 44990 reaches the caller', async () => {
-    const replies = await Promise.all(Array.from({ length: 120 }, (_, i) => fn.invoke(i % 2 ? { action: 'urllink' } : { action: 'generate' }, TRUSTED, { time_limit_in_ms: 5000 })));
+    const replies = await Promise.all(
+      Array.from({ length: 120 }, (_, i) => fn.invoke(i % 2 ? { action: 'urllink' } : { action: 'generate' }, TRUSTED, { time_limit_in_ms: 5000 })),
+    );
     expect(replies.every((r) => r.errcode === 0)).toBe(true);
     expect(emulator.calls.some((c) => c.errcode === 44990)).toBe(false);
   });

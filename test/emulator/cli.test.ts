@@ -36,14 +36,16 @@ function runFunction(env: Record<string, string>, events: unknown[]): Promise<un
 }
 
 async function waitFor(condition: () => boolean, ms = 5000): Promise<void> {
-  for (const end = Date.now() + ms; !condition(); ) {
+  for (const end = Date.now() + ms; !condition();) {
     if (Date.now() > end) throw new Error(`timed out; output so far:\n${output}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }
 
 beforeAll(async () => {
-  cli = spawn(process.execPath, [join(ROOT, 'scripts', 'emulator.mjs'), '--seed', '3', '--openid', 'oCli', '--source', 'wx_client', '--daily-cap', '1'], { cwd: ROOT });
+  cli = spawn(process.execPath, [join(ROOT, 'scripts', 'emulator.mjs'), '--seed', '3', '--openid', 'oCli', '--source', 'wx_client', '--daily-cap', '1'], {
+    cwd: ROOT,
+  });
   await readBanner();
 });
 

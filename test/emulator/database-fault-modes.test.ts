@@ -23,7 +23,11 @@ beforeAll(() => {
 beforeEach(() => h.emu.database.seed('counters', [{ _id: 'c', n: 0 }]));
 
 // Each client its own db.command: the SDK recognises only the operators of its own instance.
-const bump = (db: Db) => db.collection('counters').doc('c').update({ data: { n: db.command.inc(1) } });
+const bump = (db: Db) =>
+  db
+    .collection('counters')
+    .doc('c')
+    .update({ data: { n: db.command.inc(1) } });
 const read = async () => ((await h.db.collection('counters').doc('c').get()) as { data: { n: number } }).data.n;
 const stored = () => h.emu.database.collection('counters')?.[0].n;
 const faultsUrl = () => h.emu.url.replace(/\/admin$/, '/__emulator/faults');
@@ -93,7 +97,9 @@ describe('slow: the write lands only after the wait', () => {
 describe('failing the next N requests', () => {
   it('the next 2 updates fail with SERVER_TIMEOUT (SDK -501002) and change nothing; reads are not counted; the third update succeeds', async () => {
     await bump(h.db);
-    h.emu.updateFaults({ faults: [{ kind: 'cloudbaseError', api: 'database.modifyDocument', code: 'SERVER_TIMEOUT', message: 'request timeout', on: [1, 2] }] });
+    h.emu.updateFaults({
+      faults: [{ kind: 'cloudbaseError', api: 'database.modifyDocument', code: 'SERVER_TIMEOUT', message: 'request timeout', on: [1, 2] }],
+    });
     expect(await failure(bump(h.db))).toMatchObject({ errCode: -501002, errMsg: expect.stringContaining('request timeout') });
     await expect(read()).resolves.toBe(1);
     expect(await failure(bump(h.db))).toMatchObject({ errCode: -501002 });
@@ -114,7 +120,10 @@ describe('failing the next N requests', () => {
     expect(await failure(h.db.collection('counters').add({ data: { _id: 'd', n: 5 } }))).toMatchObject({ errCode: -501002 });
     expect(await failure(bump(h.db))).toMatchObject({ errCode: -501002 });
     await expect(h.db.collection('counters').add({ data: { _id: 'd', n: 5 } })).resolves.toMatchObject({ _id: 'd' });
-    expect(h.emu.database.collection('counters')).toEqual([{ _id: 'c', n: 0 }, { _id: 'd', n: 5 }]);
+    expect(h.emu.database.collection('counters')).toEqual([
+      { _id: 'c', n: 0 },
+      { _id: 'd', n: 5 },
+    ]);
   });
 });
 
@@ -128,7 +137,10 @@ describe('changing faults mid-test', () => {
     expect(quick.outcome).toEqual({ failed: -501002 });
     expect(quick.ms).toBeLessThan(300);
     expect(await slowUpdate).toMatchObject({ outcome: { stats: { updated: 1 } } });
-    expect(h.emu.faultPlan).toEqual({ databaseLatencyMs: 0, faults: [{ kind: 'cloudbaseError', api: 'database.modifyDocument', code: 'SERVER_TIMEOUT', on: [2] }] });
+    expect(h.emu.faultPlan).toEqual({
+      databaseLatencyMs: 0,
+      faults: [{ kind: 'cloudbaseError', api: 'database.modifyDocument', code: 'SERVER_TIMEOUT', on: [2] }],
+    });
   });
 
   it('a refused change changes nothing; clearFaults ends every mode', async () => {
@@ -154,15 +166,27 @@ describe('over HTTP, for a test in another process', () => {
     expect(late.outcome).toEqual({ failed: -501001 });
     expect(stored()).toBe(1);
 
-    const patched = await send('PATCH', { databaseLatencyMs: 10, faults: [{ kind: 'cloudbaseError', api: 'database.getDocument', code: 'SERVER_TIMEOUT', on: [1] }] });
+    const patched = await send('PATCH', {
+      databaseLatencyMs: 10,
+      faults: [{ kind: 'cloudbaseError', api: 'database.getDocument', code: 'SERVER_TIMEOUT', on: [1] }],
+    });
     expect(patched).toEqual({
       status: 200,
-      json: { databaseLatencyMs: 10, faults: [{ kind: 'lateReply', api: 'database.modifyDocument', ms: 400 }, { kind: 'cloudbaseError', api: 'database.getDocument', code: 'SERVER_TIMEOUT', on: [1] }] },
+      json: {
+        databaseLatencyMs: 10,
+        faults: [
+          { kind: 'lateReply', api: 'database.modifyDocument', ms: 400 },
+          { kind: 'cloudbaseError', api: 'database.getDocument', code: 'SERVER_TIMEOUT', on: [1] },
+        ],
+      },
     });
     expect(await failure(read())).toMatchObject({ errCode: -501002 });
     await expect(read()).resolves.toBe(1);
 
-    expect(await send('PATCH', { faults: [{ kind: 'lateReply', api: ['database', 'urlscheme.generate'], ms: 5 }] })).toMatchObject({ status: 400, json: { error: expect.stringContaining('mixes openapi and database') } });
+    expect(await send('PATCH', { faults: [{ kind: 'lateReply', api: ['database', 'urlscheme.generate'], ms: 5 }] })).toMatchObject({
+      status: 400,
+      json: { error: expect.stringContaining('mixes openapi and database') },
+    });
     expect(await send('DELETE')).toEqual({ status: 200, json: { faults: [] } });
     const cleared = await timed(() => bump(impatient));
     expect(cleared.outcome).toMatchObject({ stats: { updated: 1 } });

@@ -6,11 +6,16 @@ const counters = () => h.db.collection('counters');
 
 beforeEach(() => h.emu.database.seed('counters', [{ _id: 'c', n: 0 }]));
 
-const bump = () => counters().doc('c').update({ data: { n: h._.inc(1) } });
+const bump = () =>
+  counters()
+    .doc('c')
+    .update({ data: { n: h._.inc(1) } });
 const stored = () => h.emu.database.collection('counters')?.[0].n;
 
 it('a chosen DATABASE_* code on chosen calls of one action; the faulted write is not applied', async () => {
-  h.emu.setFaults({ faults: [{ kind: 'cloudbaseError', api: 'database.modifyDocument', code: 'DATABASE_REQUEST_FAILED', message: 'write conflict', on: [2] }] });
+  h.emu.setFaults({
+    faults: [{ kind: 'cloudbaseError', api: 'database.modifyDocument', code: 'DATABASE_REQUEST_FAILED', message: 'write conflict', on: [2] }],
+  });
   await expect(bump()).resolves.toMatchObject({ stats: { updated: 1 } });
   expect(await failure(bump())).toMatchObject({ errCode: -502001, errMsg: expect.stringContaining('write conflict') });
   await expect(bump()).resolves.toMatchObject({ stats: { updated: 1 } });
@@ -34,7 +39,12 @@ it.each([
 });
 
 it('database faults are counted apart from openapi calls: `on` indexes count database calls only', async () => {
-  h.emu.setFaults({ faults: [{ kind: 'cloudbaseError', api: 'database', code: 'DATABASE_REQUEST_FAILED', on: [3] }, { kind: 'busy', api: '*' }] });
+  h.emu.setFaults({
+    faults: [
+      { kind: 'cloudbaseError', api: 'database', code: 'DATABASE_REQUEST_FAILED', on: [3] },
+      { kind: 'busy', api: '*' },
+    ],
+  });
   await expect(bump()).resolves.toBeDefined();
   await expect(counters().count()).resolves.toMatchObject({ total: 1 });
   expect(await failure(bump())).toMatchObject({ errCode: -502001 });
@@ -42,19 +52,34 @@ it('database faults are counted apart from openapi calls: `on` indexes count dat
 });
 
 it('a dropped connection and an HTTP 500: the SDK throws -501001 naming the cause, and recovers', async () => {
-  h.emu.setFaults({ faults: [{ kind: 'drop', api: 'database', on: [1] }, { kind: 'httpError', api: 'database', on: [2] }] });
+  h.emu.setFaults({
+    faults: [
+      { kind: 'drop', api: 'database', on: [1] },
+      { kind: 'httpError', api: 'database', on: [2] },
+    ],
+  });
   expect(await failure(bump())).toMatchObject({ errCode: -501001, errMsg: expect.stringContaining('socket hang up') });
   expect(await failure(bump())).toMatchObject({ errCode: -501001, errMsg: expect.stringMatching(/500/) });
   await expect(bump()).resolves.toMatchObject({ stats: { updated: 1 } });
   expect(stored()).toBe(1); // neither faulted request reached the data
-  expect(h.emu.databaseCalls.map((c) => [c.fault ?? null, c.code])).toEqual([['drop', null], ['httpError', null], [null, null]]);
+  expect(h.emu.databaseCalls.map((c) => [c.fault ?? null, c.code])).toEqual([
+    ['drop', null],
+    ['httpError', null],
+    [null, null],
+  ]);
 });
 
 it('a fault at a random rate hits some calls and spares others', async () => {
   const pattern = async () => {
     h.emu.setFaults({ faults: [{ kind: 'cloudbaseError', api: 'database', code: 'DATABASE_REQUEST_FAILED', rate: 0.5 }] });
     const out: number[] = [];
-    for (let i = 0; i < 16; i++) out.push(await bump().then(() => 0, (e: { errCode: number }) => e.errCode));
+    for (let i = 0; i < 16; i++)
+      out.push(
+        await bump().then(
+          () => 0,
+          (e: { errCode: number }) => e.errCode,
+        ),
+      );
     return out;
   };
   const first = await pattern();
@@ -76,7 +101,10 @@ it('databaseLatencyMs delays database replies only; latencyMs does not touch the
 
 it('a slow database call is still applied atomically: concurrent conditional updates never overshoot', async () => {
   h.emu.setFaults({ databaseLatencyMs: 20 });
-  const admit = () => counters().where({ _id: 'c', n: h._.lt(3) }).update({ data: { n: h._.inc(1) } });
+  const admit = () =>
+    counters()
+      .where({ _id: 'c', n: h._.lt(3) })
+      .update({ data: { n: h._.inc(1) } });
   const results = await Promise.all(Array.from({ length: 10 }, admit));
   expect(results.map((r: { stats: { updated: number } }) => r.stats.updated).reduce((a: number, b: number) => a + b, 0)).toBe(3);
   expect(stored()).toBe(3);

@@ -29,7 +29,10 @@ it('keeps collections and documents, with their types, across a restart', async 
     await db.createCollection('links');
     await db.createCollection('empty');
     await db.collection('links').add({ data: { _id: 'a', n: 1, ratio: 0.5, at: new Date('2026-01-01T00:00:00Z'), tags: ['x'] } });
-    await db.collection('links').doc('a').update({ data: { n: db.command.inc(1) } });
+    await db
+      .collection('links')
+      .doc('a')
+      .update({ data: { n: db.command.inc(1) } });
   } finally {
     await first.close();
   }
@@ -54,10 +57,15 @@ it('a transaction rolled back before a restart stays rolled back', async () => {
     use(first);
     first.database.seed('accounts', [{ _id: 'a', balance: 10 }]);
     await expect(
-      db.runTransaction(async (t: { collection(n: string): { doc(id: string): { update(x: object): Promise<unknown> } }; rollback(r: string): Promise<void> }) => {
-        await t.collection('accounts').doc('a').update({ data: { balance: 0 } });
-        await t.rollback('no');
-      }),
+      db.runTransaction(
+        async (t: { collection(n: string): { doc(id: string): { update(x: object): Promise<unknown> } }; rollback(r: string): Promise<void> }) => {
+          await t
+            .collection('accounts')
+            .doc('a')
+            .update({ data: { balance: 0 } });
+          await t.rollback('no');
+        },
+      ),
     ).rejects.toBe('no');
   } finally {
     await first.close();
@@ -98,10 +106,11 @@ describe('npm run emulator -- --data DIR', () => {
         const url = /emulator on (http:\/\/127\.0\.0\.1:\d+)\/admin/.exec(output)?.[1];
         if (url && output.includes('Ctrl-C stops it.')) {
           clearTimeout(timer);
-          const stop = () => new Promise<void>((done) => {
-            cli.once('exit', () => done());
-            cli.kill('SIGTERM');
-          });
+          const stop = () =>
+            new Promise<void>((done) => {
+              cli.once('exit', () => done());
+              cli.kill('SIGTERM');
+            });
           resolve({ base: url, stop });
         }
       });
@@ -115,7 +124,10 @@ describe('npm run emulator -- --data DIR', () => {
       const sdk = sdkDatabase(await (await fetch(`${first.base}/__emulator/env`)).json());
       await sdk.createCollection('quota');
       await sdk.collection('quota').add({ data: { _id: 'day', n: 0 } });
-      await sdk.collection('quota').where({ _id: 'day', n: sdk.command.lt(5) }).update({ data: { n: sdk.command.inc(1) } });
+      await sdk
+        .collection('quota')
+        .where({ _id: 'day', n: sdk.command.lt(5) })
+        .update({ data: { n: sdk.command.inc(1) } });
       expect(existsSync(join(dir, 'quota.ejson.json'))).toBe(true);
       expect(readFileSync(join(dir, 'quota.ejson.json'), 'utf8')).toContain('"n":{"$numberInt":"1"}');
     } finally {

@@ -32,9 +32,27 @@ describe('collections', () => {
     ['doc get', () => users().doc('x').get()],
     ['where get', () => users().where({ a: 1 }).get()],
     ['count', () => users().count()],
-    ['update', () => users().doc('x').update({ data: { a: 1 } })],
-    ['where update', () => users().where({ a: 1 }).update({ data: { a: 2 } })],
-    ['set', () => users().doc('x').set({ data: { a: 1 } })],
+    [
+      'update',
+      () =>
+        users()
+          .doc('x')
+          .update({ data: { a: 1 } }),
+    ],
+    [
+      'where update',
+      () =>
+        users()
+          .where({ a: 1 })
+          .update({ data: { a: 2 } }),
+    ],
+    [
+      'set',
+      () =>
+        users()
+          .doc('x')
+          .set({ data: { a: 1 } }),
+    ],
     ['remove', () => users().doc('x').remove()],
   ])('%s on a missing collection: -502005, and the collection is not created', async (_label, call) => {
     expect(await failure(call())).toMatchObject({ errCode: -502005, errMsg: expect.stringContaining('database collection not exists') });
@@ -43,7 +61,10 @@ describe('collections', () => {
   });
 
   it('aggregate on a missing collection: the same answer, which the SDK reports as errCode -1', async () => {
-    expect(await failure(users().aggregate().match({ a: 1 }).end())).toMatchObject({ errCode: -1, errMsg: 'collection.aggregate:fail Db or Table not exist: users' });
+    expect(await failure(users().aggregate().match({ a: 1 }).end())).toMatchObject({
+      errCode: -1,
+      errMsg: 'collection.aggregate:fail Db or Table not exist: users',
+    });
     expect(h.emu.database.collections()).toEqual([]);
     expect(h.emu.databaseCalls[0]).toMatchObject({ collection: 'users', code: 'DATABASE_COLLECTION_NOT_EXIST' });
   });
@@ -63,7 +84,10 @@ describe('add and read', () => {
 
   it('a chosen _id that exists: DATABASE_REQUEST_FAILED (-502001) with E11000, and nothing changes', async () => {
     h.emu.database.seed('users', [{ _id: 'k', n: 1 }]);
-    expect(await failure(users().add({ data: { _id: 'k', n: 2 } }))).toMatchObject({ errCode: -502001, errMsg: expect.stringContaining('E11000 duplicate key') });
+    expect(await failure(users().add({ data: { _id: 'k', n: 2 } }))).toMatchObject({
+      errCode: -502001,
+      errMsg: expect.stringContaining('E11000 duplicate key'),
+    });
     expect(h.emu.database.collection('users')).toEqual([{ _id: 'k', n: 1 }]);
   });
 
@@ -77,7 +101,14 @@ describe('add and read', () => {
     const _ = h._;
     const names = async (q: { get(): Promise<{ data: Array<{ name: string }> }> }) => (await q.get()).data.map((d) => d.name);
     expect(await names(users().where({ city: 'Shanghai' }))).toEqual(['Ann', 'Cid']);
-    expect(await names(users().where({ age: _.gte(25).and(_.lt(40)) }).orderBy('age', 'desc').orderBy('name', 'asc'))).toEqual(['Ann', 'Dee', 'bob']);
+    expect(
+      await names(
+        users()
+          .where({ age: _.gte(25).and(_.lt(40)) })
+          .orderBy('age', 'desc')
+          .orderBy('name', 'asc'),
+      ),
+    ).toEqual(['Ann', 'Dee', 'bob']);
     expect(await names(users().orderBy('age', 'asc').orderBy('name', 'asc').skip(1).limit(2))).toEqual(['bob', 'Ann']); // binary order: 'Dee' < 'bob'
     expect(await names(users().where(_.or([{ age: 40 }, { name: 'bob' }])))).toEqual(['bob', 'Cid']);
     expect(await names(users().where({ city: _.in(['Beijing', 'Shenzhen']), tags: _.size(0) }))).toEqual(['Dee']);
@@ -90,8 +121,17 @@ describe('add and read', () => {
   });
 
   it('a nested where object matches by dotted path', async () => {
-    h.emu.database.seed('users', [{ _id: 'a', profile: { city: 'Shanghai', zip: '200000' } }, { _id: 'b', profile: { city: 'Beijing' } }]);
-    expect((await users().where({ profile: { city: 'Shanghai' } }).get()).data.map((d: { _id: string }) => d._id)).toEqual(['a']);
+    h.emu.database.seed('users', [
+      { _id: 'a', profile: { city: 'Shanghai', zip: '200000' } },
+      { _id: 'b', profile: { city: 'Beijing' } },
+    ]);
+    expect(
+      (
+        await users()
+          .where({ profile: { city: 'Shanghai' } })
+          .get()
+      ).data.map((d: { _id: string }) => d._id),
+    ).toEqual(['a']);
   });
 
   it('regexp queries: db.RegExp and a JS RegExp, with options', async () => {
@@ -107,7 +147,9 @@ describe('add and read', () => {
       { _id: 'old', at: new Date('2020-01-01T00:00:00Z') },
       { _id: 'new', at: new Date('2026-06-01T00:00:00Z') },
     ]);
-    const { data } = await users().where({ at: h._.gt(new Date('2025-01-01T00:00:00Z')) }).get();
+    const { data } = await users()
+      .where({ at: h._.gt(new Date('2025-01-01T00:00:00Z')) })
+      .get();
     expect(data).toEqual([{ _id: 'new', at: new Date('2026-06-01T00:00:00Z') }]);
   });
 });
@@ -119,11 +161,18 @@ describe('serverDate', () => {
     await users().add({ data: { _id: 'a', at: h.db.serverDate(), later: h.db.serverDate({ offset: 60_000 }) } });
     expect(h.emu.database.collection('users')).toEqual([{ _id: 'a', at: new Date(T0), later: new Date(T0 + 60_000) }]);
     h.clock.now = T0 + 30_000;
-    const due = async () => (await users().where({ later: h._.lte(h.db.serverDate()) }).get()).data.length;
+    const due = async () =>
+      (
+        await users()
+          .where({ later: h._.lte(h.db.serverDate()) })
+          .get()
+      ).data.length;
     expect(await due()).toBe(0);
     h.clock.now = T0 + 60_000;
     expect(await due()).toBe(1);
-    await users().doc('a').update({ data: { touched: h.db.serverDate({ offset: -1000 }) } });
+    await users()
+      .doc('a')
+      .update({ data: { touched: h.db.serverDate({ offset: -1000 }) } });
     expect(h.emu.database.collection('users')?.[0].touched).toEqual(new Date(T0 + 59_000));
   });
 });
@@ -133,7 +182,12 @@ describe('update', () => {
   const stored = () => h.emu.database.collection('users')?.find((d) => d._id === 'k');
 
   it.each<[string, Record<string, unknown>, (_: ReturnType<typeof Object>) => Record<string, unknown>, Record<string, unknown>]>([
-    ['plain fields ($set, dotted)', { n: 1, list: [1, 2, 3] }, () => ({ profile: { city: 'Beijing' }, flag: true }), { profile: { city: 'Beijing', zip: '200000' }, flag: true }],
+    [
+      'plain fields ($set, dotted)',
+      { n: 1, list: [1, 2, 3] },
+      () => ({ profile: { city: 'Beijing' }, flag: true }),
+      { profile: { city: 'Beijing', zip: '200000' }, flag: true },
+    ],
     ['_.set replaces a sub-object', { n: 1, list: [1, 2, 3] }, (_) => ({ profile: _.set({ city: 'X' }) }), { profile: { city: 'X' } }],
     ['_.inc', { n: 1, list: [1, 2, 3] }, (_) => ({ n: _.inc(2), fresh: _.inc(5) }), { n: 3, fresh: 5 }],
     ['_.mul', { n: 1, list: [1, 2, 3] }, (_) => ({ n: _.mul(10) }), { n: 10 }],
@@ -162,16 +216,33 @@ describe('update', () => {
     await expect(doc().update({ data: { n: 1 } })).resolves.toMatchObject({ stats: { updated: 0 } });
     await expect(doc().update({ data: { list: h._.addToSet(1) } })).resolves.toMatchObject({ stats: { updated: 0 } });
     await expect(doc().update({ data: { n: h._.max(0) } })).resolves.toMatchObject({ stats: { updated: 0 } });
-    await expect(users().doc('missing').update({ data: { n: 2 } })).resolves.toMatchObject({ stats: { updated: 0 } });
+    await expect(
+      users()
+        .doc('missing')
+        .update({ data: { n: 2 } }),
+    ).resolves.toMatchObject({ stats: { updated: 0 } });
     expect(h.emu.database.collection('users')).toEqual([{ _id: 'k', n: 1, list: [1] }]);
   });
 
   it('where().update() changes every match; a conditional update admits under the limit only', async () => {
     await seedUsers();
-    await expect(users().where({ city: 'Shanghai' }).update({ data: { vip: true } })).resolves.toMatchObject({ stats: { updated: 2 } });
-    expect(h.emu.database.collection('users')?.filter((d) => d.vip).map((d) => d._id)).toEqual(['u1', 'u3']);
+    await expect(
+      users()
+        .where({ city: 'Shanghai' })
+        .update({ data: { vip: true } }),
+    ).resolves.toMatchObject({ stats: { updated: 2 } });
+    expect(
+      h.emu.database
+        .collection('users')
+        ?.filter((d) => d.vip)
+        .map((d) => d._id),
+    ).toEqual(['u1', 'u3']);
     h.emu.database.seed('quota', [{ _id: 'q', n: 0 }]);
-    const admit = () => h.db.collection('quota').where({ _id: 'q', n: h._.lt(2) }).update({ data: { n: h._.inc(1) } });
+    const admit = () =>
+      h.db
+        .collection('quota')
+        .where({ _id: 'q', n: h._.lt(2) })
+        .update({ data: { n: h._.inc(1) } });
     const outcomes = [];
     for (let i = 0; i < 4; i++) outcomes.push((await admit()).stats.updated);
     expect(outcomes).toEqual([1, 1, 0, 0]);
@@ -179,22 +250,49 @@ describe('update', () => {
   });
 
   it('an operator that does not fit the stored value fails (-502001) and leaves the documents as they were', async () => {
-    h.emu.database.seed('users', [{ _id: 'j', n: 1 }, { _id: 'k', n: 'text', list: 5 }]);
+    h.emu.database.seed('users', [
+      { _id: 'j', n: 1 },
+      { _id: 'k', n: 'text', list: 5 },
+    ]);
     expect(await failure(doc().update({ data: { n: h._.inc(1) } }))).toMatchObject({ errCode: -502001, errMsg: expect.stringContaining('Cannot apply $inc') });
-    expect(await failure(doc().update({ data: { list: h._.push(1) } }))).toMatchObject({ errCode: -502001, errMsg: expect.stringContaining('Cannot apply $push') });
+    expect(await failure(doc().update({ data: { list: h._.push(1) } }))).toMatchObject({
+      errCode: -502001,
+      errMsg: expect.stringContaining('Cannot apply $push'),
+    });
     // A multi update is all or nothing: 'j' (first) could take the $inc, 'k' cannot.
-    expect(await failure(users().where({}).update({ data: { n: h._.inc(1) } }))).toMatchObject({ errCode: -502001 });
-    expect(h.emu.database.collection('users')).toEqual([{ _id: 'j', n: 1 }, { _id: 'k', n: 'text', list: 5 }]);
+    expect(
+      await failure(
+        users()
+          .where({})
+          .update({ data: { n: h._.inc(1) } }),
+      ),
+    ).toMatchObject({ errCode: -502001 });
+    expect(h.emu.database.collection('users')).toEqual([
+      { _id: 'j', n: 1 },
+      { _id: 'k', n: 'text', list: 5 },
+    ]);
   });
 });
 
 describe('set and remove', () => {
   it('set creates a missing document, then replaces it whole', async () => {
     await h.db.createCollection('users');
-    await expect(users().doc('k').set({ data: { a: 1, b: 2 } })).resolves.toMatchObject({ _id: 'k', stats: { updated: 0, created: 1 } });
-    await expect(users().doc('k').set({ data: { c: 3 } })).resolves.toMatchObject({ _id: 'k', stats: { updated: 1, created: 0 } });
+    await expect(
+      users()
+        .doc('k')
+        .set({ data: { a: 1, b: 2 } }),
+    ).resolves.toMatchObject({ _id: 'k', stats: { updated: 0, created: 1 } });
+    await expect(
+      users()
+        .doc('k')
+        .set({ data: { c: 3 } }),
+    ).resolves.toMatchObject({ _id: 'k', stats: { updated: 1, created: 0 } });
     expect(h.emu.database.collection('users')).toEqual([{ _id: 'k', c: 3 }]);
-    await expect(users().doc('k').set({ data: { c: 3 } })).resolves.toMatchObject({ stats: { updated: 0, created: 0 } });
+    await expect(
+      users()
+        .doc('k')
+        .set({ data: { c: 3 } }),
+    ).resolves.toMatchObject({ stats: { updated: 0, created: 0 } });
   });
 
   it('remove by doc and by where', async () => {
@@ -235,26 +333,48 @@ describe('aggregate', () => {
 
 describe('transactions', () => {
   it('commit keeps every write', async () => {
-    h.emu.database.seed('accounts', [{ _id: 'a', balance: 100 }, { _id: 'b', balance: 0 }]);
-    const result = await h.db.runTransaction(async (t: { collection(n: string): { doc(id: string): { update(x: object): Promise<unknown>; get(): Promise<{ data: { balance: number } }> } } }) => {
-      const from = await t.collection('accounts').doc('a').get();
-      await t.collection('accounts').doc('a').update({ data: { balance: h._.inc(-30) } });
-      await t.collection('accounts').doc('b').update({ data: { balance: h._.inc(30) } });
-      return from.data.balance;
-    });
+    h.emu.database.seed('accounts', [
+      { _id: 'a', balance: 100 },
+      { _id: 'b', balance: 0 },
+    ]);
+    const result = await h.db.runTransaction(
+      async (t: { collection(n: string): { doc(id: string): { update(x: object): Promise<unknown>; get(): Promise<{ data: { balance: number } }> } } }) => {
+        const from = await t.collection('accounts').doc('a').get();
+        await t
+          .collection('accounts')
+          .doc('a')
+          .update({ data: { balance: h._.inc(-30) } });
+        await t
+          .collection('accounts')
+          .doc('b')
+          .update({ data: { balance: h._.inc(30) } });
+        return from.data.balance;
+      },
+    );
     expect(result).toBe(100);
-    expect(h.emu.database.collection('accounts')).toEqual([{ _id: 'a', balance: 70 }, { _id: 'b', balance: 30 }]);
+    expect(h.emu.database.collection('accounts')).toEqual([
+      { _id: 'a', balance: 70 },
+      { _id: 'b', balance: 30 },
+    ]);
     const actions = h.emu.databaseCalls.map((c) => c.action);
     expect(actions[0]).toBe('database.startTransaction');
     expect(actions[actions.length - 1]).toBe('database.commitTransaction');
-    expect(h.emu.databaseCalls.filter((c) => c.action === 'database.modifyDocument').every((c) => c.transactionId === h.emu.databaseCalls[0].reply?.transactionId)).toBe(true);
+    expect(
+      h.emu.databaseCalls.filter((c) => c.action === 'database.modifyDocument').every((c) => c.transactionId === h.emu.databaseCalls[0].reply?.transactionId),
+    ).toBe(true);
   });
 
   it('rollback (and a throw) undo every write of the transaction, and only those', async () => {
     h.emu.database.seed('accounts', [{ _id: 'a', balance: 100 }]);
-    type T = { collection(n: string): { add(x: object): Promise<unknown>; doc(id: string): { update(x: object): Promise<unknown>; remove(): Promise<unknown> } }; rollback(r: unknown): Promise<void> };
+    type T = {
+      collection(n: string): { add(x: object): Promise<unknown>; doc(id: string): { update(x: object): Promise<unknown>; remove(): Promise<unknown> } };
+      rollback(r: unknown): Promise<void>;
+    };
     const rolledBack = h.db.runTransaction(async (t: T) => {
-      await t.collection('accounts').doc('a').update({ data: { balance: h._.inc(-100) } });
+      await t
+        .collection('accounts')
+        .doc('a')
+        .update({ data: { balance: h._.inc(-100) } });
       await t.collection('accounts').add({ data: { _id: 'new', balance: 1 } });
       await t.rollback('insufficient funds');
     });
@@ -281,7 +401,12 @@ describe('recorded calls and control endpoint', () => {
       [2, 'database.insertDocument', 'users', null],
       [3, 'database.getDocument', 'users', null],
     ]);
-    expect(h.emu.databaseCalls[1]).toMatchObject({ env: 'genscheme-local', time: T0, request: { data: ['{"_id":"k"}'] }, reply: { data: { insertedIds: ['k'] } } });
+    expect(h.emu.databaseCalls[1]).toMatchObject({
+      env: 'genscheme-local',
+      time: T0,
+      request: { data: ['{"_id":"k"}'] },
+      reply: { data: { insertedIds: ['k'] } },
+    });
     expect(h.emu.calls).toEqual([]);
   });
 
@@ -289,7 +414,11 @@ describe('recorded calls and control endpoint', () => {
     const base = h.emu.url.replace(/\/admin$/, '/__emulator/database');
     const put = await fetch(`${base}/collections/users`, { method: 'PUT', body: JSON.stringify([{ _id: 'k', at: { $date: '2026-01-01T00:00:00Z' } }]) });
     expect(put.status).toBe(200);
-    await expect(users().where({ at: h._.lt(new Date('2026-01-02T00:00:00Z')) }).count()).resolves.toMatchObject({ total: 1 });
+    await expect(
+      users()
+        .where({ at: h._.lt(new Date('2026-01-02T00:00:00Z')) })
+        .count(),
+    ).resolves.toMatchObject({ total: 1 });
     expect(await (await fetch(`${base}/collections/users`)).json()).toEqual([{ _id: 'k', at: { $date: '2026-01-01T00:00:00Z' } }]);
     expect(await (await fetch(base)).json()).toEqual({ collections: { users: 1 }, calls: 1 });
     expect(await (await fetch(`${base}/calls`)).json()).toEqual([expect.objectContaining({ action: 'database.calculateDocument', collection: 'users' })]);

@@ -8,7 +8,12 @@ const h = useEmulator();
 async function outcomes(n: number, event: Record<string, unknown> = {}): Promise<Array<number | string>> {
   const out: Array<number | string> = [];
   for (let i = 0; i < n; i++) {
-    out.push(await h.fn.invoke(event).then((r) => r.errCode as number, (e: { errCode: number }) => e.errCode));
+    out.push(
+      await h.fn.invoke(event).then(
+        (r) => r.errCode as number,
+        (e: { errCode: number }) => e.errCode,
+      ),
+    );
   }
   return out;
 }
@@ -23,7 +28,12 @@ it('busy (-1) on chosen generate calls, counted from setFaults', async () => {
 });
 
 it('a chosen errcode on chosen calls, with a custom errmsg', async () => {
-  h.emu.setFaults({ faults: [{ kind: 'errcode', errcode: 44990, on: [1] }, { kind: 'errcode', errcode: 40002, errmsg: 'no permission', on: [2] }] });
+  h.emu.setFaults({
+    faults: [
+      { kind: 'errcode', errcode: 44990, on: [1] },
+      { kind: 'errcode', errcode: 40002, errmsg: 'no permission', on: [2] },
+    ],
+  });
   await expect(h.fn.invoke({})).rejects.toMatchObject({ errCode: 44990 });
   await expect(h.fn.invoke({})).rejects.toMatchObject({ errCode: 40002, errMsg: 'openapi.urlscheme.generate:fail no permission' });
   await expect(h.fn.invoke({})).resolves.toMatchObject({ errCode: 0 });
@@ -48,7 +58,13 @@ it('busy at a random rate, repeatable with a seed', async () => {
       emu.setFaults({ faults: [{ kind: 'busy', rate: 0.5 }] });
       const fn = loadFunction<Record<string, unknown>, SdkResult>(PASSTHROUGH, emu);
       const out: Array<number | string> = [];
-      for (let i = 0; i < 20; i++) out.push(await fn.invoke({}).then((r) => r.errCode, (e) => e.errCode));
+      for (let i = 0; i < 20; i++)
+        out.push(
+          await fn.invoke({}).then(
+            (r) => r.errCode,
+            (e) => e.errCode,
+          ),
+        );
       return out;
     } finally {
       await emu.close();
@@ -114,5 +130,12 @@ it('rejects a plan with a typo instead of injecting nothing', () => {
   // A misspelt api, or an empty `on`, would match no call at all.
   expect(() => h.emu.setFaults({ faults: [{ kind: 'busy', api: 'urlscheme.generat' }] })).toThrow(/unknown api "urlscheme.generat"/);
   expect(() => h.emu.setFaults({ faults: [{ kind: 'busy', on: [] }] })).toThrow(/at least one/);
-  expect(() => h.emu.setFaults({ faults: [{ kind: 'busy', api: '*' }, { kind: 'busy', api: 'urlscheme.query' }] })).not.toThrow();
+  expect(() =>
+    h.emu.setFaults({
+      faults: [
+        { kind: 'busy', api: '*' },
+        { kind: 'busy', api: 'urlscheme.query' },
+      ],
+    }),
+  ).not.toThrow();
 });

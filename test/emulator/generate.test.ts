@@ -69,10 +69,13 @@ describe('refusals', () => {
   it('40165: a path carrying a query string', () => expectRefused({ jumpWxa: { path: 'pages/index/index?id=1' } }, 40165, 'invalid weapp pagepath'));
   it('40212: a query of 1025 characters', () => expectRefused({ jumpWxa: { path: 'pages/index/index', query: 'q'.repeat(1025) } }, 40212, 'invalid query'));
   it.each([' ', '中', '`', '"', '<', '^'])('40212: a query with %j', (ch) =>
-    expectRefused({ jumpWxa: { path: 'pages/index/index', query: `a=${ch}` } }, 40212, 'invalid query'));
+    expectRefused({ jumpWxa: { path: 'pages/index/index', query: `a=${ch}` } }, 40212, 'invalid query'),
+  );
   it('85401: expire_time in the past', () => expectRefused({ expireType: 0, expireTime: T0_S - 1 }, 85401, 'time limit between 1min and 30days'));
-  it('85401: expire_time exactly 60 s ahead (no margin beyond the rule)', () => expectRefused({ expireType: 0, expireTime: T0_S + 60 }, 85401, 'time limit between 1min and 30days'));
-  it('85401: expire_time 30 days + 1 s ahead', () => expectRefused({ expireType: 0, expireTime: T0_S + 30 * DAY_S + 1 }, 85401, 'time limit between 1min and 30days'));
+  it('85401: expire_time exactly 60 s ahead (no margin beyond the rule)', () =>
+    expectRefused({ expireType: 0, expireTime: T0_S + 60 }, 85401, 'time limit between 1min and 30days'));
+  it('85401: expire_time 30 days + 1 s ahead', () =>
+    expectRefused({ expireType: 0, expireTime: T0_S + 30 * DAY_S + 1 }, 85401, 'time limit between 1min and 30days'));
   it('85401: expire_time in milliseconds', () => expectRefused({ expireType: 0, expireTime: T0 + 3_600_000 }, 85401, 'time limit between 1min and 30days'));
   it('85401: expire_interval 0', () => expectRefused({ expireType: 1, expireInterval: 0 }, 85401, 'time limit between 1min and 30days'));
   it('85401: expire_interval 31', () => expectRefused({ expireType: 1, expireInterval: 31 }, 85401, 'time limit between 1min and 30days'));

@@ -79,7 +79,9 @@ describe('cloud.getWXContext() in the function', () => {
   const context = (caller?: Parameters<typeof h.fn.invoke>[1]) => h.fn.invoke({ api: 'context' }, caller);
 
   it('reports a mini-program caller, CLIENTIP and SOURCE included', async () => {
-    await expect(context({ openid: 'oUser1', unionid: 'uUnion1', source: 'wx_client', clientIp: '203.0.113.9', clientIpV6: '::ffff:203.0.113.9' })).resolves.toEqual({
+    await expect(
+      context({ openid: 'oUser1', unionid: 'uUnion1', source: 'wx_client', clientIp: '203.0.113.9', clientIpV6: '::ffff:203.0.113.9' }),
+    ).resolves.toEqual({
       OPENID: 'oUser1',
       APPID: 'wx0123456789abcdef',
       UNIONID: 'uUnion1',
@@ -97,7 +99,11 @@ describe('cloud.getWXContext() in the function', () => {
 
   it('has no OPENID for a caller without one (e.g. a web page)', async () => {
     await context({ openid: 'oUser1' });
-    await expect(context({ source: 'web', clientIp: '198.51.100.2', env: 'other-env' })).resolves.toEqual({ SOURCE: 'web', CLIENTIP: '198.51.100.2', ENV: 'other-env' });
+    await expect(context({ source: 'web', clientIp: '198.51.100.2', env: 'other-env' })).resolves.toEqual({
+      SOURCE: 'web',
+      CLIENTIP: '198.51.100.2',
+      ENV: 'other-env',
+    });
   });
 
   it('functionEnv() points the SDK at the emulator and switches off the metadata probe', () => {

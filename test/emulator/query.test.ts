@@ -11,7 +11,14 @@ describe('scheme info', () => {
   it('round-trips a generated link, as the SDK camelCases it', async () => {
     const openlink = await generate({ jumpWxa: { path: '/pages/product/detail', query: 'id=7', envVersion: 'trial' }, expireType: 1, expireInterval: 3 });
     await expect(h.fn.invoke({ api: 'query', scheme: openlink })).resolves.toEqual({
-      schemeInfo: { appid: 'wx0123456789abcdef', path: 'pages/product/detail', query: 'id=7', createTime: T0_S, expireTime: T0_S + 3 * DAY_S, envVersion: 'trial' },
+      schemeInfo: {
+        appid: 'wx0123456789abcdef',
+        path: 'pages/product/detail',
+        query: 'id=7',
+        createTime: T0_S,
+        expireTime: T0_S + 3 * DAY_S,
+        envVersion: 'trial',
+      },
       quotaInfo: { remainVisitQuota: 1234 },
       errCode: 0,
       errMsg: 'openapi.urlscheme.query:ok',
@@ -54,7 +61,11 @@ describe('refusals', () => {
     ['40097: no scheme at all', {}, 40097],
     ['40212: a cq outside the allowed characters', { scheme: 'weixin://dl/business/?t=AAAAAAAAAAAAAA&cq=%20' }, 40212],
     ['40165: a plaintext scheme for a page not in app.json', { scheme: 'weixin://dl/business/?appid=wx0123456789abcdef&path=pages%2Fnope' }, 40165],
-    ['85402: a plaintext scheme with a bad env_version', { scheme: 'weixin://dl/business/?appid=wx0123456789abcdef&path=pages%2Findex%2Findex&env_version=beta' }, 85402],
+    [
+      '85402: a plaintext scheme with a bad env_version',
+      { scheme: 'weixin://dl/business/?appid=wx0123456789abcdef&path=pages%2Findex%2Findex&env_version=beta' },
+      85402,
+    ],
     ['47001: query_type as a string', { scheme: 'weixin://dl/business/?t=AAAAAAAAAAAAAA', queryType: '1' }, 47001],
   ];
   it.each(cases)('%s', async (_name, event, errCode) => {
@@ -67,6 +78,9 @@ describe('refusals', () => {
   it('forgets issued links on reset()', async () => {
     const openlink = await generate({});
     h.emu.reset();
-    await expect(h.fn.invoke({ api: 'query', scheme: openlink })).rejects.toMatchObject({ errCode: 85403, errMsg: expect.stringContaining('scheme not exist') });
+    await expect(h.fn.invoke({ api: 'query', scheme: openlink })).rejects.toMatchObject({
+      errCode: 85403,
+      errMsg: expect.stringContaining('scheme not exist'),
+    });
   });
 });

@@ -13,7 +13,12 @@ it('the JS example calls the function with an event it accepts, and its check is
   expect(eventText).toBeDefined();
   const literal = (text: string) => new Function(`return (${text});`)() as Record<string, unknown>;
   jest.spyOn(console, 'log').mockImplementation(() => undefined); // the function's log line
-  const emu = await startEmulator({ appJsonPath: join(ROOT, 'miniprogram/app.json'), functionConfigPath: join(ROOT, 'cloudfunctions/genScheme/config.json'), seed: 1, dailyCap: 5 });
+  const emu = await startEmulator({
+    appJsonPath: join(ROOT, 'miniprogram/app.json'),
+    functionConfigPath: join(ROOT, 'cloudfunctions/genScheme/config.json'),
+    seed: 1,
+    dailyCap: 5,
+  });
   try {
     const fn = loadFunction<unknown, { errcode: number }>(join(ROOT, 'cloudfunctions/genScheme/index.js'), emu);
     const reply = await fn.invoke(literal(eventText), literal(callerText));

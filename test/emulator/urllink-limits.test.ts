@@ -16,7 +16,10 @@ describe('one rate window for both generate apis → 44990', () => {
   it('refuses a URL Link once schemes used the second, and a scheme once URL Links did', async () => {
     for (let i = 0; i < 2; i++) await expect(scheme(h)).resolves.toMatchObject({ errCode: 0 });
     for (let i = 0; i < 2; i++) await expect(link(h)).resolves.toMatchObject({ errCode: 0 });
-    await expect(link(h)).rejects.toMatchObject({ errCode: 44990, errMsg: expect.stringMatching(/^openapi\.urllink\.generate:fail api freq out of limit rid: /) });
+    await expect(link(h)).rejects.toMatchObject({
+      errCode: 44990,
+      errMsg: expect.stringMatching(/^openapi\.urllink\.generate:fail api freq out of limit rid: /),
+    });
     await expect(scheme(h)).rejects.toMatchObject({ errCode: 44990 });
     h.clock.now += 1000; // the window slides past the burst
     await expect(link(h)).resolves.toMatchObject({ errCode: 0 });
@@ -103,7 +106,12 @@ describe('faults on the urllink apis', () => {
   const h = useEmulator();
 
   it('selects urllink.generate and urllink.query by name, counted apart from the scheme apis', async () => {
-    h.emu.setFaults({ faults: [{ kind: 'busy', api: 'urllink.generate', on: [2] }, { kind: 'errcode', errcode: 40002, api: 'urllink.query' }] });
+    h.emu.setFaults({
+      faults: [
+        { kind: 'busy', api: 'urllink.generate', on: [2] },
+        { kind: 'errcode', errcode: 40002, api: 'urllink.query' },
+      ],
+    });
     await expect(scheme(h)).resolves.toMatchObject({ errCode: 0 });
     const { urlLink } = await link(h);
     await expect(link(h)).rejects.toMatchObject({ errCode: -1, errMsg: expect.stringMatching(/^openapi\.urllink\.generate:fail system error rid: /) });

@@ -12,7 +12,14 @@ describe('protobuf', () => {
   });
 
   it('round-trips a request and a reply', () => {
-    const data = { apiType: 0, pairs: [{ key: 'jump_wxa', value: Buffer.from('{"path":"p"}') }, { key: 'expire_type', value: Buffer.from('1') }], appid: 'wxabc' };
+    const data = {
+      apiType: 0,
+      pairs: [
+        { key: 'jump_wxa', value: Buffer.from('{"path":"p"}') },
+        { key: 'expire_type', value: Buffer.from('1') },
+      ],
+      appid: 'wxabc',
+    };
     expect(decodeCommApiData(encodeCommApiData(data))).toEqual(data);
     const reply = { respData: Buffer.from('{"errcode":0}'), contentType: 'application/json; charset=utf-8', httpCode: 200 };
     expect(decodeCommOpenApiResp(encodeCommOpenApiResp(reply))).toEqual(reply);
@@ -47,7 +54,9 @@ describe('HTTP', () => {
       const req = request(`http://127.0.0.1:${h.emu.port}${path}`, { method, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], json: JSON.parse(Buffer.concat(chunks).toString() || 'null') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], json: JSON.parse(Buffer.concat(chunks).toString() || 'null') }),
+        );
       });
       req.on('error', reject);
       req.end(body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body));
@@ -55,21 +64,31 @@ describe('HTTP', () => {
   }
 
   it('sets faults, lists calls and resets through /__emulator', async () => {
-    expect(await http('POST', '/__emulator/faults', { faults: [{ kind: 'busy', on: [1] }] })).toMatchObject({ status: 200, json: { faults: [{ kind: 'busy', on: [1] }] } });
+    expect(await http('POST', '/__emulator/faults', { faults: [{ kind: 'busy', on: [1] }] })).toMatchObject({
+      status: 200,
+      json: { faults: [{ kind: 'busy', on: [1] }] },
+    });
     await expect(h.fn.invoke({ jumpWxa: { path: 'pages/index/index' } })).rejects.toMatchObject({ errCode: -1 });
     const calls = await http('GET', '/__emulator/calls');
-    expect(calls.json).toEqual([expect.objectContaining({ apiName: 'urlscheme.generate', request: { jump_wxa: { path: 'pages/index/index' } }, errcode: -1, fault: 'busy' })]);
+    expect(calls.json).toEqual([
+      expect.objectContaining({ apiName: 'urlscheme.generate', request: { jump_wxa: { path: 'pages/index/index' } }, errcode: -1, fault: 'busy' }),
+    ]);
     expect((await http('DELETE', '/__emulator/faults')).json).toEqual({ faults: [] });
     expect((await http('POST', '/__emulator/reset')).json).toEqual({ ok: true });
     expect((await http('GET', '/__emulator/calls')).json).toEqual([]);
   });
 
   it('lists the served apis at /__emulator', async () => {
-    expect((await http('GET', '/__emulator')).json).toMatchObject({ apis: ['urlscheme.generate', 'urlscheme.query', 'urllink.generate', 'urllink.query', 'wxacode.getUnlimited'] });
+    expect((await http('GET', '/__emulator')).json).toMatchObject({
+      apis: ['urlscheme.generate', 'urlscheme.query', 'urllink.generate', 'urllink.query', 'wxacode.getUnlimited'],
+    });
   });
 
   it('answers 400 for a bad fault plan', async () => {
-    expect(await http('POST', '/__emulator/faults', '{"faults":[{"kind":"nope"}]}')).toMatchObject({ status: 400, json: { error: expect.stringContaining('unknown fault kind') } });
+    expect(await http('POST', '/__emulator/faults', '{"faults":[{"kind":"nope"}]}')).toMatchObject({
+      status: 400,
+      json: { error: expect.stringContaining('unknown fault kind') },
+    });
     expect(await http('POST', '/__emulator/faults', 'not json')).toMatchObject({ status: 400 });
   });
 

@@ -21,7 +21,14 @@ async function expectErrcode(request: Record<string, unknown>, errcode: number):
 
 describe('wxacode.getUnlimited', () => {
   test('answers a PNG the SDK hands back as { contentType, buffer }; it encodes scene, page and env_version', async () => {
-    const result = await h.fn.invoke({ api: 'wxacode.getUnlimited', scene: 'l=spring-sms', page: 'pages/product/detail', checkPath: true, envVersion: 'trial', width: 430 });
+    const result = await h.fn.invoke({
+      api: 'wxacode.getUnlimited',
+      scene: 'l=spring-sms',
+      page: 'pages/product/detail',
+      checkPath: true,
+      envVersion: 'trial',
+      width: 430,
+    });
     expect(result).toMatchObject({ contentType: 'image/png', errCode: 0, errMsg: 'openapi.wxacode.getUnlimited:ok' });
     expect(Buffer.isBuffer(result.buffer)).toBe(true);
     expect(isPng(result.buffer)).toBe(true);
@@ -29,7 +36,11 @@ describe('wxacode.getUnlimited', () => {
     expect([image.width, image.height]).toEqual([430, 430]);
     expect(readQr(result.buffer)).toEqual({ scene: 'l=spring-sms', page: 'pages/product/detail', env_version: 'trial', appid: h.emu.appid });
     // On the wire: snake_case keys, as the SDK converts them.
-    expect(h.emu.calls[0]).toMatchObject({ apiName: 'wxacode.getUnlimited', errcode: 0, request: { scene: 'l=spring-sms', check_path: true, env_version: 'trial' } });
+    expect(h.emu.calls[0]).toMatchObject({
+      apiName: 'wxacode.getUnlimited',
+      errcode: 0,
+      request: { scene: 'l=spring-sms', check_path: true, env_version: 'trial' },
+    });
   });
 
   test('no page = the home page; line_color and is_hyaline are drawn', async () => {
@@ -68,10 +79,18 @@ describe('wxacode.getUnlimited', () => {
     const { startEmulator } = await import('../../emulator/src');
     const { DEFAULTS } = await import('../../emulator/src');
     expect(DEFAULTS.wxacodePerMinute).toBe(5000);
-    const small = await startEmulator({ appJsonPath: 'miniprogram/app.json', functionConfigPath: 'cloudfunctions/genScheme/config.json', wxacodePerMinute: 2, now: () => h.clock.now });
+    const small = await startEmulator({
+      appJsonPath: 'miniprogram/app.json',
+      functionConfigPath: 'cloudfunctions/genScheme/config.json',
+      wxacodePerMinute: 2,
+      now: () => h.clock.now,
+    });
     const { applyFunctionEnv } = await import('../../emulator/src/run-function');
     try {
-      const call = () => { applyFunctionEnv(small.functionEnv()); return h.fn.main({ api: 'wxacode.getUnlimited', scene: 'a', width: 280 }, {} as never); };
+      const call = () => {
+        applyFunctionEnv(small.functionEnv());
+        return h.fn.main({ api: 'wxacode.getUnlimited', scene: 'a', width: 280 }, {} as never);
+      };
       await call();
       await call();
       await expect(call()).rejects.toMatchObject({ errCode: 45009 });
@@ -103,7 +122,9 @@ describe('cloud storage', () => {
     const uploaded = await h.fn.invoke({ api: 'uploadFile', cloudPath: 'genscheme/codes/spring-sms.png', base64: png.toString('base64') });
     expect(uploaded).toMatchObject({ errMsg: 'uploadFile:ok' });
     expect(uploaded.fileID).toMatch(/^cloud:\/\/genscheme-local\.[0-9a-z-]+\/genscheme\/codes\/spring-sms\.png$/);
-    expect(h.emu.storage.list()).toEqual([expect.objectContaining({ fileID: uploaded.fileID, cloudPath: 'genscheme/codes/spring-sms.png', size: png.length, contentType: 'image/png' })]);
+    expect(h.emu.storage.list()).toEqual([
+      expect.objectContaining({ fileID: uploaded.fileID, cloudPath: 'genscheme/codes/spring-sms.png', size: png.length, contentType: 'image/png' }),
+    ]);
     expect(h.emu.storage.get(uploaded.fileID)?.bytes.equals(png)).toBe(true);
 
     const temp = await h.fn.invoke({ api: 'getTempFileURL', fileList: [uploaded.fileID] });
@@ -114,7 +135,14 @@ describe('cloud storage', () => {
 
     const downloaded = await h.fn.invoke({ api: 'downloadFile', fileID: uploaded.fileID });
     expect(Buffer.from(downloaded.base64, 'base64').equals(png)).toBe(true);
-    expect(h.emu.storage.calls.map((c) => c.action)).toEqual(['storage.getUploadMetadata', 'cos.put', 'storage.batchGetDownloadUrl', 'cos.get', 'storage.batchGetDownloadUrl', 'cos.get']);
+    expect(h.emu.storage.calls.map((c) => c.action)).toEqual([
+      'storage.getUploadMetadata',
+      'cos.put',
+      'storage.batchGetDownloadUrl',
+      'cos.get',
+      'storage.batchGetDownloadUrl',
+      'cos.get',
+    ]);
   });
 
   test('the same cloudPath again replaces the file under the same fileID', async () => {

@@ -64,7 +64,6 @@ function replyWith(result: unknown) {
   callFunction.mockResolvedValue({ errMsg: 'cloud.callFunction:ok', result });
 }
 
-
 async function paste(comp: Comp, value: string) {
   comp.querySelector('#check-input')!.dispatchEvent('input', { detail: { value, cursor: value.length } });
   await simulate.sleep(0);
@@ -132,7 +131,7 @@ describe('success', () => {
     expect(comp.querySelector('#check-problem')).toBeUndefined();
   });
 
-  test('the times follow the phone\'s own time zone', async () => {
+  test("the times follow the phone's own time zone", async () => {
     replyWith(queryReply());
     const comp = open();
     await pasteAndCheck(comp, ENCRYPTED);

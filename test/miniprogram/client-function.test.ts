@@ -51,14 +51,17 @@ function pageRequest(path: string, q: string, envVersion: 'release' | 'trial' | 
   return { action: 'generate', jumpWxa: q ? { path, query: q, envVersion } : { path, envVersion }, expireType: 1, expireInterval: days };
 }
 
-test('the page\'s request for a release link succeeds, and the expiry is the days asked for', async () => {
+test("the page's request for a release link succeeds, and the expiry is the days asked for", async () => {
   const before = Math.floor(Date.now() / 1000);
   const reply = await generate(pageRequest('pages/product/detail', 'id=42&from=sms', 'release', 7));
   expect(isErrorReply(reply)).toBe(false);
   const ok = reply as GenerateReply;
   expect(ok.openlink).toMatch(/^weixin:\/\/dl\/business\/\?t=/);
   expect(Math.abs(ok.expireTime - (before + 7 * 86_400))).toBeLessThanOrEqual(5);
-  expect(emulator.calls[0].request).toMatchObject({ jump_wxa: { path: 'pages/product/detail', query: 'id=42&from=sms', env_version: 'release' }, expire_interval: 7 });
+  expect(emulator.calls[0].request).toMatchObject({
+    jump_wxa: { path: 'pages/product/detail', query: 'id=42&from=sms', env_version: 'release' },
+    expire_interval: 7,
+  });
 });
 
 test('the defaults (home page, no query, 30 days) succeed', async () => {

@@ -48,7 +48,15 @@ test('long-pressed (1048): the scene value the runtime reports is sent; a target
 });
 
 test('a disabled link: a friendly message, no redirect; 回到首页 relaunches the home page', async () => {
-  reply = { errcode: -900031, errmsg: 'disabled', message: { zh: '稳定链接 "spring-qr" 已停用。', en: 'x' }, hint: { zh: '活动可能已结束。', en: 'y' }, retryable: false, source: 'genscheme', action: 'landed' };
+  reply = {
+    errcode: -900031,
+    errmsg: 'disabled',
+    message: { zh: '稳定链接 "spring-qr" 已停用。', en: 'x' },
+    hint: { zh: '活动可能已结束。', en: 'y' },
+    retryable: false,
+    source: 'genscheme',
+    action: 'landed',
+  };
   const comp = await open({ scene: 'l%3Dspring-qr' });
   expect(textOf(comp, '#failed')).toContain('活动已结束');
   expect(textOf(comp, '#message')).toBe('稳定链接 "spring-qr" 已停用。');
@@ -58,7 +66,15 @@ test('a disabled link: a friendly message, no redirect; 回到首页 relaunches 
 });
 
 test('an unknown link and an unreadable scene: a message; the latter calls nobody', async () => {
-  reply = { errcode: -900030, errmsg: 'not found', message: { zh: '找不到稳定链接 "nope"。', en: 'x' }, hint: { zh: '检查代码。', en: 'y' }, retryable: false, source: 'genscheme', action: 'landed' };
+  reply = {
+    errcode: -900030,
+    errmsg: 'not found',
+    message: { zh: '找不到稳定链接 "nope"。', en: 'x' },
+    hint: { zh: '检查代码。', en: 'y' },
+    retryable: false,
+    source: 'genscheme',
+    action: 'landed',
+  };
   const unknown = await open({ scene: 'l%3Dnope1' });
   expect(textOf(unknown, '#failed')).toContain('找不到这个链接');
   callFunction.mockClear();

@@ -58,7 +58,6 @@ function typeQuery(comp: Comp, value: string) {
   comp.querySelector('#query')!.dispatchEvent('input', { detail: { value, cursor: value.length } });
 }
 
-
 const tapGenerate = (comp: Comp) => tap(comp, '#generate');
 
 const NO_GARBAGE = /undefined|null|\[object Object\]|NaN/;
@@ -117,7 +116,9 @@ describe('the request', () => {
   test('the subpackage page is sent with its root', async () => {
     replyWith(success());
     const comp = open();
-    comp.querySelector('#page-picker')!.dispatchEvent('change', { detail: { value: APP_PAGES.findIndex((page) => page.path === 'packageA/pages/promo/index') } });
+    comp
+      .querySelector('#page-picker')!
+      .dispatchEvent('change', { detail: { value: APP_PAGES.findIndex((page) => page.path === 'packageA/pages/promo/index') } });
     await tapGenerate(comp);
     expect(callFunction.mock.calls[0][0].data.jumpWxa.path).toBe('packageA/pages/promo/index');
   });
@@ -140,7 +141,7 @@ describe('success', () => {
     expect(textOf(comp, '#result')).not.toMatch(/undefined|\[object Object\]|NaN/);
   });
 
-  test('the expiry follows the phone\'s own time zone', async () => {
+  test("the expiry follows the phone's own time zone", async () => {
     replyWith(success());
     const comp = open();
     await tapGenerate(comp);
@@ -287,11 +288,26 @@ describe('failure', () => {
   });
 
   test.each([
-    ['only errcode and errmsg', { errcode: 40165, errmsg: 'invalid page path' }, '云函数 genScheme 返回错误（错误码 40165）：invalid page path。', FALLBACK_HINT],
+    [
+      'only errcode and errmsg',
+      { errcode: 40165, errmsg: 'invalid page path' },
+      '云函数 genScheme 返回错误（错误码 40165）：invalid page path。',
+      FALLBACK_HINT,
+    ],
     ['only errcode', { errcode: -1 }, '云函数 genScheme 返回错误（错误码 -1）。', FALLBACK_HINT],
     ['a message but no hint', { errcode: 40165, errmsg: 'x', message: { zh: '页面不存在。', en: 'x' } }, '页面不存在。', FALLBACK_HINT],
-    ['empty texts', { errcode: 40165, errmsg: '', message: { zh: '', en: '' }, hint: { zh: '  ', en: '' } }, '云函数 genScheme 返回错误（错误码 40165）。', FALLBACK_HINT],
-    ['texts that are not strings', { errcode: 40165, errmsg: 'x', message: 'bad', hint: { zh: 7 } }, '云函数 genScheme 返回错误（错误码 40165）：x。', FALLBACK_HINT],
+    [
+      'empty texts',
+      { errcode: 40165, errmsg: '', message: { zh: '', en: '' }, hint: { zh: '  ', en: '' } },
+      '云函数 genScheme 返回错误（错误码 40165）。',
+      FALLBACK_HINT,
+    ],
+    [
+      'texts that are not strings',
+      { errcode: 40165, errmsg: 'x', message: 'bad', hint: { zh: 7 } },
+      '云函数 genScheme 返回错误（错误码 40165）：x。',
+      FALLBACK_HINT,
+    ],
   ])('an error reply with %s still shows its code, a Chinese message and a hint', async (_name, result, message, hint) => {
     replyWith(result);
     const comp = open();
@@ -305,9 +321,27 @@ describe('failure', () => {
   });
 
   test.each([
-    ['not deployed (-501000)', { errCode: -501000, errMsg: 'cloud.callFunction:fail Error: errCode: -501000 | errMsg: [ResourceNotFound.FunctionName] FunctionName parameter could not be found.' }, '-501000', '上传并部署'],
-    ['crashed (-504002, in errMsg only)', { errMsg: 'cloud.callFunction:fail Error: errCode: -504002 functions execute fail | errMsg: Error: Cannot find module \'wx-server-sdk\'' }, '-504002', '日志'],
-    ['a wrong environment', { errMsg: 'cloud.callFunction:fail Error: errCode: -501007 invalid parameters | errMsg: env not exists' }, '-501007', '设置 → 环境 ID'],
+    [
+      'not deployed (-501000)',
+      {
+        errCode: -501000,
+        errMsg: 'cloud.callFunction:fail Error: errCode: -501000 | errMsg: [ResourceNotFound.FunctionName] FunctionName parameter could not be found.',
+      },
+      '-501000',
+      '上传并部署',
+    ],
+    [
+      'crashed (-504002, in errMsg only)',
+      { errMsg: "cloud.callFunction:fail Error: errCode: -504002 functions execute fail | errMsg: Error: Cannot find module 'wx-server-sdk'" },
+      '-504002',
+      '日志',
+    ],
+    [
+      'a wrong environment',
+      { errMsg: 'cloud.callFunction:fail Error: errCode: -501007 invalid parameters | errMsg: env not exists' },
+      '-501007',
+      '设置 → 环境 ID',
+    ],
     ['a timeout', { errMsg: 'cloud.callFunction:fail timeout' }, '', '超时'],
     ['no network', { errMsg: 'cloud.callFunction:fail request:fail' }, '', '请检查网络'],
   ])('a rejection (%s) gets the hint that fits it', async (_name, err, code, hint) => {

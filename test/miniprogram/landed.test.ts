@@ -65,7 +65,7 @@ test('a cold start from a stable link: one landed call with the scene and the qu
   expect(init.mock.invocationCallOrder[0]).toBeLessThan(callFunction.mock.invocationCallOrder[0]);
 });
 
-test.each([1065, 1286, 1194, 1167])('scene %i (a link\'s, §9) with a marker: one call', async (scene) => {
+test.each([1065, 1286, 1194, 1167])("scene %i (a link's, §9) with a marker: one call", async (scene) => {
   coldStart({ scene, query: { gsl: 'SPRING24' } });
   await settle();
   expect(callFunction).toHaveBeenCalledTimes(1);
@@ -146,9 +146,28 @@ describe('once per launch', () => {
 describe('a failing report never reaches the user: the app goes on, and the failure is logged', () => {
   test.each([
     ['callFunction rejects (no network)', () => Promise.reject({ errMsg: 'cloud.callFunction:fail request:fail' })],
-    ['callFunction throws at once', () => { throw new Error('boom'); }],
+    [
+      'callFunction throws at once',
+      () => {
+        throw new Error('boom');
+      },
+    ],
     ['callFunction never answers', () => new Promise(() => undefined)],
-    ['genScheme refuses', async () => ({ errMsg: 'cloud.callFunction:ok', result: { errcode: -900010, errmsg: 'rate limited', message: { zh: '请求过于频繁。', en: 'Too many requests.' }, hint: { zh: '稍后再试。', en: 'Later.' }, retryable: true, source: 'policy', action: 'landed' } })],
+    [
+      'genScheme refuses',
+      async () => ({
+        errMsg: 'cloud.callFunction:ok',
+        result: {
+          errcode: -900010,
+          errmsg: 'rate limited',
+          message: { zh: '请求过于频繁。', en: 'Too many requests.' },
+          hint: { zh: '稍后再试。', en: 'Later.' },
+          retryable: true,
+          source: 'policy',
+          action: 'landed',
+        },
+      }),
+    ],
     ['an unreadable result', async () => ({ errMsg: 'cloud.callFunction:ok', result: 'oops' })],
   ])('%s', async (what, answer) => {
     callFunction.mockImplementation(answer);

@@ -59,7 +59,7 @@ beforeEach(() => {
 
 const chinaToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
-test('an ordinary user\'s listLinks is the policy refusal the page shows as 仅管理员可用; nothing else works for them either', async () => {
+test("an ordinary user's listLinks is the policy refusal the page shows as 仅管理员可用; nothing else works for them either", async () => {
   caller = USER;
   const list = (await listLinks()) as ErrorReply;
   expect(list.errcode).toBe(POLICY_REFUSED);
@@ -71,8 +71,17 @@ test('an ordinary user\'s listLinks is the policy refusal the page shows as 仅�
 
 test('an admin creates a link, lists it, reads its stats (a visit and an open today), disables and re-enables it', async () => {
   // Create, as the page's form sends it.
-  const made = (await createLink({ jumpWxa: { path: 'pages/product/detail', query: 'id=42' }, name: '春季短信', code: 'spring-sms', kind: 'scheme' })) as CreateLinkReply;
-  expect(made).toMatchObject({ errcode: 0, action: 'createLink', link: { code: 'spring-sms', name: '春季短信', path: 'pages/product/detail', query: 'id=42', disabled: false } });
+  const made = (await createLink({
+    jumpWxa: { path: 'pages/product/detail', query: 'id=42' },
+    name: '春季短信',
+    code: 'spring-sms',
+    kind: 'scheme',
+  })) as CreateLinkReply;
+  expect(made).toMatchObject({
+    errcode: 0,
+    action: 'createLink',
+    link: { code: 'spring-sms', name: '春季短信', path: 'pages/product/detail', query: 'id=42', disabled: false },
+  });
   expect(made.link.url).toBe('https://m.example.com/jump.html?l=spring-sms');
 
   // List: there, with nothing counted yet.

@@ -14,8 +14,13 @@ const PAGE = loadPage('pages/links/index');
 
 const ok = { errcode: 0 as const, errmsg: 'ok' as const, warnings: [] };
 const refusal: ErrorReply = {
-  errcode: -900010, errmsg: 'action not allowed', message: { zh: '此操作仅限受信任的调用方。', en: 'Trusted callers only.' },
-  hint: { zh: '请把 OPENID 加入 GENSCHEME_ADMIN_OPENIDS。', en: 'Add the OPENID to GENSCHEME_ADMIN_OPENIDS.' }, retryable: false, source: 'policy', action: 'listLinks',
+  errcode: -900010,
+  errmsg: 'action not allowed',
+  message: { zh: '此操作仅限受信任的调用方。', en: 'Trusted callers only.' },
+  hint: { zh: '请把 OPENID 加入 GENSCHEME_ADMIN_OPENIDS。', en: 'Add the OPENID to GENSCHEME_ADMIN_OPENIDS.' },
+  retryable: false,
+  source: 'policy',
+  action: 'listLinks',
 };
 
 let callFunction: jest.Mock;
@@ -37,11 +42,38 @@ beforeEach(() => {
     listLinks: () => ({ ...ok, action: 'listLinks', links: SAMPLE_LINKS }),
     linkStats: (data) => ({ ...ok, action: 'linkStats', code: data.code, days: SAMPLE_DAYS }),
     createLink: (data): { link: StableLink } & Record<string, unknown> => ({
-      ...ok, action: 'createLink',
-      link: { code: data.code ?? 'Xk3f9Qa', name: data.name ?? '', kind: data.kind ?? 'scheme', path: data.jumpWxa.path, query: data.jumpWxa.query ?? '', envVersion: 'release', cq: '', disabled: false, createdAt: '2026-11-29T09:00:00.000Z', url: `https://genscheme-1a2b3c.tcloudbaseapp.com/jump.html?l=${data.code ?? 'Xk3f9Qa'}` },
+      ...ok,
+      action: 'createLink',
+      link: {
+        code: data.code ?? 'Xk3f9Qa',
+        name: data.name ?? '',
+        kind: data.kind ?? 'scheme',
+        path: data.jumpWxa.path,
+        query: data.jumpWxa.query ?? '',
+        envVersion: 'release',
+        cq: '',
+        disabled: false,
+        createdAt: '2026-11-29T09:00:00.000Z',
+        url: `https://genscheme-1a2b3c.tcloudbaseapp.com/jump.html?l=${data.code ?? 'Xk3f9Qa'}`,
+      },
     }),
-    linkCode: (data) => ({ ...ok, action: 'linkCode', code: data.code, fileID: `cloud://genscheme-1a2b3c.7465-genscheme-1a2b3c-1300000000/genscheme/codes/${data.code}.png`, tempFileURL: `https://7465-genscheme-1a2b3c-1300000000.tcb.qcloud.la/genscheme/codes/${data.code}.png`, scene: `l=${data.code}`, page: 'pages/code/index', envVersion: 'release', width: 430, reused: true }),
-    updateLink: (data) => ({ ...ok, action: 'updateLink', link: { ...SAMPLE_LINKS.find((l) => l.code === data.code)!, visits: undefined, opens: undefined, disabled: data.disabled } }),
+    linkCode: (data) => ({
+      ...ok,
+      action: 'linkCode',
+      code: data.code,
+      fileID: `cloud://genscheme-1a2b3c.7465-genscheme-1a2b3c-1300000000/genscheme/codes/${data.code}.png`,
+      tempFileURL: `https://7465-genscheme-1a2b3c-1300000000.tcb.qcloud.la/genscheme/codes/${data.code}.png`,
+      scene: `l=${data.code}`,
+      page: 'pages/code/index',
+      envVersion: 'release',
+      width: 430,
+      reused: true,
+    }),
+    updateLink: (data) => ({
+      ...ok,
+      action: 'updateLink',
+      link: { ...SAMPLE_LINKS.find((l) => l.code === data.code)!, visits: undefined, opens: undefined, disabled: data.disabled },
+    }),
   };
   callFunction = standIn();
   mockWx.cloud = { callFunction };
@@ -83,7 +115,14 @@ describe('who may use it', () => {
   });
 
   test('another failure is shown with its hint and a retry, which loads again', async () => {
-    answers.listLinks = () => ({ ...refusal, errcode: -900032, message: { zh: '稳定链接暂时无法使用。', en: 'Unavailable.' }, hint: { zh: '几秒后重试。', en: 'Retry.' }, retryable: true, source: 'genscheme' });
+    answers.listLinks = () => ({
+      ...refusal,
+      errcode: -900032,
+      message: { zh: '稳定链接暂时无法使用。', en: 'Unavailable.' },
+      hint: { zh: '几秒后重试。', en: 'Retry.' },
+      retryable: true,
+      source: 'genscheme',
+    });
     const comp = await openLinks();
     expect(textOf(comp, '#load-failure-message')).toBe('稳定链接暂时无法使用。');
     expect(comp.querySelector('#denied')).toBeFalsy();
@@ -113,7 +152,11 @@ describe('the list', () => {
     expect(textOf(comp, '#row-0')).toContain('春季短信');
     expect(textOf(comp, '#row-0')).toContain('spring-sms · URL Scheme · pages/product/detail?id=42');
     expect(textOf(comp, '#row-1')).toContain('print-qr · URL Link · packageA/pages/promo/index');
-    expect([0, 1, 2].map((i) => [textOf(comp, `#visits-${i}`), textOf(comp, `#opens-${i}`)])).toEqual([['1286', '431'], ['88', '40'], ['5020', '1733']]);
+    expect([0, 1, 2].map((i) => [textOf(comp, `#visits-${i}`), textOf(comp, `#opens-${i}`)])).toEqual([
+      ['1286', '431'],
+      ['88', '40'],
+      ['5020', '1733'],
+    ]);
     expect(comp.querySelector('#disabled-0')).toBeFalsy();
     expect(textOf(comp, '#disabled-2')).toBe('已停用');
     expect(textOf(comp, '#toggle-0')).toBe('停用');
@@ -155,10 +198,15 @@ describe('the chart', () => {
   });
 
   test('a day with nothing has no bar; a small non-zero day stays visible', async () => {
-    answers.linkStats = (data) => ({ ...ok, action: 'linkStats', code: data.code, days: [
-      { date: '2026-11-28', visits: 0, opens: 0, openers: 0 },
-      { date: '2026-11-29', visits: 1000, opens: 1, openers: 1 },
-    ] });
+    answers.linkStats = (data) => ({
+      ...ok,
+      action: 'linkStats',
+      code: data.code,
+      days: [
+        { date: '2026-11-28', visits: 0, opens: 0, openers: 0 },
+        { date: '2026-11-29', visits: 1000, opens: 1, openers: 1 },
+      ],
+    });
     const comp = await openLinks();
     await tap(comp, '#open-1');
     await simulate.sleep(0);
@@ -203,7 +251,15 @@ describe("the selected link's 小程序码 (活码)", () => {
   });
 
   test("the function's refusal is shown in place of the code", async () => {
-    answers.linkCode = () => ({ errcode: 40169, errmsg: 'invalid scene', message: { zh: '小程序码的 scene 超过 32 个字符。', en: 'x' }, hint: { zh: '代码最多 30 个字符。', en: 'y' }, retryable: false, source: 'input', action: 'linkCode' });
+    answers.linkCode = () => ({
+      errcode: 40169,
+      errmsg: 'invalid scene',
+      message: { zh: '小程序码的 scene 超过 32 个字符。', en: 'x' },
+      hint: { zh: '代码最多 30 个字符。', en: 'y' },
+      retryable: false,
+      source: 'input',
+      action: 'linkCode',
+    });
     const comp = await openLinks();
     await tap(comp, '#open-0');
     await simulate.sleep(0);
@@ -224,7 +280,9 @@ describe('creating a link', () => {
     await simulate.sleep(0);
     await tap(comp, '#create-button');
     await simulate.sleep(0);
-    expect(sent('createLink')).toEqual([{ action: 'createLink', jumpWxa: { path: 'packageA/pages/promo/index', query: 'from=poster' }, name: '地铁海报', code: 'metro-qr', kind: 'urllink' }]);
+    expect(sent('createLink')).toEqual([
+      { action: 'createLink', jumpWxa: { path: 'packageA/pages/promo/index', query: 'from=poster' }, name: '地铁海报', code: 'metro-qr', kind: 'urllink' },
+    ]);
     const url = 'https://genscheme-1a2b3c.tcloudbaseapp.com/jump.html?l=metro-qr';
     expect(textOf(comp, '#created-text')).toBe(url);
     expect(textOf(comp, '#created')).toContain('固定链接');
@@ -257,7 +315,7 @@ describe('creating a link', () => {
     expect(mockWx.setClipboardData).toHaveBeenCalledWith(expect.objectContaining({ data: 'Xk3f9Qa' }));
   });
 
-  test('a bad query is caught before any call; a refused code shows the function\'s message', async () => {
+  test("a bad query is caught before any call; a refused code shows the function's message", async () => {
     const comp = await openLinks();
     input(comp, '#query', 'a=中文');
     await simulate.sleep(0);
@@ -265,7 +323,14 @@ describe('creating a link', () => {
     await tap(comp, '#create-button');
     expect(sent('createLink')).toHaveLength(0);
     input(comp, '#query', 'a=1');
-    answers.createLink = () => ({ ...refusal, errcode: -900033, message: { zh: '短码 spring-sms 已被占用。', en: 'Taken.' }, hint: { zh: '换一个短码。', en: 'Pick another.' }, source: 'input', action: 'createLink' });
+    answers.createLink = () => ({
+      ...refusal,
+      errcode: -900033,
+      message: { zh: '短码 spring-sms 已被占用。', en: 'Taken.' },
+      hint: { zh: '换一个短码。', en: 'Pick another.' },
+      source: 'input',
+      action: 'createLink',
+    });
     await tap(comp, '#create-button');
     await simulate.sleep(0);
     expect(textOf(comp, '#create-failure-message')).toBe('短码 spring-sms 已被占用。');

@@ -69,7 +69,10 @@ function htmlOf(comp: Comp): string {
   // The radio stubs carry no state: mark the checked one (the page's kind) for the picture.
   const kind = (comp.instance as unknown as { data: { kind: string } }).data.kind;
   // miniprogram-simulate has already written the inline styles' rpx as px one to one: scale them.
-  let body = comp.dom!.outerHTML.replace(/style="([^"]*)"/g, (_m, style: string) => `style="${style.replace(/(-?\d*\.?\d+)px/g, (_n, n: string) => `${(Number(n) * SCREEN_PX) / 750}px`)}"`);
+  let body = comp.dom!.outerHTML.replace(
+    /style="([^"]*)"/g,
+    (_m, style: string) => `style="${style.replace(/(-?\d*\.?\d+)px/g, (_n, n: string) => `${(Number(n) * SCREEN_PX) / 750}px`)}"`,
+  );
   const radios = body.split('<wx-radio>');
   const checked = kind === 'scheme' ? 1 : 2;
   body = radios.map((part, i) => (i === 0 ? part : `<wx-radio${i === checked ? ' class="checked"' : ''}>${part}`)).join('');
@@ -92,18 +95,48 @@ afterEach(() => {
 });
 
 test('wxssToCss converts rpx at 375 px, prefixes classes and names the built-in tags', () => {
-  expect(wxssToCss('.a .b-c { margin: 24rpx 0 8rpx; line-height: 1.6; }\n.actions button { width: 1rpx; }\npage { font-size: 30rpx; }'))
-    .toBe('.page--a .page--b-c { margin: 12px 0 4px; line-height: 1.6; }\n.page--actions wx-button { width: 0.5px; }\npage { font-size: 15px; }');
+  expect(wxssToCss('.a .b-c { margin: 24rpx 0 8rpx; line-height: 1.6; }\n.actions button { width: 1rpx; }\npage { font-size: 30rpx; }')).toBe(
+    '.page--a .page--b-c { margin: 12px 0 4px; line-height: 1.6; }\n.page--actions wx-button { width: 0.5px; }\npage { font-size: 15px; }',
+  );
 });
 
-test('miniprogram-links.png: the list, one link\'s 14 days and a new link, fitting 375 px', async () => {
+test("miniprogram-links.png: the list, one link's 14 days and a new link, fitting 375 px", async () => {
   mockWx.cloud = {
     callFunction: async ({ data }: { data: SentData }) => {
       const result =
-        data.action === 'listLinks' ? { ...ok, action: 'listLinks', links: SAMPLE_LINKS }
-          : data.action === 'linkStats' ? { ...ok, action: 'linkStats', code: data.code, days: SAMPLE_DAYS }
-          : data.action === 'linkCode' ? { ...ok, action: 'linkCode', code: data.code, fileID: `cloud://genscheme-1a2b3c.7465-genscheme-1a2b3c-1300000000/genscheme/codes/${data.code}.png`, tempFileURL: CODE_PNG, scene: `l=${data.code}`, page: 'pages/code/index', envVersion: 'release', width: 430, reused: true }
-            : { ...ok, action: 'createLink', link: { code: data.code, name: data.name, kind: data.kind, path: data.jumpWxa.path, query: data.jumpWxa.query ?? '', envVersion: 'release', cq: '', disabled: false, createdAt: '2026-11-29T09:00:00.000Z', url: `https://genscheme-1a2b3c.tcloudbaseapp.com/jump.html?l=${data.code}` } };
+        data.action === 'listLinks'
+          ? { ...ok, action: 'listLinks', links: SAMPLE_LINKS }
+          : data.action === 'linkStats'
+            ? { ...ok, action: 'linkStats', code: data.code, days: SAMPLE_DAYS }
+            : data.action === 'linkCode'
+              ? {
+                  ...ok,
+                  action: 'linkCode',
+                  code: data.code,
+                  fileID: `cloud://genscheme-1a2b3c.7465-genscheme-1a2b3c-1300000000/genscheme/codes/${data.code}.png`,
+                  tempFileURL: CODE_PNG,
+                  scene: `l=${data.code}`,
+                  page: 'pages/code/index',
+                  envVersion: 'release',
+                  width: 430,
+                  reused: true,
+                }
+              : {
+                  ...ok,
+                  action: 'createLink',
+                  link: {
+                    code: data.code,
+                    name: data.name,
+                    kind: data.kind,
+                    path: data.jumpWxa.path,
+                    query: data.jumpWxa.query ?? '',
+                    envVersion: 'release',
+                    cq: '',
+                    disabled: false,
+                    createdAt: '2026-11-29T09:00:00.000Z',
+                    url: `https://genscheme-1a2b3c.tcloudbaseapp.com/jump.html?l=${data.code}`,
+                  },
+                };
       return { errMsg: 'cloud.callFunction:ok', result };
     },
   };
@@ -123,7 +156,10 @@ test('miniprogram-links.png: the list, one link\'s 14 days and a new link, fitti
   const html = join(mkdtempSync(join(tmpdir(), 'links-page-html-')), 'miniprogram-links.html');
   expect(comp.querySelector('#code-image')).toBeTruthy();
   // <image> is a stub under simulate (its src is not in the DOM): draw it as an <img> of the code.
-  writeFileSync(html, htmlOf(comp).replace(/<wx-image([^>]*)>(<\/wx-image>)?/, `<img$1 src="${CODE_PNG}" style="display:block;width:180px;height:180px;margin:8px auto">`));
+  writeFileSync(
+    html,
+    htmlOf(comp).replace(/<wx-image([^>]*)>(<\/wx-image>)?/, `<img$1 src="${CODE_PNG}" style="display:block;width:180px;height:180px;margin:8px auto">`),
+  );
   const png = join(OUT, 'miniprogram-links.png');
   const out = execFileSync(process.execPath, [join(__dirname, 'render-png.js'), ensureChromium(), html, png], { encoding: 'utf8', timeout: 50_000 });
   const { scrollWidth } = JSON.parse(out) as { scrollWidth: number; height: number };

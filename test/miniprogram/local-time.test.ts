@@ -20,9 +20,14 @@ const source = ts.transpileModule(readFileSync(join(MINIPROGRAM_ROOT, 'utils/tim
 const HOUR = 3600;
 /** Every hour from a day before to a day after each 2026 DST change of the zones below, and the 1st of each month. */
 const INSTANTS = [
-  ...[Date.UTC(2026, 2, 8, 7), Date.UTC(2026, 10, 1, 6), Date.UTC(2026, 2, 29, 1), Date.UTC(2026, 9, 25, 1), Date.UTC(2026, 3, 4, 15), Date.UTC(2026, 9, 3, 15)].flatMap(
-    (ms) => Array.from({ length: 49 }, (_, i) => ms / 1000 + (i - 24) * HOUR + 17 * 60),
-  ),
+  ...[
+    Date.UTC(2026, 2, 8, 7),
+    Date.UTC(2026, 10, 1, 6),
+    Date.UTC(2026, 2, 29, 1),
+    Date.UTC(2026, 9, 25, 1),
+    Date.UTC(2026, 3, 4, 15),
+    Date.UTC(2026, 9, 3, 15),
+  ].flatMap((ms) => Array.from({ length: 49 }, (_, i) => ms / 1000 + (i - 24) * HOUR + 17 * 60)),
   ...Array.from({ length: 12 }, (_, m) => Date.UTC(2026, m, 1, 0, 30) / 1000),
 ];
 

@@ -31,7 +31,11 @@ describe('project.config.json', () => {
 
   test('the appid is a placeholder; the real one goes in the git-ignored project.private.config.json', () => {
     expect(project.appid).toBe('touristappid');
-    expect(read('.gitignore').split('\n').map((l) => l.trim())).toContain('project.private.config.json');
+    expect(
+      read('.gitignore')
+        .split('\n')
+        .map((l) => l.trim()),
+    ).toContain('project.private.config.json');
     const section = read('README.md').split('## The sample mini program')[1].split('\n## ')[0];
     expect(section).toContain('project.private.config.json');
     expect(section).toMatch(/no tourist\s+mode/);
@@ -102,7 +106,9 @@ describe('app.ts', () => {
 
 describe('templates name only what their page has', () => {
   const pages = pagesOfAppJson(JSON.parse(read('miniprogram/app.json')));
-  const ids = new Map(pages.map((page) => [page, simulate.load(path.join(MINIPROGRAM_ROOT, page), 'page', { compiler: 'simulate', rootPath: MINIPROGRAM_ROOT })]));
+  const ids = new Map(
+    pages.map((page) => [page, simulate.load(path.join(MINIPROGRAM_ROOT, page), 'page', { compiler: 'simulate', rootPath: MINIPROGRAM_ROOT })]),
+  );
   const KEYWORDS = new Set(['true', 'false', 'null', 'undefined', 'item', 'index', 'length']);
 
   test.each(pages)('%s', (page) => {

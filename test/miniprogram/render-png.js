@@ -8,7 +8,16 @@
 const { chromium } = require('playwright-core');
 
 const [chromiumPath, input, output] = process.argv.slice(2);
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 (async () => {
   const browser = await chromium.launch({ executablePath: chromiumPath, args: ARGS });

@@ -12,12 +12,25 @@ const OPENLINK = 'weixin://dl/business/?t=AbCdEf123_-x';
 const EXPIRE_TIME = Date.UTC(2026, 11, 1, 12, 0, 0) / 1000;
 
 const urlLinkReply = (extra: Partial<UrlLinkReply> = {}): UrlLinkReply => ({
-  errcode: 0, errmsg: 'ok', action: 'urllink', urlLink: URL_LINK, expireTime: EXPIRE_TIME,
-  expireAt: new Date(EXPIRE_TIME * 1000).toISOString(), attempts: 1, warnings: [], ...extra,
+  errcode: 0,
+  errmsg: 'ok',
+  action: 'urllink',
+  urlLink: URL_LINK,
+  expireTime: EXPIRE_TIME,
+  expireAt: new Date(EXPIRE_TIME * 1000).toISOString(),
+  attempts: 1,
+  warnings: [],
+  ...extra,
 });
 const schemeReply = (): GenerateReply => ({
-  errcode: 0, errmsg: 'ok', action: 'generate', openlink: OPENLINK, expireTime: EXPIRE_TIME,
-  expireAt: new Date(EXPIRE_TIME * 1000).toISOString(), attempts: 1, warnings: [],
+  errcode: 0,
+  errmsg: 'ok',
+  action: 'generate',
+  openlink: OPENLINK,
+  expireTime: EXPIRE_TIME,
+  expireAt: new Date(EXPIRE_TIME * 1000).toISOString(),
+  attempts: 1,
+  warnings: [],
 });
 
 let callFunction: jest.Mock;
@@ -107,8 +120,20 @@ describe('choosing the kind of link', () => {
 describe('checking a URL Link', () => {
   test('a generated URL Link can be checked: query is sent, shown as URL Link', async () => {
     const checked: QueryReply = {
-      errcode: 0, errmsg: 'ok', action: 'query', kind: 'urllink', scheme: URL_LINK, appid: 'wx0123456789abcdef', path: 'pages/index/index',
-      query: '', envVersion: 'release', createTime: EXPIRE_TIME - 86400, expireTime: EXPIRE_TIME, expired: false, warnings: [], attempts: 1,
+      errcode: 0,
+      errmsg: 'ok',
+      action: 'query',
+      kind: 'urllink',
+      scheme: URL_LINK,
+      appid: 'wx0123456789abcdef',
+      path: 'pages/index/index',
+      query: '',
+      envVersion: 'release',
+      createTime: EXPIRE_TIME - 86400,
+      expireTime: EXPIRE_TIME,
+      expired: false,
+      warnings: [],
+      attempts: 1,
     };
     callFunction.mockResolvedValueOnce({ errMsg: 'ok', result: urlLinkReply() }).mockResolvedValueOnce({ errMsg: 'ok', result: checked });
     const comp = openPage(pageId);

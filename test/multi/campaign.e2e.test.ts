@@ -31,9 +31,18 @@ afterAll(async () => {
 const visitor = (i: number) => ({ source: 'wx_http', clientIp: `198.18.${Math.floor(i / 250)}.${i % 250}` });
 
 it(`${VISITORS} visitors over ${INSTANCES} instances: all served, one ticket, one generation, every visit counted, ≤ 1.5 database requests per resolve`, async () => {
-  fleet = await startInstances(emulator, INSTANCES, { GENSCHEME_STATE: 'database', GENSCHEME_STATE_SECRET: 'campaign-secret', GENSCHEME_ADMIN_TOKEN: ADMIN_TOKEN });
+  fleet = await startInstances(emulator, INSTANCES, {
+    GENSCHEME_STATE: 'database',
+    GENSCHEME_STATE_SECRET: 'campaign-secret',
+    GENSCHEME_ADMIN_TOKEN: ADMIN_TOKEN,
+  });
   const { instances } = fleet;
-  const made = (await instances[0].invoke({ action: 'createLink', adminToken: ADMIN_TOKEN, code: 'spring-sms', jumpWxa: { path: 'pages/index/index' } })) as CreateLinkReply;
+  const made = (await instances[0].invoke({
+    action: 'createLink',
+    adminToken: ADMIN_TOKEN,
+    code: 'spring-sms',
+    jumpWxa: { path: 'pages/index/index' },
+  })) as CreateLinkReply;
   expect(made.errcode).toBe(0);
   // Warm instances (module, SDK, collections): what a campaign's burst meets after its first seconds.
   const warmUps = await Promise.all(instances.map((f, i) => f.invoke({ action: 'resolveLink', code: 'spring-sms' }, visitor(VISITORS + i))));
@@ -46,7 +55,8 @@ it(`${VISITORS} visitors over ${INSTANCES} instances: all served, one ticket, on
   await Promise.all(
     instances.flatMap((f) =>
       Array.from({ length: PER_INSTANCE }, async () => {
-        for (let i = next++; i < VISITORS; i = next++) replies.push((await f.invoke({ action: 'resolveLink', code: 'spring-sms' }, visitor(i))) as ResolveLinkReply);
+        for (let i = next++; i < VISITORS; i = next++)
+          replies.push((await f.invoke({ action: 'resolveLink', code: 'spring-sms' }, visitor(i))) as ResolveLinkReply);
       }),
     ),
   );
@@ -58,14 +68,18 @@ it(`${VISITORS} visitors over ${INSTANCES} instances: all served, one ticket, on
   expect(new Set(replies.map((r) => r.openlink)).size).toBe(1);
   expect(emulator.calls.filter((c) => c.apiName === 'urlscheme.generate')).toHaveLength(1);
   const perResolve = requests / VISITORS;
-  process.stdout.write(`[campaign] ${VISITORS} resolves over ${INSTANCES} instances in ${seconds.toFixed(1)} s: ${requests} database requests (${perResolve.toFixed(2)} per resolve)\n`);
+  process.stdout.write(
+    `[campaign] ${VISITORS} resolves over ${INSTANCES} instances in ${seconds.toFixed(1)} s: ${requests} database requests (${perResolve.toFixed(2)} per resolve)\n`,
+  );
   expect(perResolve).toBeLessThanOrEqual(1.5);
 
   // Every visit counted once (the warm-up's eight too), once the instances have written their shards.
   let visits = -1;
   for (let i = 0; i < 50 && visits !== VISITORS + INSTANCES; i++) {
     if (i) await new Promise((r) => setTimeout(r, 200));
-    const stats = (await instances[1].invoke({ action: 'linkStats', adminToken: ADMIN_TOKEN, code: 'spring-sms', days: 1 })) as { days: Array<{ visits: number }> };
+    const stats = (await instances[1].invoke({ action: 'linkStats', adminToken: ADMIN_TOKEN, code: 'spring-sms', days: 1 })) as {
+      days: Array<{ visits: number }>;
+    };
     visits = stats.days[0].visits;
   }
   expect(visits).toBe(VISITORS + INSTANCES);

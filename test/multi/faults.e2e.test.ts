@@ -31,7 +31,12 @@ afterEach(async () => {
 });
 
 async function start(count: number, env: Record<string, string> = {}): Promise<Instance[]> {
-  fleet = await startInstances(emulator, count, { GENSCHEME_STATE: 'database', GENSCHEME_STATE_SECRET: 'faults-secret', GENSCHEME_ADMIN_TOKEN: ADMIN_TOKEN, ...env });
+  fleet = await startInstances(emulator, count, {
+    GENSCHEME_STATE: 'database',
+    GENSCHEME_STATE_SECRET: 'faults-secret',
+    GENSCHEME_ADMIN_TOKEN: ADMIN_TOKEN,
+    ...env,
+  });
   return fleet.instances;
 }
 
@@ -43,7 +48,10 @@ let callsBefore = 0;
 beforeEach(() => (callsBefore = 0));
 const generateCalls = () => emulator.calls.slice(callsBefore).filter((c) => c.apiName === 'urlscheme.generate');
 /** The tickets of the links WeChat issued (errcode 0 at the gateway). */
-const issuedTickets = () => generateCalls().filter((c) => c.errcode === 0).map((c) => ticketOf(String(c.response?.openlink ?? '')));
+const issuedTickets = () =>
+  generateCalls()
+    .filter((c) => c.errcode === 0)
+    .map((c) => ticketOf(String(c.response?.openlink ?? '')));
 const ticketOf = (openlink: string) => /[?&]t=([^&]+)/.exec(openlink)?.[1] ?? '';
 const returnedTickets = (replies: GenSchemeReply[]) => replies.filter((r): r is GenerateReply => r.errcode === 0).map((r) => ticketOf(r.openlink));
 
@@ -68,7 +76,9 @@ it('database at 600 ms, 8 generates at once on one instance, 3 s limit: every is
   const [instance] = await start(1);
   await warm([instance]);
   slowDatabase(600);
-  const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => instance.invokeTimed({ jumpWxa: { path: 'pages/product/detail', query: `id=${i}` } }, TRUSTED, 3000)));
+  const answers = await Promise.all(
+    Array.from({ length: 8 }, (_, i) => instance.invokeTimed({ jumpWxa: { path: 'pages/product/detail', query: `id=${i}` } }, TRUSTED, 3000)),
+  );
   const replies = answers.map((a) => a.reply);
   expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(3000);
   expect(returnedTickets(replies).sort()).toEqual(issuedTickets().sort());
@@ -82,19 +92,25 @@ it('database at 600 ms, 100 generates over 4 instances, 6 s limit: no issued lin
   const instances = await start(4);
   await warm(instances);
   slowDatabase(600);
-  const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => instances[i % 4].invokeTimed({ jumpWxa: { path: 'pages/product/detail', query: `id=${i}` } }, TRUSTED, 6000)));
+  const answers = await Promise.all(
+    Array.from({ length: 100 }, (_, i) => instances[i % 4].invokeTimed({ jumpWxa: { path: 'pages/product/detail', query: `id=${i}` } }, TRUSTED, 6000)),
+  );
   const replies = answers.map((a) => a.reply);
   expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(6000);
   expect(returnedTickets(replies).sort()).toEqual(issuedTickets().sort());
   expect(replies.filter((r) => r.errcode === 0).length).toBeGreaterThanOrEqual(80);
-  process.stdout.write(`[faults] 600 ms database, 100 over 4 instances: ${replies.filter((r) => r.errcode === 0).length} succeeded, ${issuedTickets().length} issued\n`);
+  process.stdout.write(
+    `[faults] 600 ms database, 100 over 4 instances: ${replies.filter((r) => r.errcode === 0).length} succeeded, ${issuedTickets().length} issued\n`,
+  );
 });
 
 it('database at 1.5 s, 240 generates over 4 instances: ≤ 100 in any second at WeChat, no 44990, every issued link returned', async () => {
   const instances = await start(4, { GENSCHEME_REUSE: 'off' });
   await warm(instances);
   slowDatabase(1500);
-  const replies = await Promise.all(Array.from({ length: 240 }, (_, i) => instances[i % 4].invoke({ jumpWxa: { path: 'pages/product/detail', query: `id=${i}` } }, TRUSTED, 15_000)));
+  const replies = await Promise.all(
+    Array.from({ length: 240 }, (_, i) => instances[i % 4].invoke({ jumpWxa: { path: 'pages/product/detail', query: `id=${i}` } }, TRUSTED, 15_000)),
+  );
   const issued = generateCalls();
   expect(issued.some((c) => c.errcode === 44990)).toBe(false);
   expect(busiestSecond(issued.map((c) => c.time))).toBeLessThanOrEqual(100);
@@ -103,18 +119,25 @@ it('database at 1.5 s, 240 generates over 4 instances: ≤ 100 in any second at 
   process.stdout.write(`[faults] 1.5 s database, 240 over 4 instances: busiest second ${busiestSecond(issued.map((c) => c.time))}\n`);
 });
 
-describe('one failed database request during a stable link\'s first resolve', () => {
+describe("one failed database request during a stable link's first resolve", () => {
   // The first resolve reads the link, claims the renewal, leases a pacing slot, saves the ticket and
   // writes the counts: the k-th write after the link exists fails once (SERVER_TIMEOUT, not applied).
   for (const k of [1, 2, 3, 4]) {
     it(`write ${k} fails: the instances live, every visitor gets the same ticket, one generation`, async () => {
       const instances = await start(2);
       const code = `first-${k}`;
-      const made = (await instances[0].invoke({ action: 'createLink', adminToken: ADMIN_TOKEN, code, jumpWxa: { path: 'pages/index/index' } })) as CreateLinkReply;
+      const made = (await instances[0].invoke({
+        action: 'createLink',
+        adminToken: ADMIN_TOKEN,
+        code,
+        jumpWxa: { path: 'pages/index/index' },
+      })) as CreateLinkReply;
       expect(made.errcode).toBe(0);
       await warm(instances);
       emulator.updateFaults({ faults: [{ kind: 'cloudbaseError', code: 'SERVER_TIMEOUT', api: 'database.modifyDocument', on: [k] }] });
-      const replies = (await Promise.all(Array.from({ length: 10 }, (_, i) => instances[i % 2].invoke({ action: 'resolveLink', code }, TRUSTED)))) as ResolveLinkReply[];
+      const replies = (await Promise.all(
+        Array.from({ length: 10 }, (_, i) => instances[i % 2].invoke({ action: 'resolveLink', code }, TRUSTED)),
+      )) as ResolveLinkReply[];
       expect(replies.map((r) => r.errcode)).toEqual(Array(10).fill(0));
       expect(new Set(replies.map((r) => r.openlink)).size).toBe(1);
       expect(generateCalls()).toHaveLength(1);
@@ -137,26 +160,45 @@ describe('database writes answered 1.2 s late (applied at once)', () => {
     const [instance] = await start(1);
     await warm([instance]);
     lateWrites(ms);
-    const made = (await instance.invoke({ action: 'createLink', adminToken: ADMIN_TOKEN, code: 'late-create', jumpWxa: { path: 'pages/index/index' } }, undefined, 8000)) as CreateLinkReply;
+    const made = (await instance.invoke(
+      { action: 'createLink', adminToken: ADMIN_TOKEN, code: 'late-create', jumpWxa: { path: 'pages/index/index' } },
+      undefined,
+      8000,
+    )) as CreateLinkReply;
     expect(made).toMatchObject({ errcode: 0, link: { code: 'late-create' } });
     expect(emulator.database.collection('genscheme_stable_links')!.filter((d) => d._id === 'late-create')).toHaveLength(1);
     // A generated code: exactly one link, the one returned.
-    const generated = (await instance.invoke({ action: 'createLink', adminToken: ADMIN_TOKEN, jumpWxa: { path: 'pages/index/index' } }, undefined, 8000)) as CreateLinkReply;
+    const generated = (await instance.invoke(
+      { action: 'createLink', adminToken: ADMIN_TOKEN, jumpWxa: { path: 'pages/index/index' } },
+      undefined,
+      8000,
+    )) as CreateLinkReply;
     expect(generated.errcode).toBe(0);
-    expect(emulator.database.collection('genscheme_stable_links')!.map((d) => d._id).sort()).toEqual(['late-create', generated.link.code].sort());
+    expect(
+      emulator.database
+        .collection('genscheme_stable_links')!
+        .map((d) => d._id)
+        .sort(),
+    ).toEqual(['late-create', generated.link.code].sort());
   });
 
-  it('20 resolves count 20 visits, and today\'s generations equal the links WeChat issued', async () => {
+  it("20 resolves count 20 visits, and today's generations equal the links WeChat issued", async () => {
     const instances = await start(2);
     await instances[0].invoke({ action: 'createLink', adminToken: ADMIN_TOKEN, code: 'late-visits', jumpWxa: { path: 'pages/index/index' } });
     await warm(instances);
     lateWrites();
-    const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => instances[i % 2].invoke({ action: 'resolveLink', code: 'late-visits' }, TRUSTED, 10_000)));
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => instances[i % 2].invoke({ action: 'resolveLink', code: 'late-visits' }, TRUSTED, 10_000)),
+    );
     expect(replies.map((r) => r.errcode)).toEqual(Array(20).fill(0));
-    const generated = await Promise.all(Array.from({ length: 6 }, (_, i) => instances[i % 2].invoke({ jumpWxa: { path: 'pages/product/detail', query: `late=${i}` } }, TRUSTED, 10_000)));
+    const generated = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => instances[i % 2].invoke({ jumpWxa: { path: 'pages/product/detail', query: `late=${i}` } }, TRUSTED, 10_000)),
+    );
     expect(generated.map((r) => r.errcode)).toEqual(Array(6).fill(0));
     // Counts are written in the background; wait for them, then make sure nothing more arrives.
-    const stats = async () => ((await instances[0].invoke({ action: 'linkStats', adminToken: ADMIN_TOKEN, code: 'late-visits', days: 1 })) as { days: Array<{ visits: number }> }).days[0].visits;
+    const stats = async () =>
+      ((await instances[0].invoke({ action: 'linkStats', adminToken: ADMIN_TOKEN, code: 'late-visits', days: 1 })) as { days: Array<{ visits: number }> })
+        .days[0].visits;
     for (let i = 0; i < 50 && (await stats()) < 20; i++) await new Promise((r) => setTimeout(r, 200));
     await new Promise((r) => setTimeout(r, 3000));
     expect(await stats()).toBe(20);

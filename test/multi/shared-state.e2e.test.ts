@@ -32,7 +32,9 @@ const generateCalls = () => emulator.calls.filter((c) => c.apiName === 'urlschem
 it('one user flooding four instances is cut at the user limit (20 a minute), counted once across them all', async () => {
   const instances = await four();
   const user = { openid: 'oFloodingUser', source: 'wx_client' };
-  const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => instances[i % 4].invoke({ jumpWxa: { path: 'pages/index/index', query: `n=${i}` } }, user)));
+  const replies = await Promise.all(
+    Array.from({ length: 40 }, (_, i) => instances[i % 4].invoke({ jumpWxa: { path: 'pages/index/index', query: `n=${i}` } }, user)),
+  );
   const ok = replies.filter((r) => r.errcode === 0).length;
   const limited = replies.filter((r) => r.errcode === -900011) as ErrorReply[];
   expect(ok).toBe(20);
@@ -53,7 +55,9 @@ it('a burst of 400 distinct generate requests over four instances reaches WeChat
   );
   const seconds = (Date.now() - started) / 1000;
   expect(replies.filter((r) => r.errcode !== 0).map((r) => r.errcode)).toEqual([]);
-  const times = generateCalls().map((c) => c.time).sort((a, b) => a - b);
+  const times = generateCalls()
+    .map((c) => c.time)
+    .sort((a, b) => a - b);
   expect(times).toHaveLength(400);
   expect(generateCalls().some((c) => c.errcode === 44990)).toBe(false);
   let busiest = 0;

@@ -23,7 +23,12 @@ afterEach(async () => {
 });
 
 async function four(): Promise<Instance[]> {
-  fleet = await startInstances(emulator, 4, { GENSCHEME_STATE: 'database', GENSCHEME_REUSE: 'on', GENSCHEME_STATE_SECRET: 'stable-multi-secret', GENSCHEME_ADMIN_TOKEN: ADMIN_TOKEN });
+  fleet = await startInstances(emulator, 4, {
+    GENSCHEME_STATE: 'database',
+    GENSCHEME_REUSE: 'on',
+    GENSCHEME_STATE_SECRET: 'stable-multi-secret',
+    GENSCHEME_ADMIN_TOKEN: ADMIN_TOKEN,
+  });
   return fleet.instances;
 }
 
@@ -40,11 +45,17 @@ async function visitsOf(instance: Instance, code: string, expected = 20): Promis
 
 /** One visitor per instance: an instance process holds one caller's context at a time. */
 const visitorOf = (i: number) => ({ source: 'wx_http', clientIp: `203.0.113.${10 + i}` });
-const resolveOn = (instance: Instance, i: number, code: string) => instance.invoke({ action: 'resolveLink', code }, visitorOf(i)) as Promise<ResolveLinkReply | ErrorReply>;
+const resolveOn = (instance: Instance, i: number, code: string) =>
+  instance.invoke({ action: 'resolveLink', code }, visitorOf(i)) as Promise<ResolveLinkReply | ErrorReply>;
 
 it('the first visitors arriving at the same moment on four instances cause ONE generation, and all get the same openlink', async () => {
   const instances = await four();
-  const made = (await instances[0].invoke({ action: 'createLink', adminToken: ADMIN_TOKEN, code: 'launch-day', jumpWxa: { path: 'pages/product/detail', query: 'id=1' } })) as CreateLinkReply;
+  const made = (await instances[0].invoke({
+    action: 'createLink',
+    adminToken: ADMIN_TOKEN,
+    code: 'launch-day',
+    jumpWxa: { path: 'pages/product/detail', query: 'id=1' },
+  })) as CreateLinkReply;
   expect(made.errcode).toBe(0);
   // Warm every instance (module load, SDK, secret) with another call, so the resolves below really meet.
   await Promise.all(instances.map((f, i) => f.invoke({ action: 'resolveLink', code: 'warm-up-x' }, visitorOf(i))));

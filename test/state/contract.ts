@@ -196,7 +196,17 @@ export function linksContract(name: string, make: Make<LinkStorePort>): void {
 
 // --- StableLinkStore ---
 
-export const stableConfig = (code: string): StableLinkConfig => ({ code, name: 'Spring', kind: 'scheme', path: 'pages/product/detail', query: 'id=1', envVersion: 'release', cq: 'src=sms', disabled: false, createdAt: '2026-11-25T04:00:00.000Z' });
+export const stableConfig = (code: string): StableLinkConfig => ({
+  code,
+  name: 'Spring',
+  kind: 'scheme',
+  path: 'pages/product/detail',
+  query: 'id=1',
+  envVersion: 'release',
+  cq: 'src=sms',
+  disabled: false,
+  createdAt: '2026-11-25T04:00:00.000Z',
+});
 
 export function stableLinksContract(name: string, make: Make<StableLinkStore>): void {
   describe(`StableLinkStore contract: ${name}`, () => {
@@ -220,7 +230,16 @@ export function stableLinksContract(name: string, make: Make<StableLinkStore>): 
 
     it("keeps a link's 小程序码 (linkCode) whole, replaces it whole, and keeps it across a target change", async () => {
       await store.createStableLink(stableConfig('coded'));
-      const code = { fileID: 'cloud://env.bucket/genscheme/codes/coded.png', scene: 'l=coded', page: 'pages/code/index', envVersion: 'release', width: 430, lineColor: '', isHyaline: false, createdAt: '2026-11-29T09:00:00.000Z' };
+      const code = {
+        fileID: 'cloud://env.bucket/genscheme/codes/coded.png',
+        scene: 'l=coded',
+        page: 'pages/code/index',
+        envVersion: 'release',
+        width: 430,
+        lineColor: '',
+        isHyaline: false,
+        createdAt: '2026-11-29T09:00:00.000Z',
+      };
       expect((await store.updateStableLink('coded', { linkCode: code }))?.linkCode).toEqual(code);
       const wider = { ...code, width: 600, lineColor: '1,2,3', isHyaline: true };
       await store.updateStableLink('coded', { linkCode: wider });
@@ -265,10 +284,20 @@ export function stableLinksContract(name: string, make: Make<StableLinkStore>): 
       const renamed = await store.updateStableLink('move', { name: 'Renamed', cq: 'wave=2' });
       expect(renamed).toMatchObject({ name: 'Renamed', cq: 'wave=2', revision: 0, ticket: { link: 'weixin://dl/business/?t=T1' } });
       // The same target again is no change of target.
-      expect(await store.updateStableLink('move', { path: 'pages/product/detail' })).toMatchObject({ revision: 0, ticket: { link: 'weixin://dl/business/?t=T1' } });
+      expect(await store.updateStableLink('move', { path: 'pages/product/detail' })).toMatchObject({
+        revision: 0,
+        ticket: { link: 'weixin://dl/business/?t=T1' },
+      });
       const moved = await store.updateStableLink('move', { path: 'pages/index/index', query: '' });
       expect(moved).toMatchObject({ path: 'pages/index/index', query: '', revision: 1, ticket: null });
-      expect(await store.getStableLink('move')).toMatchObject({ name: 'Renamed', cq: 'wave=2', path: 'pages/index/index', query: '', revision: 1, ticket: null });
+      expect(await store.getStableLink('move')).toMatchObject({
+        name: 'Renamed',
+        cq: 'wave=2',
+        path: 'pages/index/index',
+        query: '',
+        revision: 1,
+        ticket: null,
+      });
       expect(await store.saveTicket('move', 0, link('Stale', T0_S + 86400))).toBe(false);
       expect((await store.getStableLink('move'))?.ticket).toBeNull();
       expect(await store.saveTicket('move', 1, link('Fresh', T0_S + 86400))).toBe(true);
@@ -280,7 +309,11 @@ export function stableLinksContract(name: string, make: Make<StableLinkStore>): 
 
     it('updates made together are all applied: none overwrites another', async () => {
       await store.createStableLink(stableConfig('both'));
-      await Promise.all([store.updateStableLink('both', { name: 'N' }), store.updateStableLink('both', { cq: 'c=1' }), store.updateStableLink('both', { disabled: true })]);
+      await Promise.all([
+        store.updateStableLink('both', { name: 'N' }),
+        store.updateStableLink('both', { cq: 'c=1' }),
+        store.updateStableLink('both', { disabled: true }),
+      ]);
       expect(await store.getStableLink('both')).toMatchObject({ name: 'N', cq: 'c=1', disabled: true });
     });
   });

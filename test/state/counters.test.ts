@@ -28,7 +28,9 @@ function fakeStore() {
     },
     async readShards(names: readonly string[], dates: readonly string[], code?: string): Promise<Shard[]> {
       if (store.readFails) throw new Error('read failed');
-      return [...shards.values()].filter((s) => names.includes(s.name) && dates.includes(s.date) && (code === undefined || s.code === code)).map((s) => ({ ...s }));
+      return [...shards.values()]
+        .filter((s) => names.includes(s.name) && dates.includes(s.date) && (code === undefined || s.code === code))
+        .map((s) => ({ ...s }));
     },
     async readStableShards(): Promise<Shard[]> {
       if (store.readFails) throw new Error('read failed');
@@ -53,7 +55,8 @@ function fakeStore() {
   return store satisfies CountStore;
 }
 /** The total written for `name` on DAY, every instance together. */
-const stored = (store: ReturnType<typeof fakeStore>, name = 'generated') => [...store.shards.values()].filter((s) => s.name === name && s.date === DAY).reduce((n, s) => n + s.n, 0);
+const stored = (store: ReturnType<typeof fakeStore>, name = 'generated') =>
+  [...store.shards.values()].filter((s) => s.name === name && s.date === DAY).reduce((n, s) => n + s.n, 0);
 
 describe('ShardedCounters', () => {
   it('counting never waits: writes are batched, one per shard every BATCH_MS', async () => {

@@ -64,7 +64,10 @@ countersContract('ShardedCounters over the database, read back by a second insta
 countersContract('the counters createState builds in database mode', {
   make: () => {
     reset();
-    return { counters: createState({ mode: 'database', database: () => db, clock: systemStateClock, log: () => undefined, secret: 's' }).counters, peer: createState({ mode: 'database', database: () => db, clock: systemStateClock, log: () => undefined, secret: 's' }).counters };
+    return {
+      counters: createState({ mode: 'database', database: () => db, clock: systemStateClock, log: () => undefined, secret: 's' }).counters,
+      peer: createState({ mode: 'database', database: () => db, clock: systemStateClock, log: () => undefined, secret: 's' }).counters,
+    };
   },
 });
 
@@ -87,7 +90,10 @@ describe('database adapters', () => {
     expect((await state.limits.admit(w, T0)).ok).toBe(true);
     state.counters.countGeneration(T0);
     await state.counters.flush(Date.now() + 5000);
-    await state.links.saveLink({ kind: 'scheme', path: 'pages/p', query: '', envVersion: 'release' }, { link: 'weixin://dl/business/?t=A', expireTime: T0 / 1000 + 600, createTime: T0 / 1000 });
+    await state.links.saveLink(
+      { kind: 'scheme', path: 'pages/p', query: '', envVersion: 'release' },
+      { link: 'weixin://dl/business/?t=A', expireTime: T0 / 1000 + 600, createTime: T0 / 1000 },
+    );
     const expected = [COLLECTIONS.counters, COLLECTIONS.limits, COLLECTIONS.links, COLLECTIONS.meta].sort();
     expect(emu.database.collections().sort()).toEqual(expected);
     const created = emu.databaseCalls.filter((c) => c.action === 'database.addCollection').map((c) => c.request.collectionName);
@@ -184,7 +190,8 @@ describe('database adapters', () => {
     const text = JSON.stringify(dump());
     expect(text).toContain('Stored00000000'); // the dump is real
     expect(emu.database.collection(COLLECTIONS.stableOpeners)).toHaveLength(1);
-    for (const secret of ['oSecretOpenid', '203.0.113.9', 'secretpath', '13800138000', 'pace:generate', 'user:', 'ip:', 'visitorHashSecret']) expect(text).not.toContain(secret);
+    for (const secret of ['oSecretOpenid', '203.0.113.9', 'secretpath', '13800138000', 'pace:generate', 'user:', 'ip:', 'visitorHashSecret'])
+      expect(text).not.toContain(secret);
     // Nor in any request the database received.
     const wire = JSON.stringify(emu.databaseCalls.map((c) => c.request));
     for (const secret of ['oSecretOpenid', '203.0.113.9', 'secretpath', '13800138000', 'visitorHashSecret']) expect(wire).not.toContain(secret);
@@ -216,12 +223,17 @@ describe('database adapters', () => {
     a.countGeneration(T0 + 10);
     await a.flush(Date.now() + 5000);
     const shards = (emu.database.collection(COLLECTIONS.counters) ?? []).map((d) => [d.instance, d.n]).sort();
-    expect(shards).toEqual([[a.instance, 6], [b.instance, 3]].sort());
+    expect(shards).toEqual(
+      [
+        [a.instance, 6],
+        [b.instance, 3],
+      ].sort(),
+    );
     expect(a.unwritten).toBe(0);
     expect(await b.generatedToday(T0 + 20)).toBe(9);
   });
 
-  it('the sweep folds past days\' openers into one shard per link and day, and keeps the number', async () => {
+  it("the sweep folds past days' openers into one shard per link and day, and keeps the number", async () => {
     const counts = adapters('s').counts;
     const counters = new ShardedCounters(counts, systemStateClock);
     counters.countOpen('camp', 'u1', T0);
@@ -231,7 +243,12 @@ describe('database adapters', () => {
     expect(emu.database.collection(COLLECTIONS.stableOpeners)).toHaveLength(3);
     await counts.sweep(T0 + 86_400_000);
     expect(emu.database.collection(COLLECTIONS.stableOpeners)).toHaveLength(1); // today's stays
-    expect(await counts.countOpeners('camp', ['2026-11-25', '2026-11-26'])).toEqual(new Map([['2026-11-25', 2], ['2026-11-26', 1]]));
+    expect(await counts.countOpeners('camp', ['2026-11-25', '2026-11-26'])).toEqual(
+      new Map([
+        ['2026-11-25', 2],
+        ['2026-11-26', 1],
+      ]),
+    );
     // Swept twice (or a sweep that stopped half-way and ran again): the same number.
     await counts.sweep(T0 + 86_400_000);
     expect((await counts.countOpeners('camp', ['2026-11-25'])).get('2026-11-25')).toBe(2);
@@ -290,7 +307,7 @@ describe('the fallbacks over the emulator answering database faults', () => {
   beforeEach(() => emu.reset());
   afterEach(() => emu.clearFaults());
 
-  it('permission denied on every call: limits from this instance\'s share, findLink null, stable links unavailable, counts kept; one log line a minute', async () => {
+  it("permission denied on every call: limits from this instance's share, findLink null, stable links unavailable, counts kept; one log line a minute", async () => {
     const clock: StateClock & { ms: number } = { ms: T0, now: () => clock.ms, setTimer: systemStateClock.setTimer };
     const lines: string[] = [];
     const target = { kind: 'scheme' as const, path: 'pages/p', query: 'a=1', envVersion: 'release' };
@@ -316,7 +333,11 @@ describe('the fallbacks over the emulator answering database faults', () => {
     await expect(state.stableLinks.getStableLink('any')).rejects.toBeInstanceOf(StateUnavailable);
     expect(await state.counters.generatedToday(clock.ms)).toBe(30);
     expect(emu.databaseCalls.filter((c) => c.code === 'DATABASE_PERMISSION_DENIED').length).toBeGreaterThanOrEqual(3);
-    expect(lines).toEqual([expect.stringMatching(/^\[genScheme\] state: database unavailable for \w[\w ]* \(-502003 .*\); limits fall back to this instance's share, reuse is skipped, counts are kept to be written later$/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^\[genScheme\] state: database unavailable for \w[\w ]* \(-502003 .*\); limits fall back to this instance's share, reuse is skipped, counts are kept to be written later$/,
+      ),
+    ]);
 
     // Back up: reuse resumes, and the counts kept are written.
     emu.clearFaults();

@@ -149,11 +149,15 @@ describe('DatabaseHealth: slow is not down', () => {
       h.failed(permissionDenied(), 'limits');
       clock.advance(250); // 200 × 250 ms = 50 s
     }
-    expect(lines).toEqual(["[genScheme] state: database slow for reuse (TIMEOUT no answer within 800 ms); limits fall back to this instance's share, reuse is skipped, counts are kept to be written later"]);
+    expect(lines).toEqual([
+      "[genScheme] state: database slow for reuse (TIMEOUT no answer within 800 ms); limits fall back to this instance's share, reuse is skipped, counts are kept to be written later",
+    ]);
     clock.advance(OUTAGE_LOG_EVERY_MS - 50_000);
     h.failed(permissionDenied(), 'limits');
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toBe("[genScheme] state: database unavailable for limits (-502003 permission denied); limits fall back to this instance's share, reuse is skipped, counts are kept to be written later");
+    expect(lines[1]).toBe(
+      "[genScheme] state: database unavailable for limits (-502003 permission denied); limits fall back to this instance's share, reuse is skipped, counts are kept to be written later",
+    );
   });
 
   it('a failing logger changes nothing', async () => {
@@ -315,7 +319,8 @@ describe('RequiredStableLinks: no guess, StateUnavailable', () => {
       () => required.updateStableLink('a', { name: 'x' }),
       () => required.claimRenewal('a', T0, 1000),
       () => required.saveTicket('a', 0, ticket),
-    ]) await expect(call()).rejects.toBeInstanceOf(StateUnavailable);
+    ])
+      await expect(call()).rejects.toBeInstanceOf(StateUnavailable);
   });
 
   it('while the database is paused, no call is made at all', async () => {
@@ -367,13 +372,17 @@ describe('createState in database mode over a failing database', () => {
     expect(await state.limits.admit(w, T0 + 1)).toEqual({ ok: true });
     expect(await state.limits.admit(w, T0 + 2)).toEqual({ ok: false, retryAfterMs: 59_998 });
     expect(await state.links.findLink(target, 0, Infinity, T0)).toBeNull();
-    await expect(state.links.saveLink(target, { link: 'weixin://dl/business/?t=A', expireTime: T0 / 1000 + 60, createTime: T0 / 1000 })).resolves.toBeUndefined();
+    await expect(
+      state.links.saveLink(target, { link: 'weixin://dl/business/?t=A', expireTime: T0 / 1000 + 60, createTime: T0 / 1000 }),
+    ).resolves.toBeUndefined();
     state.counters.countGeneration(T0);
     state.counters.countGeneration(T0);
     expect(await state.counters.generatedToday(T0)).toBe(2);
     await expect(state.stableLinks.listStableLinks()).rejects.toBeInstanceOf(StateUnavailable);
     await expect(state.counters.stableLinkDays('a', ['2026-11-25'])).rejects.toBeInstanceOf(StateUnavailable);
-    expect(lines).toEqual(["[genScheme] state: database unavailable for limits (-502003 permission denied); limits fall back to this instance's share, reuse is skipped, counts are kept to be written later"]);
+    expect(lines).toEqual([
+      "[genScheme] state: database unavailable for limits (-502003 permission denied); limits fall back to this instance's share, reuse is skipped, counts are kept to be written later",
+    ]);
     expect(await state.sweep(T0)).toEqual({ failed: ['limits', 'links', 'openers'] });
   });
 
@@ -455,7 +464,9 @@ describe('the fallbacks over the real wx-server-sdk and a closed port', () => {
     expect(results).toEqual([true, true, true, true, true, false, false, false, false, false]); // 50 / 10
     expect(await state.counters.generatedToday(clock.ms)).toBe(10);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^\[genScheme\] state: database unavailable for \w+ \(-501001 .*\); limits fall back to this instance's share, reuse is skipped, counts are kept to be written later$/);
+    expect(lines[0]).toMatch(
+      /^\[genScheme\] state: database unavailable for \w+ \(-501001 .*\); limits fall back to this instance's share, reuse is skipped, counts are kept to be written later$/,
+    );
   });
 });
 
@@ -470,17 +481,27 @@ describe('createState and GENSCHEME_STATE', () => {
 
   it('memory mode never asks for the database; database mode asks lazily and survives it throwing', async () => {
     const clock = new FakeClock(T0);
-    const memory = createState({ mode: 'memory', database: () => {
-      throw new Error('not wanted');
-    }, clock, log: () => undefined });
+    const memory = createState({
+      mode: 'memory',
+      database: () => {
+        throw new Error('not wanted');
+      },
+      clock,
+      log: () => undefined,
+    });
     expect(memory.mode).toBe('memory');
     expect(await memory.limits.admit(w, T0)).toEqual({ ok: true });
     let asked = 0;
     const lines: string[] = [];
-    const database = createState({ mode: 'database', database: () => {
-      asked++;
-      throw new StateError('cloud.database() failed', -1);
-    }, clock, log: (l) => lines.push(l) });
+    const database = createState({
+      mode: 'database',
+      database: () => {
+        asked++;
+        throw new StateError('cloud.database() failed', -1);
+      },
+      clock,
+      log: (l) => lines.push(l),
+    });
     expect(asked).toBe(0);
     expect(database.mode).toBe('database');
     expect(await database.limits.admit(w, T0)).toEqual({ ok: true });

@@ -28,20 +28,25 @@ describe('memory state', () => {
 describe('memory adapters', () => {
   it('admit matches an exact sliding window on any sequence of calls', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 2000 }), fc.array(fc.integer({ min: 0, max: 500 }), { maxLength: 60 }), (limit, windowMs, gaps) => {
-        const limits = new MemoryLimits();
-        const admitted: number[] = [];
-        let now = T0;
-        for (const gap of gaps) {
-          now += gap;
-          const inWindow = admitted.filter((t) => t > now - windowMs);
-          const expected = inWindow.length < limit;
-          const got = limits.admitNow({ key: 'k', limit, windowMs }, now);
-          expect(got.ok).toBe(expected);
-          if (got.ok) admitted.push(now);
-          else expect(got.retryAfterMs).toBe(inWindow[inWindow.length - limit] + windowMs - now || 1);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 2000 }),
+        fc.array(fc.integer({ min: 0, max: 500 }), { maxLength: 60 }),
+        (limit, windowMs, gaps) => {
+          const limits = new MemoryLimits();
+          const admitted: number[] = [];
+          let now = T0;
+          for (const gap of gaps) {
+            now += gap;
+            const inWindow = admitted.filter((t) => t > now - windowMs);
+            const expected = inWindow.length < limit;
+            const got = limits.admitNow({ key: 'k', limit, windowMs }, now);
+            expect(got.ok).toBe(expected);
+            if (got.ok) admitted.push(now);
+            else expect(got.retryAfterMs).toBe(inWindow[inWindow.length - limit] + windowMs - now || 1);
+          }
+        },
+      ),
     );
   });
 
@@ -73,7 +78,11 @@ describe('memory adapters', () => {
     const limits = new MemoryLimits();
     const links = new MemoryLinks();
     for (let i = 0; i < 5000; i++) await limits.admit({ key: `ip:10.0.${i >> 8}.${i & 255}`, limit: 20, windowMs: 60_000 }, T0 + i);
-    for (let i = 0; i < 500; i++) await links.saveLink({ kind: 'scheme', path: 'pages/p', query: `id=${i}`, envVersion: 'release' }, { link: `l${i}`, expireTime: T0 / 1000 + 60, createTime: T0 / 1000 });
+    for (let i = 0; i < 500; i++)
+      await links.saveLink(
+        { kind: 'scheme', path: 'pages/p', query: `id=${i}`, envVersion: 'release' },
+        { link: `l${i}`, expireTime: T0 / 1000 + 60, createTime: T0 / 1000 },
+      );
     expect({ windows: limits.size, targets: links.size }).toEqual({ windows: 5000, targets: 500 });
     await limits.admit({ key: 'user:late', limit: 20, windowMs: 60_000 }, T0 + 10 * 60_000);
     await links.findLink({ kind: 'scheme', path: 'pages/p', query: 'id=0', envVersion: 'release' }, 0, Infinity, T0 + 10 * 60_000);
@@ -91,7 +100,10 @@ describe('memory adapters', () => {
   it('sweep() removes idle windows and expired links at once', async () => {
     const state = memoryState();
     await state.limits.admit({ key: 'user:oIdle', limit: 5, windowMs: 1000 }, T0);
-    await state.links.saveLink({ kind: 'scheme', path: 'pages/p', query: '', envVersion: 'release' }, { link: 'old', expireTime: T0 / 1000 + 1, createTime: T0 / 1000 });
+    await state.links.saveLink(
+      { kind: 'scheme', path: 'pages/p', query: '', envVersion: 'release' },
+      { link: 'old', expireTime: T0 / 1000 + 1, createTime: T0 / 1000 },
+    );
     expect(await state.sweep(T0 + 2000)).toEqual({ failed: [] });
     expect((state.limits as MemoryLimits).size).toBe(0);
     expect((state.links as MemoryLinks).size).toBe(0);

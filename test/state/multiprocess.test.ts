@@ -76,5 +76,7 @@ it('pacing 100 / 1000 ms across four instances: no 1000 ms window ever holds mor
   // The window slides: more than one window's worth got through over ~2 s, and the limit was reached.
   expect(busiest).toBe(100);
   expect(times.length).toBeGreaterThan(100);
-  console.log(`[multi-process] pacing: ${times.length} of ${INSTANCES * 80} admitted over ${times[times.length - 1] - times[0]} ms; busiest 1000 ms window ${busiest}`);
+  console.log(
+    `[multi-process] pacing: ${times.length} of ${INSTANCES * 80} admitted over ${times[times.length - 1] - times[0]} ms; busiest 1000 ms window ${busiest}`,
+  );
 });

@@ -70,7 +70,13 @@ export function fakeStorage() {
     getTempFileURL: jest.fn(async ({ fileList }: { fileList: Array<string | { fileID: string }> }) => {
       const ids = fileList.map((f) => (typeof f === 'string' ? f : f.fileID));
       tempUrlCalls.push(ids);
-      return { fileList: ids.map((fileID) => (files.has(fileID) ? { fileID, tempFileURL: `https://tmp.example/${fileID.slice(8)}`, status: 0, errMsg: 'ok' } : { fileID, tempFileURL: '', status: -503003, errMsg: 'file not exist' })) };
+      return {
+        fileList: ids.map((fileID) =>
+          files.has(fileID)
+            ? { fileID, tempFileURL: `https://tmp.example/${fileID.slice(8)}`, status: 0, errMsg: 'ok' }
+            : { fileID, tempFileURL: '', status: -503003, errMsg: 'file not exist' },
+        ),
+      };
     }),
   };
   return { storage, files, uploads, tempUrlCalls };
@@ -91,7 +97,12 @@ export function setup(answers: Array<unknown | Error> = [], opts: SetupOptions =
   const clock = new FakeClock(NOW_S * 1000);
   const fake = fakeOpenApi(answers, clock, opts.callMs);
   const lines: string[] = [];
-  const configuration = configure({ GENSCHEME_ADMIN_TOKEN: ADMIN_TOKEN, GENSCHEME_REUSE: 'off', ...opts.env }, opts.policyJson === undefined ? {} : { json: opts.policyJson }, PAGES, ACTION_ACCESS);
+  const configuration = configure(
+    { GENSCHEME_ADMIN_TOKEN: ADMIN_TOKEN, GENSCHEME_REUSE: 'off', ...opts.env },
+    opts.policyJson === undefined ? {} : { json: opts.policyJson },
+    PAGES,
+    ACTION_ACCESS,
+  );
   const handler = createHandler({
     openapi: opts.openapi ?? fake.openapi,
     storage: opts.storage,
@@ -104,7 +115,8 @@ export function setup(answers: Array<unknown | Error> = [], opts: SetupOptions =
     log: (l) => lines.push(l),
     retry: opts.retry,
   });
-  const handle = (event: unknown, context: RuntimeContext | undefined = undefined, wx: WxContext = TRUSTED): Promise<GenSchemeReply> => handler(event, context, wx);
+  const handle = (event: unknown, context: RuntimeContext | undefined = undefined, wx: WxContext = TRUSTED): Promise<GenSchemeReply> =>
+    handler(event, context, wx);
   return { handle, clock, sent: fake.sent, lines, configuration };
 }
 
@@ -122,7 +134,9 @@ export function fakeWeChat(outcomes: CallOutcome[]) {
     call: jest.fn(async (api: ApiName, request: Record<string, unknown>, options: CallOptions) => {
       calls.push({ api, request, options });
       options.record.attempts = 1;
-      return outcomes[n++] ?? { ok: false, failure: { errcode: -1, source: 'wechat', message: { zh: '无', en: 'no answer left' }, hint: { zh: '无', en: 'none' } } };
+      return (
+        outcomes[n++] ?? { ok: false, failure: { errcode: -1, source: 'wechat', message: { zh: '无', en: 'no answer left' }, hint: { zh: '无', en: 'none' } } }
+      );
     }),
     pacing: { prefetch: jest.fn() },
   } as unknown as WeChat;

@@ -15,11 +15,17 @@ export interface Instance {
   alive(): boolean;
 }
 
-export async function startInstances(emulator: Emulator, count: number, env: Record<string, string>): Promise<{ instances: Instance[]; stop(): Promise<void> }> {
+export async function startInstances(
+  emulator: Emulator,
+  count: number,
+  env: Record<string, string>,
+): Promise<{ instances: Instance[]; stop(): Promise<void> }> {
   const children: ChildProcess[] = [];
   const instances: Instance[] = [];
   for (let i = 0; i < count; i++) {
-    const child = fork(join(__dirname, 'instance-worker.js'), [], { stdio: ['ignore', 'ignore', process.env.GENSCHEME_TEST_STDERR ? 'inherit' : 'ignore', 'ipc'] });
+    const child = fork(join(__dirname, 'instance-worker.js'), [], {
+      stdio: ['ignore', 'ignore', process.env.GENSCHEME_TEST_STDERR ? 'inherit' : 'ignore', 'ipc'],
+    });
     await new Promise<void>((ready) => child.once('message', () => ready()));
     const pending = new Map<number, (answer: { reply: GenSchemeReply; ms: number }) => void>();
     child.on('message', (m: { id?: number; reply?: GenSchemeReply; ms?: number }) => {
@@ -45,7 +51,11 @@ export async function startInstances(emulator: Emulator, count: number, env: Rec
   return {
     instances,
     async stop() {
-      await Promise.all(children.map((c) => new Promise<void>((gone) => (c.exitCode !== null || c.signalCode !== null ? gone() : (c.once('exit', () => gone()), c.send('exit'))))));
+      await Promise.all(
+        children.map(
+          (c) => new Promise<void>((gone) => (c.exitCode !== null || c.signalCode !== null ? gone() : (c.once('exit', () => gone()), c.send('exit')))),
+        ),
+      );
     },
   };
 }

@@ -14,7 +14,10 @@ function codesNamedIn(text: string): Set<number> {
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     if (!lines[i].startsWith('|') || !/^\|[-| :]+\|$/.test(lines[i + 1] ?? '')) continue;
-    const header = lines[i].split('|').slice(1, -1).map((h) => h.trim());
+    const header = lines[i]
+      .split('|')
+      .slice(1, -1)
+      .map((h) => h.trim());
     const columns = header.map((h, n) => (/\bcode\b|errcode|exceeding/i.test(h) ? n : -1)).filter((n) => n >= 0);
     for (let j = i + 2; j < lines.length && lines[j].startsWith('|'); j++) {
       const cells = lines[j].split('|').slice(1, -1);
@@ -68,7 +71,18 @@ describe('error catalogue', () => {
   it('tells the caller it may retry exactly the transient failures (backoff, pause, later)', () => {
     const mayRetry = [...CATALOGUE.keys()].filter(callerMayRetry).sort((a, b) => a - b);
     expect(mayRetry).toEqual(
-      [OWN_CODES.TIME_BUDGET, OWN_CODES.NO_OPENLINK, OWN_CODES.NO_IMAGE, OWN_CODES.RATE_LIMITED, OWN_CODES.STABLE_UNAVAILABLE, -604102, -601001, -502001, -1, 44990].sort((a, b) => a - b),
+      [
+        OWN_CODES.TIME_BUDGET,
+        OWN_CODES.NO_OPENLINK,
+        OWN_CODES.NO_IMAGE,
+        OWN_CODES.RATE_LIMITED,
+        OWN_CODES.STABLE_UNAVAILABLE,
+        -604102,
+        -601001,
+        -502001,
+        -1,
+        44990,
+      ].sort((a, b) => a - b),
     );
     // A refused token is for HTTPS mode only: a cloud call's caller does not retry it.
     expect(callerMayRetry(40001)).toBe(false);

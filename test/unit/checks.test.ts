@@ -1,5 +1,15 @@
 /** The platform's rules as pure checks (miniprogram/shared/checks.ts, expiry-checks.ts), shared by the function, the page and the H5 page. */
-import { checkAppid, checkCq, checkEnvVersion, checkPath, checkPlaintext, checkQuery, encodeQueryValue, hasLoneSurrogate, normalisePath } from '../../miniprogram/shared/checks';
+import {
+  checkAppid,
+  checkCq,
+  checkEnvVersion,
+  checkPath,
+  checkPlaintext,
+  checkQuery,
+  encodeQueryValue,
+  hasLoneSurrogate,
+  normalisePath,
+} from '../../miniprogram/shared/checks';
 import { checkExpireInterval, checkExpireTime, earliestExpireTime, latestExpireTime } from '../../miniprogram/shared/expiry-checks';
 import { pagesOfAppJson } from '../../miniprogram/shared/app-pages';
 import { CQ_MAX_LENGTH, EXPIRE_MAX_SECONDS, QUERY_MAX_LENGTH } from '../../miniprogram/shared/platform';
@@ -7,7 +17,7 @@ import { PAGES } from '../support/app-pages';
 
 const NOW = 1_780_000_000; // a fixed "now" in Unix seconds
 
-describe('query (GEN: ≤ 1024 chars of digits, letters and !#$&\'()*+,/:;=?@-._~%)', () => {
+describe("query (GEN: ≤ 1024 chars of digits, letters and !#$&'()*+,/:;=?@-._~%)", () => {
   it('accepts 1024 characters and rejects 1025 with 40212', () => {
     expect(checkQuery('a'.repeat(QUERY_MAX_LENGTH))).toBeNull();
     const p = checkQuery('a'.repeat(QUERY_MAX_LENGTH + 1));

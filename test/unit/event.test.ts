@@ -31,21 +31,42 @@ describe('parseEvent', () => {
   it('accepts the cloud-call shape field for field (generate when no action is given)', () => {
     const parsed = parsedOf({ jumpWxa: { path: '/pages/index/index', query: 'a=1', envVersion: 'trial' }, isExpire: true, expireType: 1, expireInterval: 7 });
     expect(parsed.action.name).toBe('generate');
-    expect(parsed.input).toEqual({ jumpWxa: { path: '/pages/index/index', query: 'a=1', envVersion: 'trial' }, isExpire: true, expireType: 1, expireInterval: 7 });
+    expect(parsed.input).toEqual({
+      jumpWxa: { path: '/pages/index/index', query: 'a=1', envVersion: 'trial' },
+      isExpire: true,
+      expireType: 1,
+      expireInterval: 7,
+    });
   });
 
   it('accepts the HTTPS shape and maps it to the same request, remembering the spelling', () => {
-    const parsed = parsedOf({ jump_wxa: { path: 'pages/index/index', query: 'a=1', env_version: 'trial' }, is_expire: true, expire_type: 0, expire_time: 1900000000 });
-    expect(parsed.input).toEqual({ jumpWxa: { path: 'pages/index/index', query: 'a=1', envVersion: 'trial' }, isExpire: true, expireType: 0, expireTime: 1900000000 });
+    const parsed = parsedOf({
+      jump_wxa: { path: 'pages/index/index', query: 'a=1', env_version: 'trial' },
+      is_expire: true,
+      expire_type: 0,
+      expire_time: 1900000000,
+    });
+    expect(parsed.input).toEqual({
+      jumpWxa: { path: 'pages/index/index', query: 'a=1', envVersion: 'trial' },
+      isExpire: true,
+      expireType: 0,
+      expireTime: 1900000000,
+    });
     expect(parsed.names.shown('jumpWxa.envVersion')).toBe('jump_wxa.env_version');
     expect(parsed.names.shown('expireTime')).toBe('expire_time');
     expect(parsed.names.shown('expireInterval')).toBe('expireInterval');
   });
 
   it('picks the action from the table', () => {
-    expect(parsedOf({ action: 'query', scheme: 'weixin://dl/business/?t=A' })).toMatchObject({ action: { name: 'query' }, input: { scheme: 'weixin://dl/business/?t=A' } });
+    expect(parsedOf({ action: 'query', scheme: 'weixin://dl/business/?t=A' })).toMatchObject({
+      action: { name: 'query' },
+      input: { scheme: 'weixin://dl/business/?t=A' },
+    });
     expect(parsedOf({ action: 'quota' })).toMatchObject({ action: { name: 'quota' }, input: {} });
-    expect(parsedOf({ action: 'plaintext', jump_wxa: { path: 'pages/index/index' } })).toMatchObject({ action: { name: 'plaintext' }, input: { jumpWxa: { path: 'pages/index/index' } } });
+    expect(parsedOf({ action: 'plaintext', jump_wxa: { path: 'pages/index/index' } })).toMatchObject({
+      action: { name: 'plaintext' },
+      input: { jumpWxa: { path: 'pages/index/index' } },
+    });
   });
 
   it('names an unknown field and suggests the right one (expire_intervel)', () => {
@@ -80,7 +101,7 @@ describe('parseEvent', () => {
     expect(p.hint.en).toContain('1900000000');
   });
 
-  it('rejects a jumpWxa that is not an object, in the caller\'s spelling', () => {
+  it("rejects a jumpWxa that is not an object, in the caller's spelling", () => {
     expect(failureOf({ jump_wxa: '{"path":"pages/index/index"}' })).toMatchObject({ errcode: 47001, field: 'jump_wxa', rule: 'event.type' });
   });
 
@@ -95,7 +116,7 @@ describe('parseEvent', () => {
     expect(failureOf({ action: 7 }).rule).toBe('event.type');
   });
 
-  it('action query takes scheme or urlLink: neither is the query action\'s own failure (see actions/query.test.ts), not a parse error', () => {
+  it("action query takes scheme or urlLink: neither is the query action's own failure (see actions/query.test.ts), not a parse error", () => {
     expect(parsedOf({ action: 'query' }).action.name).toBe('query');
   });
 

@@ -15,8 +15,16 @@ import { FakeClock } from '../support/fake-clock';
 import { ADMIN_TOKEN, NOW_S, PUBLIC, TRUSTED, USER, sdkError, sdkInternal, setup, wechatBusy } from '../support/genscheme';
 
 // The two request examples of the WeChat urlscheme.generate page, as published (2020 timestamp).
-const DOC_CLOUD_EXAMPLE = { jumpWxa: { path: '/pages/publishHomework/publishHomework', query: '', envVersion: 'release' }, isExpire: true, expireTime: 1606737600 };
-const DOC_HTTPS_EXAMPLE = { jump_wxa: { path: '/pages/publishHomework/publishHomework', query: '', env_version: 'release' }, is_expire: true, expire_time: 1606737600 };
+const DOC_CLOUD_EXAMPLE = {
+  jumpWxa: { path: '/pages/publishHomework/publishHomework', query: '', envVersion: 'release' },
+  isExpire: true,
+  expireTime: 1606737600,
+};
+const DOC_HTTPS_EXAMPLE = {
+  jump_wxa: { path: '/pages/publishHomework/publishHomework', query: '', env_version: 'release' },
+  is_expire: true,
+  expire_time: 1606737600,
+};
 const DAY = 86_400;
 
 describe('generate', () => {
@@ -39,9 +47,24 @@ describe('generate', () => {
     const { handle, sent } = setup();
     const future = JSON.parse(JSON.stringify(example).replace('1606737600', String(NOW_S + 7 * DAY)));
     const reply = (await handle(future, {}, TRUSTED)) as GenerateReply;
-    expect(reply).toMatchObject({ errcode: 0, errmsg: 'ok', action: 'generate', openlink: 'weixin://dl/business/?t=TICKET1', expireTime: NOW_S + 7 * DAY, attempts: 1 });
+    expect(reply).toMatchObject({
+      errcode: 0,
+      errmsg: 'ok',
+      action: 'generate',
+      openlink: 'weixin://dl/business/?t=TICKET1',
+      expireTime: NOW_S + 7 * DAY,
+      attempts: 1,
+    });
     expect(sent).toEqual([
-      { api: 'urlscheme.generate', request: { jumpWxa: { path: 'pages/publishHomework/publishHomework', query: '', envVersion: 'release' }, isExpire: true, expireType: 0, expireTime: NOW_S + 7 * DAY } },
+      {
+        api: 'urlscheme.generate',
+        request: {
+          jumpWxa: { path: 'pages/publishHomework/publishHomework', query: '', envVersion: 'release' },
+          isExpire: true,
+          expireType: 0,
+          expireTime: NOW_S + 7 * DAY,
+        },
+      },
     ]);
   });
 
@@ -145,32 +168,67 @@ describe('generate', () => {
 describe('query, quota and plaintext through the handler', () => {
   const scheme = 'weixin://dl/business/?t=TICKET9';
   const info = (over: Record<string, unknown> = {}) => ({
-    schemeInfo: { appid: 'wx1234567890abcdef', path: 'pages/index/index', query: 'a=1', createTime: NOW_S - 60, expireTime: NOW_S + DAY, envVersion: 'release', ...over },
+    schemeInfo: {
+      appid: 'wx1234567890abcdef',
+      path: 'pages/index/index',
+      query: 'a=1',
+      createTime: NOW_S - 60,
+      expireTime: NOW_S + DAY,
+      envVersion: 'release',
+      ...over,
+    },
   });
 
   it('query: reads what WeChat knows about a link, with query_type 0', async () => {
     const { handle, sent } = setup([info()]);
     const reply = (await handle({ action: 'query', scheme }, undefined, USER)) as QueryReply;
-    expect(reply).toMatchObject({ errcode: 0, action: 'query', scheme, path: 'pages/index/index', query: 'a=1', envVersion: 'release', createTime: NOW_S - 60, expireTime: NOW_S + DAY, expired: false, attempts: 1 });
+    expect(reply).toMatchObject({
+      errcode: 0,
+      action: 'query',
+      scheme,
+      path: 'pages/index/index',
+      query: 'a=1',
+      envVersion: 'release',
+      createTime: NOW_S - 60,
+      expireTime: NOW_S + DAY,
+      expired: false,
+      attempts: 1,
+    });
     expect(sent).toEqual([{ api: 'urlscheme.query', request: { scheme, queryType: 0 } }]);
   });
 
   it('query: a link whose expire_time is now is expired; one second later it is not yet', async () => {
     const { handle } = setup([info({ expireTime: NOW_S }), info({ expireTime: NOW_S + 1 })]);
-    expect(await handle({ action: 'query', scheme }, undefined, TRUSTED)).toMatchObject({ errcode: 0, expireTime: NOW_S, expired: true, warnings: [{ code: 'query.expired' }] });
+    expect(await handle({ action: 'query', scheme }, undefined, TRUSTED)).toMatchObject({
+      errcode: 0,
+      expireTime: NOW_S,
+      expired: true,
+      warnings: [{ code: 'query.expired' }],
+    });
     expect(await handle({ action: 'query', scheme }, undefined, TRUSTED)).toMatchObject({ errcode: 0, expireTime: NOW_S + 1, expired: false, warnings: [] });
   });
 
   it('query: a malformed link costs no call', async () => {
     const { handle, sent } = setup();
-    expect(await handle({ action: 'query', scheme: 'https://example.com' }, undefined, USER)).toMatchObject({ errcode: 40097, rule: 'scheme.format', field: 'scheme' });
+    expect(await handle({ action: 'query', scheme: 'https://example.com' }, undefined, USER)).toMatchObject({
+      errcode: 40097,
+      rule: 'scheme.format',
+      field: 'scheme',
+    });
     expect(sent).toHaveLength(0);
   });
 
   it('query: a user asking about a link outside its scope gets the same 85403 as for a link that does not exist', async () => {
-    const { handle } = setup([sdkError(85403, 'openapi.urlscheme.query:fail scheme not exist'), info({ envVersion: 'develop' }), info({ path: 'pages/publishHomework/publishHomework' })], {
-      policyJson: { user: { pages: ['pages/index/index'] } },
-    });
+    const { handle } = setup(
+      [
+        sdkError(85403, 'openapi.urlscheme.query:fail scheme not exist'),
+        info({ envVersion: 'develop' }),
+        info({ path: 'pages/publishHomework/publishHomework' }),
+      ],
+      {
+        policyJson: { user: { pages: ['pages/index/index'] } },
+      },
+    );
     const missing = (await handle({ action: 'query', scheme }, undefined, USER)) as ErrorReply;
     expect(missing).toMatchObject({ errcode: 85403, source: 'wechat', rule: 'wechat.85403', field: 'scheme', retryable: false });
     const develop = (await handle({ action: 'query', scheme }, undefined, USER)) as ErrorReply;
@@ -187,7 +245,11 @@ describe('query, quota and plaintext through the handler', () => {
 
   it('quota: reads the remaining quota with query_type 1, big numbers included', async () => {
     const { handle, sent } = setup([{ quotaInfo: { remainVisitQuota: 499_990 } }]);
-    expect(await handle({ action: 'quota' }, undefined, USER)).toMatchObject({ errcode: 0, action: 'quota', remainVisitQuota: 499_990 } satisfies Partial<QuotaReply>);
+    expect(await handle({ action: 'quota' }, undefined, USER)).toMatchObject({
+      errcode: 0,
+      action: 'quota',
+      remainVisitQuota: 499_990,
+    } satisfies Partial<QuotaReply>);
     expect(sent).toEqual([{ api: 'urlscheme.query', request: { queryType: 1 } }]);
   });
 
@@ -198,17 +260,24 @@ describe('query, quota and plaintext through the handler', () => {
     expect(sent).toHaveLength(0);
   });
 
-  it('plaintext: builds the link locally with the caller\'s APPID, no call', async () => {
+  it("plaintext: builds the link locally with the caller's APPID, no call", async () => {
     const { handle, sent } = setup();
     const reply = (await handle({ action: 'plaintext', jumpWxa: { path: '/pages/index/index', query: 'a=1&b=张' } }, undefined, USER)) as PlaintextReply;
-    expect(reply).toMatchObject({ errcode: 0, action: 'plaintext', openlink: 'weixin://dl/business/?appid=wx1234567890abcdef&path=pages/index/index&query=a%3D1%26b%3D%E5%BC%A0&env_version=release' });
+    expect(reply).toMatchObject({
+      errcode: 0,
+      action: 'plaintext',
+      openlink: 'weixin://dl/business/?appid=wx1234567890abcdef&path=pages/index/index&query=a%3D1%26b%3D%E5%BC%A0&env_version=release',
+    });
     expect(reply.warnings.map((w) => w.code)).toEqual(['plaintext.declare']);
     expect(sent).toHaveLength(0);
   });
 
   it('plaintext: without a known APPID it says where to set one', async () => {
     const { handle } = setup();
-    expect(await handle({ action: 'plaintext', jumpWxa: { path: 'pages/index/index' } }, undefined, TRUSTED)).toMatchObject({ rule: 'plaintext.appid', source: 'input' });
+    expect(await handle({ action: 'plaintext', jumpWxa: { path: 'pages/index/index' } }, undefined, TRUSTED)).toMatchObject({
+      rule: 'plaintext.appid',
+      source: 'input',
+    });
   });
 });
 
@@ -350,7 +419,13 @@ describe('the time limit', () => {
 describe('callers and the policy', () => {
   it('by default users get release links only; trusted callers get develop too', async () => {
     const { handle, sent } = setup();
-    expect(await handle({ jumpWxa: { envVersion: 'develop' } }, undefined, USER)).toMatchObject({ errcode: POLICY_DENIED, rule: 'policy.envVersion', field: 'jumpWxa.envVersion', source: 'policy', retryable: false });
+    expect(await handle({ jumpWxa: { envVersion: 'develop' } }, undefined, USER)).toMatchObject({
+      errcode: POLICY_DENIED,
+      rule: 'policy.envVersion',
+      field: 'jumpWxa.envVersion',
+      source: 'policy',
+      retryable: false,
+    });
     expect(await handle({ jump_wxa: { env_version: 'trial' } }, undefined, PUBLIC)).toMatchObject({ rule: 'policy.envVersion', field: 'jump_wxa.env_version' });
     expect(sent).toHaveLength(0);
     expect(await handle({ jumpWxa: { envVersion: 'develop' } }, undefined, TRUSTED)).toMatchObject({ errcode: 0 });
@@ -415,14 +490,18 @@ describe('the admin token', () => {
     expect(refused.retryAfterMs).toBe(10 * 60_000);
     expect(JSON.parse(lines[lines.length - 1])).toMatchObject({ reason: 'admin-token-throttled', outcome: 'denied' });
     // Another caller is not affected, and the same caller without a token is served as public.
-    expect(await handle({ jumpWxa: { envVersion: 'develop' }, adminToken: ADMIN_TOKEN }, undefined, { SOURCE: 'wx_http', CLIENTIP: '198.51.100.8' })).toMatchObject({ errcode: 0 });
-    expect(await handle({ action: 'plaintext', jumpWxa: { path: 'pages/index/index' } }, undefined, { ...guesser, APPID: 'wx1234567890abcdef' })).toMatchObject({ errcode: 0 });
+    expect(
+      await handle({ jumpWxa: { envVersion: 'develop' }, adminToken: ADMIN_TOKEN }, undefined, { SOURCE: 'wx_http', CLIENTIP: '198.51.100.8' }),
+    ).toMatchObject({ errcode: 0 });
+    expect(await handle({ action: 'plaintext', jumpWxa: { path: 'pages/index/index' } }, undefined, { ...guesser, APPID: 'wx1234567890abcdef' })).toMatchObject(
+      { errcode: 0 },
+    );
     // Ten minutes after the first wrong guess, the right token works again.
     clock.advance(10 * 60_000);
     expect(await handle({ jumpWxa: { envVersion: 'develop' }, adminToken: ADMIN_TOKEN }, undefined, guesser)).toMatchObject({ errcode: 0 });
   });
 
-  it('a trusted caller\'s token is not judged, and so never counted', async () => {
+  it("a trusted caller's token is not judged, and so never counted", async () => {
     const { handle } = setup();
     for (let i = 0; i < 10; i++) expect((await handle({ adminToken: 'wrong' }, undefined, TRUSTED)).errcode).toBe(0);
   });
@@ -468,7 +547,14 @@ describe('never throws', () => {
 
   it('turns an event that throws when read into a reply, and still logs', async () => {
     const { handle, lines } = setup();
-    const hostile = new Proxy({}, { ownKeys: () => { throw new Error('boom'); } });
+    const hostile = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('boom');
+        },
+      },
+    );
     const reply = (await handle(hostile, undefined, TRUSTED)) as ErrorReply;
     expect(reply).toMatchObject({ errcode: INTERNAL, rule: 'genscheme.internal', action: 'generate' });
     expect(lines).toHaveLength(1);
@@ -479,8 +565,13 @@ describe('never throws', () => {
     const { settings, policy } = configure({}, {}, PAGES, ACTION_ACCESS);
     const handle = createHandler({
       openapi: { urlscheme: { generate: async () => ({ openlink: 'weixin://dl/business/?t=T' }), query: async () => ({}) } } as unknown as OpenApi,
-      clock, actions: ACTIONS, settings, policy,
-      log: () => { throw new Error('log down'); },
+      clock,
+      actions: ACTIONS,
+      settings,
+      policy,
+      log: () => {
+        throw new Error('log down');
+      },
       state: createState({ mode: 'memory', clock, log: () => undefined }),
     });
     expect(await handle({}, undefined, TRUSTED)).toMatchObject({ errcode: 0 });

@@ -22,7 +22,12 @@ describe('tickets and cq', () => {
   });
 
   it('reads the fields of a scheme, the first of a repeated key winning', () => {
-    expect(schemeFields('weixin://dl/business/?t=A&cq=x%3D1&t=B')).toEqual(new Map([['t', 'A'], ['cq', 'x%3D1']]));
+    expect(schemeFields('weixin://dl/business/?t=A&cq=x%3D1&t=B')).toEqual(
+      new Map([
+        ['t', 'A'],
+        ['cq', 'x%3D1'],
+      ]),
+    );
     expect(schemeFields('weixin://dl/other?t=A')).toBeNull();
   });
 
@@ -100,7 +105,13 @@ describe('checkScheme: a link is checked before urlscheme.query spends a call', 
   });
 
   it('never throws, whatever text it is given', () => {
-    for (const text of ['weixin://dl/business/?', 'weixin://dl/business/?=&=&t', 'weixin://dl/business/?t=%', 'weixin://dl/business/?appid=%&path=%', '\ud800']) {
+    for (const text of [
+      'weixin://dl/business/?',
+      'weixin://dl/business/?=&=&t',
+      'weixin://dl/business/?t=%',
+      'weixin://dl/business/?appid=%&path=%',
+      '\ud800',
+    ]) {
       expect(() => checkScheme(text)).not.toThrow();
     }
   });

@@ -4,20 +4,36 @@ import { internalReply } from '../../cloudfunctions/genScheme/src/handle';
 import { INTERNAL } from '../../cloudfunctions/genScheme/src/wechat/codes';
 import type { Failure } from '../../miniprogram/shared/failure';
 
-const base: Failure = { errcode: 40212, source: 'input', rule: 'query.charset', field: 'jumpWxa.query', message: { zh: '错', en: 'wrong' }, hint: { zh: '改', en: 'fix it' } };
+const base: Failure = {
+  errcode: 40212,
+  source: 'input',
+  rule: 'query.charset',
+  field: 'jumpWxa.query',
+  message: { zh: '错', en: 'wrong' },
+  hint: { zh: '改', en: 'fix it' },
+};
 
 describe('errorReply', () => {
   it('carries the failure, with errmsg "field: message" and retryable from the catalogue', () => {
     expect(errorReply(base, 'generate')).toEqual({
-      errcode: 40212, errmsg: 'jumpWxa.query: wrong', message: { zh: '错', en: 'wrong' }, hint: { zh: '改', en: 'fix it' },
-      retryable: false, source: 'input', action: 'generate', field: 'jumpWxa.query', rule: 'query.charset',
+      errcode: 40212,
+      errmsg: 'jumpWxa.query: wrong',
+      message: { zh: '错', en: 'wrong' },
+      hint: { zh: '改', en: 'fix it' },
+      retryable: false,
+      source: 'input',
+      action: 'generate',
+      field: 'jumpWxa.query',
+      rule: 'query.charset',
     });
     expect(errorReply({ ...base, errcode: -1 }, 'generate').retryable).toBe(true);
     expect(errorReply({ ...base, errcode: -604102 }, 'generate').retryable).toBe(true);
   });
 
   it("uses WeChat's own text as errmsg when there is one", () => {
-    expect(errorReply({ ...base, detail: 'openapi.urlscheme.generate:fail invalid query rid: 1' }, 'generate').errmsg).toBe('openapi.urlscheme.generate:fail invalid query rid: 1');
+    expect(errorReply({ ...base, detail: 'openapi.urlscheme.generate:fail invalid query rid: 1' }, 'generate').errmsg).toBe(
+      'openapi.urlscheme.generate:fail invalid query rid: 1',
+    );
   });
 
   it('adds attempts, warnings and retryAfterMs only when there are some', () => {
@@ -41,8 +57,21 @@ describe('errorReply', () => {
   });
 
   it('internalReply reads any thrown value, even a hostile one', () => {
-    const hostile = new Proxy({}, { get: () => { throw new Error('no'); } });
-    expect(internalReply(hostile, 'quota')).toMatchObject({ errcode: INTERNAL, source: 'genscheme', rule: 'genscheme.internal', action: 'quota', errmsg: 'unprintable error' });
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('no');
+        },
+      },
+    );
+    expect(internalReply(hostile, 'quota')).toMatchObject({
+      errcode: INTERNAL,
+      source: 'genscheme',
+      rule: 'genscheme.internal',
+      action: 'quota',
+      errmsg: 'unprintable error',
+    });
     expect(internalReply(new Error('boom'), 'generate').errmsg).toBe('boom');
   });
 });

@@ -6,7 +6,17 @@ import { PAGES } from '../support/app-pages';
 describe('configure', () => {
   it('reads the environment; an empty variable counts as unset', () => {
     const c = configure({ GENSCHEME_APPID: 'wx1234567890abcdef', GENSCHEME_H5_BASE_URL: '', GENSCHEME_ADMIN_TOKEN: '' }, {}, PAGES, ACTION_ACCESS);
-    expect(c.settings).toEqual({ pages: PAGES, appid: 'wx1234567890abcdef', h5BaseUrl: undefined, dailyCap: 500_000, stateMode: 'database', stateSecret: undefined, reuse: true, resolvePerVisitorPerMinute: 30, resolvePerMinute: 6000 });
+    expect(c.settings).toEqual({
+      pages: PAGES,
+      appid: 'wx1234567890abcdef',
+      h5BaseUrl: undefined,
+      dailyCap: 500_000,
+      stateMode: 'database',
+      stateSecret: undefined,
+      reuse: true,
+      resolvePerVisitorPerMinute: 30,
+      resolvePerMinute: 6000,
+    });
     expect(c.adminToken).toBeUndefined();
     expect(c.startupLog).toEqual([]);
     expect(c.policy.configErrors).toEqual([]);

@@ -65,8 +65,21 @@ describe('urllink action', () => {
     const f = fake();
     const reply = (await run({ jumpWxa: { path: '/pages/product/detail', query: 'id=1' }, expireInterval: 5 }, f)) as UrlLinkReply;
     expect(reply).toMatchObject({ errcode: 0, action: 'urllink', urlLink: 'https://wxaurl.cn/AbC123xyz', expireTime: NOW_MS / 1000 + 5 * 86400, attempts: 1 });
-    expect(f.calls).toEqual([{ api: 'urllink.generate', paced: true, request: { path: 'pages/product/detail', query: 'id=1', envVersion: 'release', isExpire: true, expireType: 1, expireInterval: 5 } }]);
-    expect(f.asks[0]).toMatchObject({ action: 'urllink', path: 'pages/product/detail', envVersion: 'release', days: 5, queryLength: 4, fields: { path: 'jumpWxa.path' } });
+    expect(f.calls).toEqual([
+      {
+        api: 'urllink.generate',
+        paced: true,
+        request: { path: 'pages/product/detail', query: 'id=1', envVersion: 'release', isExpire: true, expireType: 1, expireInterval: 5 },
+      },
+    ]);
+    expect(f.asks[0]).toMatchObject({
+      action: 'urllink',
+      path: 'pages/product/detail',
+      envVersion: 'release',
+      days: 5,
+      queryLength: 4,
+      fields: { path: 'jumpWxa.path' },
+    });
   });
 
   it('flat snake_case shape: the policy is told the fields as spelt', async () => {
@@ -105,14 +118,26 @@ describe('urllink action', () => {
   });
 
   it('a policy refusal stops before any call', async () => {
-    const denied: Failure = { errcode: -900010, source: 'policy', rule: 'policy.envVersion', message: { zh: '拒绝', en: 'no' }, hint: { zh: '无', en: 'none' } };
+    const denied: Failure = {
+      errcode: -900010,
+      source: 'policy',
+      rule: 'policy.envVersion',
+      message: { zh: '拒绝', en: 'no' },
+      hint: { zh: '无', en: 'none' },
+    };
     const f = fake(undefined, denied);
     expect(failureOf(await run({ envVersion: 'develop' }, f))).toBe(denied);
     expect(f.calls).toHaveLength(0);
   });
 
   it("WeChat's failure is passed on with the expiry warnings; an answer without a URL Link is -900020", async () => {
-    const wechatFailure: Failure = { errcode: 44993, source: 'wechat', rule: 'wechat.44993', message: { zh: '上限', en: 'cap' }, hint: { zh: '明天', en: 'tomorrow' } };
+    const wechatFailure: Failure = {
+      errcode: 44993,
+      source: 'wechat',
+      rule: 'wechat.44993',
+      message: { zh: '上限', en: 'cap' },
+      hint: { zh: '明天', en: 'tomorrow' },
+    };
     const failed = await run({}, fake({ ok: false, failure: wechatFailure }));
     expect(failureOf(failed)).toBe(wechatFailure);
     expect((failed as { warnings: Array<{ code: string }> }).warnings.map((w) => w.code)).toContain('expiry.defaulted');
@@ -129,7 +154,14 @@ describe('URL Link helpers (links.ts, §8, §12)', () => {
   it('reads tickets of both hosts, nothing else', () => {
     expect(urlLinkTicketOf('https://wxaurl.cn/AbC123')).toBe('AbC123');
     expect(urlLinkTicketOf('https://wxmpurl.cn/AbC123?cq=x')).toBe('AbC123');
-    for (const bad of ['http://wxaurl.cn/AbC123', 'https://wxaurl.cn/', 'https://wxaurl.cn.evil/AbC', 'https://example.com/AbC', 'weixin://dl/business/?t=AbC', 'https://wxaurl.cn/A/B']) {
+    for (const bad of [
+      'http://wxaurl.cn/AbC123',
+      'https://wxaurl.cn/',
+      'https://wxaurl.cn.evil/AbC',
+      'https://example.com/AbC',
+      'weixin://dl/business/?t=AbC',
+      'https://wxaurl.cn/A/B',
+    ]) {
       expect(urlLinkTicketOf(bad)).toBeNull();
     }
   });

@@ -34,7 +34,11 @@ export function ensureChromium(): string {
       try {
         if (!existsSync(CHROMIUM_PATH)) {
           process.stderr.write(`Chromium is missing: running \`${INSTALL_COMMAND}\`\n`);
-          execSync(INSTALL_COMMAND, { stdio: ['ignore', 'ignore', 'inherit'], timeout: INSTALL_TIMEOUT_MS, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+          execSync(INSTALL_COMMAND, {
+            stdio: ['ignore', 'ignore', 'inherit'],
+            timeout: INSTALL_TIMEOUT_MS,
+            env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+          });
         }
       } finally {
         closeSync(fd);

@@ -13,8 +13,19 @@ describe('the page config (web/config.js → window.GENSCHEME_CONFIG)', () => {
   });
 
   it('keeps good values, trimmed', () => {
-    const { config, warnings } = readConfig({ appid: ' wx0123456789abcdef ', username: 'gh_0123456789ab', name: '作业打卡', env: 'prod-1a2b', live: { path: 'pages/index/index', envVersion: 'trial' } });
-    expect(config).toMatchObject({ appid: 'wx0123456789abcdef', username: 'gh_0123456789ab', name: '作业打卡', live: { path: 'pages/index/index', query: '', envVersion: 'trial' } });
+    const { config, warnings } = readConfig({
+      appid: ' wx0123456789abcdef ',
+      username: 'gh_0123456789ab',
+      name: '作业打卡',
+      env: 'prod-1a2b',
+      live: { path: 'pages/index/index', envVersion: 'trial' },
+    });
+    expect(config).toMatchObject({
+      appid: 'wx0123456789abcdef',
+      username: 'gh_0123456789ab',
+      name: '作业打卡',
+      live: { path: 'pages/index/index', query: '', envVersion: 'trial' },
+    });
     expect(warnings).toEqual([]);
   });
 

@@ -27,7 +27,11 @@ it('every view has a committed PNG screenshot', () => {
     expect(existsSync(file)).toBe(true);
     expect(readFileSync(file).subarray(1, 4).toString()).toBe('PNG');
   }
-  expect(readdirSync(join(root, 'docs/screenshots')).filter((f) => f.startsWith('web-')).sort()).toEqual(SHOTS.map((s) => `${s}.png`).sort());
+  expect(
+    readdirSync(join(root, 'docs/screenshots'))
+      .filter((f) => f.startsWith('web-'))
+      .sort(),
+  ).toEqual(SHOTS.map((s) => `${s}.png`).sort());
 });
 
 it.each([

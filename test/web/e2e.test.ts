@@ -76,7 +76,8 @@ it("genScheme → h5Url → WeChat's in-app browser: the open tag opens the gene
   expect(reply.errcode).toBe(0);
   const { search } = new URL(reply.h5Url!);
   // STAND-IN for jweixin-1.6.0.js (it cannot be loaded here): records wx.config and answers ready.
-  const standIn = 'window.wx={config:function(c){window.__wxConfig=c;setTimeout(function(){window.__ready&&window.__ready()},10)},ready:function(f){window.__ready=f},error:function(){}};';
+  const standIn =
+    'window.wx={config:function(c){window.__wxConfig=c;setTimeout(function(){window.__ready&&window.__ready()},10)},ready:function(f){window.__ready=f},error:function(){}};';
   const v = await visit(browser, `${served.origin}/jump.html${search}`, UA.wechatIphone, (ctx) =>
     ctx.route('https://res.wx.qq.com/open/js/jweixin-1.6.0.js', (route) => route.fulfill({ contentType: 'text/javascript', body: standIn })),
   );

@@ -58,7 +58,11 @@ export async function serveDist(config: Partial<TestConfig> | string | null = TE
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[path.split('.').pop() ?? ''] ?? 'application/octet-stream', 'content-length': body.length, 'cache-control': 'no-store' });
+    res.writeHead(200, {
+      'content-type': TYPES[path.split('.').pop() ?? ''] ?? 'application/octet-stream',
+      'content-length': body.length,
+      'cache-control': 'no-store',
+    });
     res.end(body);
     log.push({ url: req.url ?? '', bytes: body.length });
   });

@@ -91,7 +91,9 @@ describe('plaintext links (?path=…)', () => {
     const r = ok(parseJumpParams('path=pages/product/detail&query=' + encodeURIComponent('id=9&ref=sms') + '&env_version=trial', config));
     expect(r.mode).toBe('plaintext');
     expect(r.scheme).toBe(buildPlaintextLink({ appid: APPID, path: 'pages/product/detail', query: 'id=9&ref=sms', envVersion: 'trial' }));
-    expect(r.scheme).toMatch(new RegExp(`^weixin://dl/business/\\?appid=${APPID}&path=pages(/|%2F)product(/|%2F)detail&query=id%3D9%26ref%3Dsms&env_version=trial$`));
+    expect(r.scheme).toMatch(
+      new RegExp(`^weixin://dl/business/\\?appid=${APPID}&path=pages(/|%2F)product(/|%2F)detail&query=id%3D9%26ref%3Dsms&env_version=trial$`),
+    );
   });
 
   it('defaults to release and an empty query; strips a leading /', () => {
@@ -142,7 +144,10 @@ describe('plaintext links (?path=…)', () => {
     // the page must open that link, not refuse it (test/web/e2e.test.ts runs the whole chain).
     const r = ok(parseJumpParams('path=pages/a/b&query=' + encodeURIComponent('name=张三'), config));
     expect(r.scheme).toBe(`weixin://dl/business/?appid=${APPID}&path=pages/a/b&query=name%3D%E5%BC%A0%E4%B8%89&env_version=release`);
-    expect(err(parseJumpParams('path=pages/a/b&query=' + encodeURIComponent('张'.repeat(58)), config))).toMatchObject({ field: 'query', zh: expect.stringContaining('522') });
+    expect(err(parseJumpParams('path=pages/a/b&query=' + encodeURIComponent('张'.repeat(58)), config))).toMatchObject({
+      field: 'query',
+      zh: expect.stringContaining('522'),
+    });
   });
 
   it("still refuses, on a ticket link, a query the open tag's generate rules refuse", () => {
@@ -183,10 +188,12 @@ describe('missing parameters and live generation', () => {
   });
 
   it('never throws, whatever the URL', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (search) => {
-      const r = parseJumpParams(search, config);
-      if (r.ok && r.scheme !== null) expect(r.scheme.startsWith('weixin://dl/business/?')).toBe(true);
-    }));
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (search) => {
+        const r = parseJumpParams(search, config);
+        if (r.ok && r.scheme !== null) expect(r.scheme.startsWith('weixin://dl/business/?')).toBe(true);
+      }),
+    );
   });
 });
 
@@ -203,7 +210,7 @@ describe('stable links (?l=CODE)', () => {
     expect(ok(parseJumpParams(new URL(url).search, full))).toMatchObject({ mode: 'stable', code: 'SPRING24' });
   });
 
-  it('ignores parameters it does not know (an SMS platform\'s tracking)', () => {
+  it("ignores parameters it does not know (an SMS platform's tracking)", () => {
     expect(ok(parseJumpParams('?l=SPRING24&utm_source=sms&from=A1', full))).toMatchObject({ mode: 'stable', code: 'SPRING24' });
   });
 
@@ -228,10 +235,13 @@ describe('stable links (?l=CODE)', () => {
     expect(e.hintZh).toBeTruthy();
   });
 
-  it.each(['t=AbCdEf', 'cq=uid%3D1', 'path=pages/index/index', 'query=a%3D1', 'env_version=release'])('refuses l beside %s (it would be dropped silently)', (other) => {
-    const name = other.split('=')[0];
-    expect(err(parseJumpParams(`?l=SPRING24&${other}`, full))).toMatchObject({ field: name, zh: expect.stringContaining(`不能和 ${name}`) });
-  });
+  it.each(['t=AbCdEf', 'cq=uid%3D1', 'path=pages/index/index', 'query=a%3D1', 'env_version=release'])(
+    'refuses l beside %s (it would be dropped silently)',
+    (other) => {
+      const name = other.split('=')[0];
+      expect(err(parseJumpParams(`?l=SPRING24&${other}`, full))).toMatchObject({ field: name, zh: expect.stringContaining(`不能和 ${name}`) });
+    },
+  );
 
   it('rejects l given twice', () => {
     expect(err(parseJumpParams('?l=SPRING24&l=SPRING25', full))).toMatchObject({ field: 'l' });
@@ -284,20 +294,29 @@ describe('h5UrlFromOpenlink (what genScheme puts in h5Url)', () => {
   const allowed = fc.stringMatching(/^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~]*$/);
 
   it('round-trips: the page opens exactly the link genScheme issued (encrypted, with and without cq)', () => {
-    fc.assert(fc.property(ticket, fc.option(allowed.filter((s) => s.length <= 256)), (t, cq) => {
-      const link = `weixin://dl/business/?t=${t}${cq === null ? '' : `&cq=${encodeURIComponent(cq)}`}`;
-      const page = new URL(h5UrlFromOpenlink(BASE, link));
-      expect(ok(parseJumpParams(page.search, config)).scheme).toBe(link);
-    }));
+    fc.assert(
+      fc.property(ticket, fc.option(allowed.filter((s) => s.length <= 256)), (t, cq) => {
+        const link = `weixin://dl/business/?t=${t}${cq === null ? '' : `&cq=${encodeURIComponent(cq)}`}`;
+        const page = new URL(h5UrlFromOpenlink(BASE, link));
+        expect(ok(parseJumpParams(page.search, config)).scheme).toBe(link);
+      }),
+    );
   });
 
   it('round-trips plaintext links', () => {
     const path = fc.stringMatching(/^[a-z]{1,8}(\/[a-z0-9_]{1,8}){0,3}$/);
     const env = fc.constantFrom('release' as const, 'trial' as const, 'develop' as const);
-    fc.assert(fc.property(path, allowed.filter((q) => encodeURIComponent(q).length <= 512), env, (p, query, envVersion) => {
-      const link = buildPlaintextLink({ appid: APPID, path: p, query, envVersion });
-      const page = new URL(h5UrlFromOpenlink(BASE, link));
-      expect(ok(parseJumpParams(page.search, config)).scheme).toBe(link);
-    }));
+    fc.assert(
+      fc.property(
+        path,
+        allowed.filter((q) => encodeURIComponent(q).length <= 512),
+        env,
+        (p, query, envVersion) => {
+          const link = buildPlaintextLink({ appid: APPID, path: p, query, envVersion });
+          const page = new URL(h5UrlFromOpenlink(BASE, link));
+          expect(ok(parseJumpParams(page.search, config)).scheme).toBe(link);
+        },
+      ),
+    );
   });
 });

@@ -56,7 +56,11 @@ describe('live generation with a stand-in for the CloudBase web SDK', () => {
     const { cloud } = standIn(async () => {
       throw new Error('PERMISSION_DENIED');
     });
-    await expect(generateLive(cloud, request)).resolves.toMatchObject({ ok: false, zh: expect.stringContaining('暂时无法生成链接'), en: expect.stringContaining('PERMISSION_DENIED') });
+    await expect(generateLive(cloud, request)).resolves.toMatchObject({
+      ok: false,
+      zh: expect.stringContaining('暂时无法生成链接'),
+      en: expect.stringContaining('PERMISSION_DENIED'),
+    });
   });
 
   it.each([
@@ -100,7 +104,12 @@ describe('stable links (resolveLink) with a stand-in for the CloudBase web SDK',
 
   it('returns the urlLink of a URL Link reply', async () => {
     const { cloud } = standIn(async () => ({ result: urlLink }));
-    await expect(resolveStable(cloud, 'SPRING24')).resolves.toEqual({ ok: true, urlLink: urlLink.urlLink, path: 'pages/product/detail', query: 'gsl=SPRING24' });
+    await expect(resolveStable(cloud, 'SPRING24')).resolves.toEqual({
+      ok: true,
+      urlLink: urlLink.urlLink,
+      path: 'pages/product/detail',
+      query: 'gsl=SPRING24',
+    });
   });
 
   it("passes genScheme's refusal on with its Chinese message and hint (unknown or disabled code)", async () => {
@@ -114,14 +123,23 @@ describe('stable links (resolveLink) with a stand-in for the CloudBase web SDK',
       action: 'resolveLink',
     };
     const { cloud } = standIn(async () => ({ result: refusal }));
-    await expect(resolveStable(cloud, 'SPRING24')).resolves.toEqual({ ok: false, zh: refusal.message.zh, hintZh: refusal.hint.zh, en: '-900042 link disabled' });
+    await expect(resolveStable(cloud, 'SPRING24')).resolves.toEqual({
+      ok: false,
+      zh: refusal.message.zh,
+      hintZh: refusal.hint.zh,
+      en: '-900042 link disabled',
+    });
   });
 
   it('turns an SDK failure into a visitor message', async () => {
     const { cloud } = standIn(async () => {
       throw new Error('PERMISSION_DENIED');
     });
-    await expect(resolveStable(cloud, 'SPRING24')).resolves.toMatchObject({ ok: false, zh: '暂时无法打开链接，请稍后再试。', en: expect.stringContaining('PERMISSION_DENIED') });
+    await expect(resolveStable(cloud, 'SPRING24')).resolves.toMatchObject({
+      ok: false,
+      zh: '暂时无法打开链接，请稍后再试。',
+      en: expect.stringContaining('PERMISSION_DENIED'),
+    });
   });
 
   it.each([

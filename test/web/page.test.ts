@@ -153,7 +153,8 @@ describe('WeChat in-app browser', () => {
 
   it('puts up the open tag with the gh_ id and path.html?query once wx.config succeeds (stand-in JS-SDK)', async () => {
     // STAND-IN for jweixin-1.6.0.js: records wx.config and answers ready, as WeChat would.
-    const standIn = 'window.wx={config:function(c){window.__wxConfig=c;setTimeout(function(){window.__ready&&window.__ready()},10)},ready:function(f){window.__ready=f},error:function(){}};';
+    const standIn =
+      'window.wx={config:function(c){window.__wxConfig=c;setTimeout(function(){window.__ready&&window.__ready()},10)},ready:function(f){window.__ready=f},error:function(){}};';
     const { page, context, requests, view } = await visit(browser, url(`?t=${TICKET}&path=pages/order/list&query=id%3D7`), UA.wechatIphone, (ctx) =>
       ctx.route(JSSDK, (route) => route.fulfill({ contentType: 'text/javascript', body: standIn })),
     );
@@ -176,7 +177,8 @@ describe('WeChat in-app browser', () => {
     ['an empty path (the home page)', `?t=${TICKET}&path=`, null],
     ['a live target on the home page', '', { path: '', query: '' }],
   ])('opens the home page for %s: the open tag gets no path, never ".html" (stand-in JS-SDK)', async (_what, search, live: object | null) => {
-    const standIn = 'window.wx={config:function(c){setTimeout(function(){window.__ready&&window.__ready()},10)},ready:function(f){window.__ready=f},error:function(){}};';
+    const standIn =
+      'window.wx={config:function(c){setTimeout(function(){window.__ready&&window.__ready()},10)},ready:function(f){window.__ready=f},error:function(){}};';
     const site = live ? await serveDist({ ...TEST_CONFIG, live }) : served;
     const { page, context, view } = await visit(browser, `${site.origin}/jump.html${search}`, UA.wechatAndroid, (ctx) =>
       ctx.route(JSSDK, (route) => route.fulfill({ contentType: 'text/javascript', body: standIn })),
@@ -323,7 +325,13 @@ describe('live generation (STAND-IN for the CloudBase web SDK, routed in place o
 
   it("shows genScheme's refusal in the error view", async () => {
     const liveServed = await serveDist({ ...TEST_CONFIG, live });
-    const refusal = { errcode: -900010, errmsg: 'rate limited', message: { zh: '请求过于频繁，请稍后再试。', en: 'Too many requests.' }, hint: { zh: '稍后再试。', en: '' }, retryable: true };
+    const refusal = {
+      errcode: -900010,
+      errmsg: 'rate limited',
+      message: { zh: '请求过于频繁，请稍后再试。', en: 'Too many requests.' },
+      hint: { zh: '稍后再试。', en: '' },
+      retryable: true,
+    };
     const { page, context, requests, view } = await visit(browser, `${liveServed.origin}/jump.html`, UA.iphone, (ctx) =>
       ctx.route(CLOUD_SDK, (route) => route.fulfill({ contentType: 'text/javascript', body: sdk(refusal) })),
     );

@@ -61,8 +61,27 @@ describe('QR encoder', () => {
     const text = 'https://genscheme-1a2b3c.tcloudbaseapp.com/jump.html?t=TICKET';
     const code = encodeQr(text);
     const n = code.size;
-    const copy1: Array<[number, number]> = [[0, 8], [1, 8], [2, 8], [3, 8], [4, 8], [5, 8], [7, 8], [8, 8], [8, 7], [8, 5], [8, 4], [8, 3], [8, 2], [8, 1], [8, 0]];
-    const copy2: Array<[number, number]> = [...Array.from({ length: 8 }, (_, i) => [8, n - 1 - i] as [number, number]), ...Array.from({ length: 7 }, (_, i) => [n - 7 + i, 8] as [number, number])];
+    const copy1: Array<[number, number]> = [
+      [0, 8],
+      [1, 8],
+      [2, 8],
+      [3, 8],
+      [4, 8],
+      [5, 8],
+      [7, 8],
+      [8, 8],
+      [8, 7],
+      [8, 5],
+      [8, 4],
+      [8, 3],
+      [8, 2],
+      [8, 1],
+      [8, 0],
+    ];
+    const copy2: Array<[number, number]> = [
+      ...Array.from({ length: 8 }, (_, i) => [8, n - 1 - i] as [number, number]),
+      ...Array.from({ length: 7 }, (_, i) => [n - 7 + i, 8] as [number, number]),
+    ];
     for (const spoiled of [copy1, copy2]) {
       const dark = code.dark.map((row) => row.slice());
       for (const [r, c] of spoiled) dark[r][c] = !dark[r][c];

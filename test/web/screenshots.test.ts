@@ -22,8 +22,30 @@ const TICKET = 'AbCdEf_0123-xyz';
 
 /** A STAND-IN for the CloudBase web SDK (as in stable-link.test.ts): resolveLink answers per the contract. */
 const CLOUD_SDK = 'https://res.wx.qq.com/open/js/cloudbase/1.1.0/cloud.js';
-const RESOLVED = { errcode: 0, errmsg: 'ok', warnings: [], action: 'resolveLink', code: 'SPRING24', kind: 'scheme', openlink: `weixin://dl/business/?t=${TICKET}&cq=gsl%3DSPRING24`, expireTime: 1_900_000_000, expireAt: '2030-03-17T17:46:40.000Z', path: 'pages/product/detail', query: 'id=9', envVersion: 'release', reused: true };
-const DISABLED = { errcode: -900042, errmsg: 'link disabled', message: { zh: '链接 OLD2025 已停用。', en: 'Link OLD2025 is disabled.' }, hint: { zh: '这个活动已经结束，请联系发送方获取新的链接。', en: 'Ask the sender.' }, retryable: false, source: 'input', action: 'resolveLink' };
+const RESOLVED = {
+  errcode: 0,
+  errmsg: 'ok',
+  warnings: [],
+  action: 'resolveLink',
+  code: 'SPRING24',
+  kind: 'scheme',
+  openlink: `weixin://dl/business/?t=${TICKET}&cq=gsl%3DSPRING24`,
+  expireTime: 1_900_000_000,
+  expireAt: '2030-03-17T17:46:40.000Z',
+  path: 'pages/product/detail',
+  query: 'id=9',
+  envVersion: 'release',
+  reused: true,
+};
+const DISABLED = {
+  errcode: -900042,
+  errmsg: 'link disabled',
+  message: { zh: '链接 OLD2025 已停用。', en: 'Link OLD2025 is disabled.' },
+  hint: { zh: '这个活动已经结束，请联系发送方获取新的链接。', en: 'Ask the sender.' },
+  retryable: false,
+  source: 'input',
+  action: 'resolveLink',
+};
 const stableSdk = (ctx: BrowserContext) =>
   ctx.route(CLOUD_SDK, (route) =>
     route.fulfill({

@@ -53,7 +53,12 @@ function refused(zh: string, hintZh: string, errcode: number, rule: string): Err
 }
 
 const SCHEME = resolved('SPRING24', { openlink: 'weixin://dl/business/?t=StableTicket_42&cq=from%3Dsms%26gsl%3DSPRING24' });
-const URL_LINK = resolved('print-qr', { kind: 'urllink', urlLink: 'https://wxaurl.cn/StableUrlTicket9?cq=gsl%3Dprint-qr', path: 'packageA/pages/promo/index', query: 'from=print' });
+const URL_LINK = resolved('print-qr', {
+  kind: 'urllink',
+  urlLink: 'https://wxaurl.cn/StableUrlTicket9?cq=gsl%3Dprint-qr',
+  path: 'packageA/pages/promo/index',
+  query: 'from=print',
+});
 const MARKED = resolved('Mail_7', { openlink: 'weixin://dl/business/?t=StableTicket_7&cq=gsl%3DMail_7', path: 'pages/order/list', query: 'tab=2&gsl=Mail_7' });
 const UNKNOWN = refused('找不到链接 nosuch，它可能从未创建。', '请确认链接完整，或联系发送方获取新链接。', -900041, 'link.unknown');
 const DISABLED = refused('链接 OLD2025 已停用。', '活动已结束，请联系发送方。', -900042, 'link.disabled');
@@ -69,7 +74,8 @@ const standInSdk =
   `return new Promise(function(r){setTimeout(function(){r({result:t[c.data.code]||u})},20)})}}};`;
 
 /** STAND-IN for jweixin-1.6.0.js: wx.config succeeds. */
-const standInJssdk = 'window.wx={config:function(c){window.__wxConfig=c;setTimeout(function(){window.__ready&&window.__ready()},10)},ready:function(f){window.__ready=f},error:function(){}};';
+const standInJssdk =
+  'window.wx={config:function(c){window.__wxConfig=c;setTimeout(function(){window.__ready&&window.__ready()},10)},ready:function(f){window.__ready=f},error:function(){}};';
 
 const withSdk = (ctx: BrowserContext) => ctx.route(CLOUD_SDK, (route) => route.fulfill({ contentType: 'text/javascript', body: standInSdk }));
 
@@ -135,7 +141,7 @@ describe.each([
   });
 });
 
-describe('WeChat in-app browser: the open tag goes to the reply\'s page and query (a ticket cannot be opened there)', () => {
+describe("WeChat in-app browser: the open tag goes to the reply's page and query (a ticket cannot be opened there)", () => {
   it.each([
     ['a scheme link (Android WeChat)', 'SPRING24', UA.wechatAndroid, 'pages/product/detail.html?id=42&gsl=SPRING24'],
     ['a URL Link (iPhone WeChat)', 'print-qr', UA.wechatIphone, 'packageA/pages/promo/index.html?from=print&gsl=print-qr'],
@@ -172,7 +178,7 @@ describe('WeChat in-app browser: the open tag goes to the reply\'s page and quer
   });
 });
 
-describe('a stable link that cannot open gets the error view with genScheme\'s own words, and no weixin:// attempt', () => {
+describe("a stable link that cannot open gets the error view with genScheme's own words, and no weixin:// attempt", () => {
   it.each([
     ['an unknown code', 'nosuch', UNKNOWN.message.zh, UNKNOWN.hint.zh],
     ['a disabled code', 'OLD2025', DISABLED.message.zh, DISABLED.hint.zh],

@@ -51,7 +51,9 @@ export function readConfig(raw: unknown): { config: WebConfig; warnings: string[
     const env = text(l.envVersion);
     const queryProblem = checkQuery(query, { field: 'live.query' });
     if (path.includes('?') || queryProblem || (env && !isEnvVersion(env))) {
-      warnings.push(`config.live is invalid (${queryProblem?.message.en ?? 'path must not hold "?" and envVersion must be release, trial or develop'}); live generation is off`);
+      warnings.push(
+        `config.live is invalid (${queryProblem?.message.en ?? 'path must not hold "?" and envVersion must be release, trial or develop'}); live generation is off`,
+      );
     } else {
       live = { path, query, ...(isEnvVersion(env) ? { envVersion: env } : {}) };
     }

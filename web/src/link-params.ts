@@ -70,7 +70,6 @@ export interface JumpError {
 /** URL parameters the page reads; anything else (utm_*, SMS platforms' tracking) is ignored. */
 const KNOWN = ['l', 't', 'cq', 'path', 'query', 'env_version'] as const;
 
-
 /** Hints shared by several errors (each string once in the bundle: page weight). */
 const RECOPY = '请重新复制完整的链接，或联系发送方获取新链接。';
 const ASK_SENDER = '请联系发送链接的商家。';
@@ -157,12 +156,7 @@ export function parseJumpParams(search: string, config: LinkConfig): JumpParams 
 
   if (t !== null) {
     if (!TICKET_PATTERN.test(t)) {
-      return fail(
-        mangled('t 参数'),
-        `The ticket t="${t}" is not a WeChat scheme ticket (1–128 letters, digits, _ or -).`,
-        't',
-        RECOPY,
-      );
+      return fail(mangled('t 参数'), `The ticket t="${t}" is not a WeChat scheme ticket (1–128 letters, digits, _ or -).`, 't', RECOPY);
     }
     const scheme = `${SCHEME_PREFIX}t=${t}`;
     return { ok: true, mode: 'ticket', scheme: cq === null ? scheme : appendCq(scheme, cq), ...target };

@@ -46,7 +46,11 @@ function isReply(value: unknown): value is GenSchemeReply {
  * One genScheme call through the SDK: its success reply, or a failure ready for the error view
  * (genScheme's own Chinese message and hint when it refused; `failZh` when the call failed).
  */
-async function callGenScheme(cloud: CallFunctionLike, data: GenerateRequest | ResolveLinkRequest, failZh: string): Promise<{ ok: true; reply: Record<string, unknown> } | CallFailure> {
+async function callGenScheme(
+  cloud: CallFunctionLike,
+  data: GenerateRequest | ResolveLinkRequest,
+  failZh: string,
+): Promise<{ ok: true; reply: Record<string, unknown> } | CallFailure> {
   let result: unknown;
   try {
     ({ result } = await cloud.callFunction({ name: LIVE_FUNCTION_NAME, data }));

@@ -10,10 +10,7 @@
  *   WeChat for Windows/Mac counts as desktop.
  */
 export type Client =
-  | { kind: 'wechat'; os: 'ios' | 'android' | 'other' }
-  | { kind: 'wecom' }
-  | { kind: 'phone'; os: 'ios' | 'android' | 'other' }
-  | { kind: 'desktop' };
+  { kind: 'wechat'; os: 'ios' | 'android' | 'other' } | { kind: 'wecom' } | { kind: 'phone'; os: 'ios' | 'android' | 'other' } | { kind: 'desktop' };
 
 function osOf(ua: string, maxTouchPoints: number): 'ios' | 'android' | 'other' | null {
   if (/iPhone|iPad|iPod/.test(ua)) return 'ios';

@@ -55,7 +55,8 @@ export function createHandler(deps: { openapi: OpenApi; pages: readonly string[]
       const type = e.expireType ?? (e.expireTime !== undefined ? 0 : 1);
       if (type === 0) {
         if (e.expireTime === undefined) ctx.addIssue({ code: 'custom', path: ['expireTime'], message: 'expireTime is required when expireType is 0' });
-        else if (e.expireTime <= nowS + 60 || e.expireTime > nowS + 30 * DAY) ctx.addIssue({ code: 'custom', path: ['expireTime'], message: 'expireTime must be within 30 days from now' });
+        else if (e.expireTime <= nowS + 60 || e.expireTime > nowS + 30 * DAY)
+          ctx.addIssue({ code: 'custom', path: ['expireTime'], message: 'expireTime must be within 30 days from now' });
         if (e.expireInterval !== undefined) ctx.addIssue({ code: 'custom', path: ['expireInterval'], message: 'use expireTime or expireInterval, not both' });
       } else if (e.expireTime !== undefined) {
         ctx.addIssue({ code: 'custom', path: ['expireTime'], message: 'use expireTime or expireInterval, not both' });

@@ -48,15 +48,22 @@ export function unknownField(key: string, where: string, action: Action, snake: 
   if (!where && (key === 'env_version' || key === 'envVersion')) {
     const inside = snake ? 'jump_wxa.env_version' : 'jumpWxa.envVersion';
     return fail({
-      errcode: 47001, field: shown, rule: 'event.envVersionAtTop',
-      message: { zh: `${shown} 写在了顶层；它属于 jump_wxa，写在顶层时微信返回 47001。`, en: `${shown} is at the top level; it belongs inside jump_wxa (WeChat answers 47001 otherwise).` },
+      errcode: 47001,
+      field: shown,
+      rule: 'event.envVersionAtTop',
+      message: {
+        zh: `${shown} 写在了顶层；它属于 jump_wxa，写在顶层时微信返回 47001。`,
+        en: `${shown} is at the top level; it belongs inside jump_wxa (WeChat answers 47001 otherwise).`,
+      },
       hint: { zh: `移到 ${inside}。`, en: `Move it to ${inside}.` },
     });
   }
   if (!where && (key === 'path' || key === 'query') && candidates.includes(snake ? 'jump_wxa' : 'jumpWxa')) {
     const inside = `${snake ? 'jump_wxa' : 'jumpWxa'}.${key}`;
     return fail({
-      errcode: UNKNOWN_FIELD, field: shown, rule: 'event.unknownField',
+      errcode: UNKNOWN_FIELD,
+      field: shown,
+      rule: 'event.unknownField',
       message: { zh: `顶层字段 ${shown} 无法识别；它属于 ${inside}。`, en: `Top-level field ${shown} is not known; it belongs in ${inside}.` },
       hint: { zh: `移到 ${inside}。`, en: `Move it to ${inside}.` },
     });
@@ -64,7 +71,9 @@ export function unknownField(key: string, where: string, action: Action, snake: 
   const guess = suggest(key, candidates);
   const list = candidates.join(', ');
   return fail({
-    errcode: UNKNOWN_FIELD, field: shown, rule: 'event.unknownField',
+    errcode: UNKNOWN_FIELD,
+    field: shown,
+    rule: 'event.unknownField',
     message: { zh: `字段 ${shown} 无法识别，genScheme 不会忽略它。`, en: `Field ${shown} is not known; genScheme does not ignore unknown fields.` },
     hint: guess
       ? { zh: `是否想写 ${guess}？`, en: `Did you mean ${guess}?` }
@@ -75,13 +84,18 @@ export function unknownField(key: string, where: string, action: Action, snake: 
 export function typeFailure(field: string, expected: string, got: unknown): Failed {
   const numberAsString = expected === 'number' && typeof got === 'string' && got.trim() !== '' && Number.isFinite(Number(got));
   return fail({
-    errcode: 47001, field, rule: 'event.type',
+    errcode: 47001,
+    field,
+    rule: 'event.type',
     message: {
       zh: `${field} 应为 ${expected}，收到的是 ${describeType(got)}。`,
       en: `${field} must be ${expected === 'object' ? 'an object' : `a ${expected}`}; got ${describeType(got)}.`,
     },
     hint: numberAsString
-      ? { zh: `去掉引号：${Number(got)}（数字写成字符串时微信返回 47001）。`, en: `Drop the quotes: ${Number(got)} (WeChat answers 47001 to numbers sent as strings).` }
+      ? {
+          zh: `去掉引号：${Number(got)}（数字写成字符串时微信返回 47001）。`,
+          en: `Drop the quotes: ${Number(got)} (WeChat answers 47001 to numbers sent as strings).`,
+        }
       : { zh: `改为 ${expected} 类型。`, en: `Send a ${expected}.` },
   });
 }

@@ -65,15 +65,26 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * Copies `source` under canonical names into a fresh null-prototype object, so keys such as
  * `__proto__` or `constructor` stay plain data and cannot reach any prototype.
  */
-function canonicalise(source: Record<string, unknown>, aliases: Record<string, string>, prefix: string, shownPrefix: string, names: FieldNames): { value: Record<string, unknown> } | Failed {
+function canonicalise(
+  source: Record<string, unknown>,
+  aliases: Record<string, string>,
+  prefix: string,
+  shownPrefix: string,
+  names: FieldNames,
+): { value: Record<string, unknown> } | Failed {
   const value: Record<string, unknown> = Object.create(null);
   for (const key of Object.keys(source)) {
     const canonical = Object.prototype.hasOwnProperty.call(aliases, key) ? aliases[key] : key;
     const shown = shownPrefix ? `${shownPrefix}.${key}` : key;
     if (Object.prototype.hasOwnProperty.call(value, canonical)) {
       return fail({
-        errcode: INVALID_FIELD, field: clip(shown), rule: 'event.duplicateField',
-        message: { zh: `${clip(shown)} 与 ${names.shown(prefix + canonical)} 是同一个字段，只能写一次。`, en: `${clip(shown)} and ${names.shown(prefix + canonical)} are the same field; give it once.` },
+        errcode: INVALID_FIELD,
+        field: clip(shown),
+        rule: 'event.duplicateField',
+        message: {
+          zh: `${clip(shown)} 与 ${names.shown(prefix + canonical)} 是同一个字段，只能写一次。`,
+          en: `${clip(shown)} and ${names.shown(prefix + canonical)} are the same field; give it once.`,
+        },
         hint: { zh: '只保留一种写法（camelCase 或 snake_case）。', en: 'Keep one spelling (camelCase or snake_case).' },
       });
     }
@@ -109,9 +120,14 @@ function timerAction(event: Record<string, unknown>): Record<string, unknown> | 
 export function parseEvent(event: unknown, actions: ReadonlyMap<Action, ActionDef>): ParsedEvent | Failed {
   if (!isPlainObject(event)) {
     return fail({
-      errcode: EVENT_NOT_OBJECT, field: '(event)', rule: 'event.notObject',
+      errcode: EVENT_NOT_OBJECT,
+      field: '(event)',
+      rule: 'event.notObject',
       message: { zh: `事件必须是 JSON 对象，收到的是 ${describeType(event)}。`, en: `The event must be a JSON object; got ${describeType(event)}.` },
-      hint: { zh: '例如 {"jumpWxa":{"path":"pages/index/index"},"expireInterval":7}。', en: 'For example {"jumpWxa":{"path":"pages/index/index"},"expireInterval":7}.' },
+      hint: {
+        zh: '例如 {"jumpWxa":{"path":"pages/index/index"},"expireInterval":7}。',
+        en: 'For example {"jumpWxa":{"path":"pages/index/index"},"expireInterval":7}.',
+      },
     });
   }
   const timer = timerAction(event);
@@ -124,7 +140,9 @@ export function parseEvent(event: unknown, actions: ReadonlyMap<Action, ActionDe
     const known = [...actions.keys()];
     const guess = suggest(name, known);
     return fail({
-      errcode: UNKNOWN_ACTION, field: 'action', rule: 'event.unknownAction',
+      errcode: UNKNOWN_ACTION,
+      field: 'action',
+      rule: 'event.unknownAction',
       message: { zh: `action "${clip(name)}" 未知。`, en: `Unknown action "${clip(name)}".` },
       hint: {
         zh: `${guess ? `是否想写 "${guess}"？` : ''}可用：${known.join(', ')}（不填即 generate）。`,
@@ -157,18 +175,25 @@ export function parseEvent(event: unknown, actions: ReadonlyMap<Action, ActionDe
     if (issue.code === 'unrecognized_keys') {
       const key = issue.keys[0];
       const inJump = at === JUMP;
-      const snakeName = (f: string) => (snake ? Object.keys(aliases).find((k) => aliases[k] === f) ?? f : f);
+      const snakeName = (f: string) => (snake ? (Object.keys(aliases).find((k) => aliases[k] === f) ?? f) : f);
       const candidates = inJump
         ? ['path', 'query', snake ? 'env_version' : 'envVersion']
         : [...Object.keys(action.fields(zodBuilders)).map(snakeName), 'action', 'adminToken'];
-      const shownKey = names.has((inJump ? `${JUMP}.` : '') + key) ? names.shown((inJump ? `${JUMP}.` : '') + key).split('.').pop() ?? key : key;
+      const shownKey = names.has((inJump ? `${JUMP}.` : '') + key)
+        ? (names
+            .shown((inJump ? `${JUMP}.` : '') + key)
+            .split('.')
+            .pop() ?? key)
+        : key;
       return unknownField(shownKey, inJump ? names.shown(JUMP) : '', name, snake, candidates);
     }
     const shown = names.shown(at);
     const got = issue.path.reduce<unknown>((v, k) => (isPlainObject(v) ? v[String(k)] : undefined), top.value);
     if (got === undefined) {
       return fail({
-        errcode: INVALID_FIELD, field: shown, rule: 'event.required',
+        errcode: INVALID_FIELD,
+        field: shown,
+        rule: 'event.required',
         message: { zh: `action "${name}" 需要字段 ${shown}。`, en: `action "${name}" needs the field ${shown}.` },
         hint: { zh: `补上 ${shown}。`, en: `Add ${shown}.` },
       });

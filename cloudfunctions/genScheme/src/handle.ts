@@ -78,7 +78,7 @@ const SECRET_WARNED_ACTIONS: readonly Action[] = ['quota', 'listLinks', 'linkSta
 export const STATE_SECRET_WARNING: Warning = {
   code: 'state.secretInDatabase',
   zh: '未设置 GENSCHEME_STATE_SECRET：用于哈希 OPENID 和 IP 的密钥与这些哈希一起保存在同一个云数据库（genscheme_meta）中，能读取数据库的人可以用穷举还原出 IP 和 OPENID。请在云函数的环境变量中设置 GENSCHEME_STATE_SECRET（一个随机长字符串）。',
-  en: 'GENSCHEME_STATE_SECRET is not set: the secret that hashes OPENIDs and IPs is kept in the same database as the hashes (genscheme_meta), so anyone who can read the database can recover IPs and OPENIDs by brute force. Set GENSCHEME_STATE_SECRET (a long random string) in the function\'s environment variables.',
+  en: "GENSCHEME_STATE_SECRET is not set: the secret that hashes OPENIDs and IPs is kept in the same database as the hashes (genscheme_meta), so anyone who can read the database can recover IPs and OPENIDs by brute force. Set GENSCHEME_STATE_SECRET (a long random string) in the function's environment variables.",
 };
 
 export function createHandler(deps: HandlerDeps) {
@@ -89,7 +89,13 @@ export function createHandler(deps: HandlerDeps) {
   const links = new InstanceLinks(state.counters);
   // Trusted callers read what is wrong with the policy; untrusted ones only that something is.
   const policyWarning: Warning[] = policy.configErrors.length
-    ? [{ code: 'policy.invalid', zh: `策略配置有误，非受信任调用方被拒绝：${policy.configErrors.join('；')}`, en: `The policy configuration is wrong, so untrusted callers are refused: ${policy.configErrors.join('; ')}` }]
+    ? [
+        {
+          code: 'policy.invalid',
+          zh: `策略配置有误，非受信任调用方被拒绝：${policy.configErrors.join('；')}`,
+          en: `The policy configuration is wrong, so untrusted callers are refused: ${policy.configErrors.join('; ')}`,
+        },
+      ]
     : [];
 
   // Without GENSCHEME_STATE_SECRET the hashing secret is kept in the database beside the hashes:
@@ -123,7 +129,17 @@ export function createHandler(deps: HandlerDeps) {
     const { caller } = identity;
     Object.assign(record, { caller: caller.class, reason: caller.reason }, caller.openidHash ? { openid: caller.openidHash } : {});
     const ctx: ActionContext = {
-      caller, names, clock, deadline, settings, policy, wechat, record, state, links, storage: deps.storage ?? NO_STORAGE,
+      caller,
+      names,
+      clock,
+      deadline,
+      settings,
+      policy,
+      wechat,
+      record,
+      state,
+      links,
+      storage: deps.storage ?? NO_STORAGE,
       permit: async (ask) => authorize(policy, caller, ask) ?? (await rateLimits.admit(caller, clock.now())),
     };
     const result = await action.run(input, ctx);
@@ -169,5 +185,8 @@ export function createHandler(deps: HandlerDeps) {
 /** The reply to something that was not supposed to happen; reading the thrown value never throws. */
 export function internalReply(error: unknown, action: Action): ErrorReply {
   const row = lookup(INTERNAL);
-  return errorReply({ errcode: INTERNAL, source: 'genscheme', rule: 'genscheme.internal', message: row.meaning, hint: row.fix, detail: errMsgOf(error) }, action);
+  return errorReply(
+    { errcode: INTERNAL, source: 'genscheme', rule: 'genscheme.internal', message: row.meaning, hint: row.fix, detail: errMsgOf(error) },
+    action,
+  );
 }

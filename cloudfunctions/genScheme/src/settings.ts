@@ -50,7 +50,12 @@ export interface PolicyFile {
   error?: string;
 }
 
-export function configure(env: Record<string, string | undefined>, policyFile: PolicyFile, pages: readonly string[], actions: readonly ActionAccess[]): Configuration {
+export function configure(
+  env: Record<string, string | undefined>,
+  policyFile: PolicyFile,
+  pages: readonly string[],
+  actions: readonly ActionAccess[],
+): Configuration {
   const startupLog: string[] = [];
   const { policy, errors } = loadPolicy(policyFile.json, env, { pages, actions });
   if (policyFile.error) errors.unshift(policyFile.error);
@@ -59,7 +64,9 @@ export function configure(env: Record<string, string | undefined>, policyFile: P
   let adminToken = env.GENSCHEME_ADMIN_TOKEN || undefined;
   const weak = adminToken === undefined ? null : weakTokenReason(adminToken);
   if (weak) {
-    startupLog.push(`[genScheme] GENSCHEME_ADMIN_TOKEN is too weak (${weak}); admin access by token is disabled. Set a long random value, e.g. the output of \`openssl rand -hex 24\`.`);
+    startupLog.push(
+      `[genScheme] GENSCHEME_ADMIN_TOKEN is too weak (${weak}); admin access by token is disabled. Set a long random value, e.g. the output of \`openssl rand -hex 24\`.`,
+    );
     adminToken = undefined;
   }
   let dailyCap = GENERATE_DAILY_CAP;
@@ -67,11 +74,15 @@ export function configure(env: Record<string, string | undefined>, policyFile: P
     const cap = Number(env.GENSCHEME_DAILY_CAP);
     // §5: a cap above the platform's own would only move the refusal to WeChat.
     if (Number.isInteger(cap) && cap >= 0 && cap <= GENERATE_DAILY_CAP) dailyCap = cap;
-    else startupLog.push(`[genScheme] GENSCHEME_DAILY_CAP must be a whole number from 0 to ${GENERATE_DAILY_CAP}, not "${env.GENSCHEME_DAILY_CAP}"; using ${GENERATE_DAILY_CAP}.`);
+    else
+      startupLog.push(
+        `[genScheme] GENSCHEME_DAILY_CAP must be a whole number from 0 to ${GENERATE_DAILY_CAP}, not "${env.GENSCHEME_DAILY_CAP}"; using ${GENERATE_DAILY_CAP}.`,
+      );
   }
   const reuseText = (env.GENSCHEME_REUSE ?? 'on').trim().toLowerCase();
   const reuse = !['off', 'false', '0'].includes(reuseText);
-  if (reuse && !['on', 'true', '1', ''].includes(reuseText)) startupLog.push(`[genScheme] GENSCHEME_REUSE must be on or off, not "${env.GENSCHEME_REUSE}"; reuse stays on.`);
+  if (reuse && !['on', 'true', '1', ''].includes(reuseText))
+    startupLog.push(`[genScheme] GENSCHEME_REUSE must be on or off, not "${env.GENSCHEME_REUSE}"; reuse stays on.`);
   const whole = (name: string, fallback: number, max: number): number => {
     const raw = env[name];
     if (raw === undefined || raw.trim() === '') return fallback;
@@ -80,7 +91,11 @@ export function configure(env: Record<string, string | undefined>, policyFile: P
     startupLog.push(`[genScheme] ${name} must be a whole number from 0 to ${max}, not "${raw}"; using ${fallback}.`);
     return fallback;
   };
-  const resolvePerVisitorPerMinute = whole('GENSCHEME_RESOLVE_PER_VISITOR_PER_MINUTE', RESOLVE_LIMITS.perVisitorPerMinute.default, RESOLVE_LIMITS.perVisitorPerMinute.max);
+  const resolvePerVisitorPerMinute = whole(
+    'GENSCHEME_RESOLVE_PER_VISITOR_PER_MINUTE',
+    RESOLVE_LIMITS.perVisitorPerMinute.default,
+    RESOLVE_LIMITS.perVisitorPerMinute.max,
+  );
   const resolvePerMinute = whole('GENSCHEME_RESOLVE_PER_MINUTE', RESOLVE_LIMITS.perMinute.default, RESOLVE_LIMITS.perMinute.max);
   const mode = stateModeFrom(env);
   if (typeof mode !== 'string') startupLog.push(`[genScheme] ${mode.error}; using the database.`);

@@ -81,7 +81,7 @@ export const ACTION_HANDLERS: Record<DatabaseAction, ActionHandler> = {
     }
     if (targets.length === 0 && request.upsert === true) {
       const seed: Doc = { _id: query._id ?? newId() };
-      const created = replace ? { ...seed, ...data } : applyUpdate(seed, operatorsOf(data)) ?? seed;
+      const created = replace ? { ...seed, ...data } : (applyUpdate(seed, operatorsOf(data)) ?? seed);
       writeDocs(ctx, request, name, { put: [created] });
       return { data: { updated: 0, upsert_id: created._id } };
     }
@@ -186,5 +186,8 @@ function replaced(doc: Doc, data: Doc): Doc | null {
 }
 
 function duplicateKey(env: string, collection: string, id: unknown): DatabaseError {
-  return new DatabaseError(DB_CODES.requestFailed, `E11000 duplicate key error collection: ${env}.${collection} index: _id_ dup key: { _id: ${JSON.stringify(id)} }`);
+  return new DatabaseError(
+    DB_CODES.requestFailed,
+    `E11000 duplicate key error collection: ${env}.${collection} index: _id_ dup key: { _id: ${JSON.stringify(id)} }`,
+  );
 }

@@ -39,7 +39,8 @@ export async function handleDatabaseControl(db: DatabaseService, req: IncomingMe
       } catch (e) {
         return sendJson(res, 400, { error: `body is not EJSON: ${(e as Error).message}` });
       }
-      if (!Array.isArray(docs) || !docs.every((d) => d !== null && typeof d === 'object' && !Array.isArray(d))) return sendJson(res, 400, { error: 'body must be an array of documents' });
+      if (!Array.isArray(docs) || !docs.every((d) => d !== null && typeof d === 'object' && !Array.isArray(d)))
+        return sendJson(res, 400, { error: 'body must be an array of documents' });
       db.seed(name, docs as Array<Record<string, unknown>>);
       return sendJson(res, 200, { collection: name, documents: docs.length });
     }

@@ -57,16 +57,21 @@ export function find(docs: Doc[], query: Doc, options: FindOptions): Doc[] {
 export function applyUpdate(doc: Doc, modifier: Doc): Doc | null {
   checkOperandTypes(doc, modifier);
   const copy = structuredClone(doc);
-  const changed = evaluating('update', () => loadMingo().update(copy, modifier as Parameters<typeof Mingo.update>[1], undefined, undefined, { cloneMode: 'deep', queryOptions: OPTIONS }));
+  const changed = evaluating('update', () =>
+    loadMingo().update(copy, modifier as Parameters<typeof Mingo.update>[1], undefined, undefined, { cloneMode: 'deep', queryOptions: OPTIONS }),
+  );
   if (!changed.length) return null;
-  if (!sameValue(copy._id, doc._id)) throw new DatabaseError(DB_CODES.requestFailed, "Performing an update on the path '_id' would modify the immutable field '_id'");
+  if (!sameValue(copy._id, doc._id))
+    throw new DatabaseError(DB_CODES.requestFailed, "Performing an update on the path '_id' would modify the immutable field '_id'");
   return copy;
 }
 
 export function aggregate(docs: Doc[], pipeline: Doc[], resolveCollection: (name: string) => Doc[]): Doc[] {
   // A deep copy in: some stages may write into their input objects.
-  return evaluating('aggregate', () =>
-    loadMingo().aggregate(structuredClone(docs), pipeline, { ...OPTIONS, collectionResolver: (name) => structuredClone(resolveCollection(name)) }) as Doc[],
+  return evaluating(
+    'aggregate',
+    () =>
+      loadMingo().aggregate(structuredClone(docs), pipeline, { ...OPTIONS, collectionResolver: (name) => structuredClone(resolveCollection(name)) }) as Doc[],
   );
 }
 
@@ -93,7 +98,10 @@ function checkOperandTypes(doc: Doc, modifier: Doc): void {
       if (path.includes('$')) continue; // positional paths: left to mingo
       const value = valueAt(doc, path);
       if (value !== undefined && value !== null && !need.accepts(value)) {
-        throw new DatabaseError(DB_CODES.requestFailed, `Cannot apply ${operator} to a value of non-${need.type} type: field '${path}' holds ${JSON.stringify(value)}`);
+        throw new DatabaseError(
+          DB_CODES.requestFailed,
+          `Cannot apply ${operator} to a value of non-${need.type} type: field '${path}' holds ${JSON.stringify(value)}`,
+        );
       }
     }
   }

@@ -21,7 +21,10 @@ export interface DatabaseFaultFlags {
 
 /** Failures first: a failing call is answered at once (the first matching fault wins). Unknown actions are left for validatePlan() to refuse. */
 export function databaseFaultsFromFlags(flags: DatabaseFaultFlags): Fault[] {
-  const names = (flags.actions ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  const names = (flags.actions ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   const api = names.length ? names.map((a) => (a.startsWith('database.') ? a : `database.${a}`)) : ALL_DATABASE;
   const faults: Fault[] = [];
   if (flags.fail) {

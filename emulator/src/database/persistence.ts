@@ -17,7 +17,9 @@ export class CollectionFiles {
   /** Every stored collection; a broken file fails the start loudly rather than losing data. */
   loadAll(): Map<string, Doc[]> {
     const collections = new Map<string, Doc[]>();
-    for (const file of readdirSync(this.dir).filter((f) => f.endsWith(SUFFIX)).sort()) {
+    for (const file of readdirSync(this.dir)
+      .filter((f) => f.endsWith(SUFFIX))
+      .sort()) {
       const name = decodeURIComponent(file.slice(0, -SUFFIX.length));
       const docs = parseRelaxed(readFileSync(join(this.dir, file), 'utf8'));
       if (!Array.isArray(docs)) throw new Error(`${join(this.dir, file)}: expected an EJSON array of documents`);

@@ -83,7 +83,10 @@ export class DatabaseService implements EmulatorDatabase {
   /** Runs the action with no await between reading and writing: one request, one atomic step. Returns the JSON to answer. */
   private apply(action: DatabaseAction, body: DatabaseRequest, call: RecordedDatabaseCall): Record<string, unknown> {
     try {
-      const reply = { requestId: requestId(), ...ACTION_HANDLERS[action](body, { store: this.store, transactions: this.transactions, nowMs: this.options.now(), env: call.env }) };
+      const reply = {
+        requestId: requestId(),
+        ...ACTION_HANDLERS[action](body, { store: this.store, transactions: this.transactions, nowMs: this.options.now(), env: call.env }),
+      };
       call.reply = reply;
       return reply;
     } catch (e) {
@@ -125,7 +128,10 @@ export class DatabaseService implements EmulatorDatabase {
   }
 
   seed(name: string, documents: Array<Record<string, unknown>> = []): void {
-    this.store.create(name, structuredClone(documents).map((d) => (d._id === undefined ? { _id: newId(), ...d } : d)));
+    this.store.create(
+      name,
+      structuredClone(documents).map((d) => (d._id === undefined ? { _id: newId(), ...d } : d)),
+    );
   }
 
   drop(name: string): boolean {
@@ -175,7 +181,7 @@ function sendError(res: ServerResponse, code: string, message: string): void {
 
 function describe(call: RecordedDatabaseCall, fault: FaultAction | undefined): string {
   const timing = fault?.kind === 'slow' || fault?.kind === 'lateReply' ? ` [${fault.kind} ${fault.ms} ms]` : '';
-  const outcome = fault && !timing && call.code === null ? `fault ${fault.kind}` : call.code ?? 'ok';
+  const outcome = fault && !timing && call.code === null ? `fault ${fault.kind}` : (call.code ?? 'ok');
   const where = call.collection ? ` ${call.collection}` : '';
   const message = call.message ? ` (${call.message})` : '';
   return `#${call.seq} ${call.action}${where} → ${outcome}${message}${timing}`;

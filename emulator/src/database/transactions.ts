@@ -51,7 +51,8 @@ export class Transactions {
   checkOwnership(transactionId: string, collection: string, ids: string[]): void {
     for (const id of ids) {
       const owner = this.owners.get(`${collection}\0${id}`);
-      if (owner && owner !== transactionId) throw new DatabaseError(DB_CODES.transactionConflict, `document ${id} of ${collection} is being written by another transaction`);
+      if (owner && owner !== transactionId)
+        throw new DatabaseError(DB_CODES.transactionConflict, `document ${id} of ${collection} is being written by another transaction`);
     }
   }
 

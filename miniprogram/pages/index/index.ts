@@ -9,17 +9,10 @@ import { generate, generateUrlLink, GenSchemeCallError, query as queryScheme } f
 import { isErrorReply } from '../../shared/contract';
 import type { ErrorReply, GenerateReply, GenerateRequest, UrlLinkReply, UrlLinkRequest } from '../../shared/contract';
 import { checkQuery, isEnvVersion } from '../../shared/checks';
-import {
-  DEFAULT_ENV_VERSION,
-  ENV_VERSIONS,
-  EXPIRE_INTERVAL_MAX_DAYS,
-  EXPIRE_INTERVAL_MIN_DAYS,
-  QUERY_MAX_LENGTH,
-} from '../../shared/platform';
+import { DEFAULT_ENV_VERSION, ENV_VERSIONS, EXPIRE_INTERVAL_MAX_DAYS, EXPIRE_INTERVAL_MIN_DAYS, QUERY_MAX_LENGTH } from '../../shared/platform';
 import type { EnvVersion } from '../../shared/platform';
 import { checkedOf, ENV_LABELS, schemeProblemOf, type CheckedView, type QueryProblemView } from '../../utils/check-view';
 import { formatLocalTime } from '../../utils/time';
-
 
 /** Which link to make: an https URL Link (platform-rules §8) or a weixin:// URL Scheme (§1). */
 type LinkKind = 'urllink' | 'scheme';
@@ -190,7 +183,7 @@ function linkOf(reply: GenerateReply | UrlLinkReply): LinkView {
     kind: isScheme ? 'scheme' : 'urllink',
     openlink: isScheme ? reply.openlink : reply.urlLink,
     expireText: formatLocalTime(reply.expireTime),
-    h5Url: isScheme ? reply.h5Url ?? '' : '',
+    h5Url: isScheme ? (reply.h5Url ?? '') : '',
     warnings: (reply.warnings ?? []).map((w) => w.zh).filter((zh) => typeof zh === 'string' && zh !== ''),
   };
 }

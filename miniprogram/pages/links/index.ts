@@ -124,7 +124,13 @@ Component({
         const reply = await linkStats(code, STATS_DAYS);
         if (this.data.selected !== code) return; // another link was tapped meanwhile
         if (isErrorReply(reply)) this.setData({ statsFailure: failureOf(reply) });
-        else this.setData({ bars: barsOf(reply.days), rangeText: reply.days.length ? `${reply.days[0].date} 至 ${reply.days[reply.days.length - 1].date}` : '', totalVisits: sum(reply.days, 'visits'), totalOpens: sum(reply.days, 'opens') });
+        else
+          this.setData({
+            bars: barsOf(reply.days),
+            rangeText: reply.days.length ? `${reply.days[0].date} 至 ${reply.days[reply.days.length - 1].date}` : '',
+            totalVisits: sum(reply.days, 'visits'),
+            totalOpens: sum(reply.days, 'opens'),
+          });
       } catch (err) {
         if (this.data.selected === code) this.setData({ statsFailure: callFailureOf(err) });
       } finally {
@@ -196,7 +202,9 @@ Component({
         this.setData({
           created: { code: link.code, text: link.url ?? link.code, isUrl: link.url !== undefined },
           links: [rowOf({ ...link, visits: 0, opens: 0 }), ...this.data.links.filter((row) => row.code !== link.code)],
-          query: '', name: '', code: '',
+          query: '',
+          name: '',
+          code: '',
         });
       } catch (err) {
         this.setData({ createFailure: callFailureOf(err) });

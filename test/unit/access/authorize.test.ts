@@ -16,13 +16,20 @@ describe('policy rules', () => {
   it('by default users and public callers get release links only; trusted callers get develop too', () => {
     const state = stateWith();
     expect(authorize(state, user, { action: 'generate', envVersion: 'release' })).toBeNull();
-    expect(authorize(state, user, { action: 'generate', envVersion: 'develop' })).toMatchObject({ errcode: POLICY_DENIED, source: 'policy', rule: 'policy.envVersion', field: 'jumpWxa.envVersion' });
+    expect(authorize(state, user, { action: 'generate', envVersion: 'develop' })).toMatchObject({
+      errcode: POLICY_DENIED,
+      source: 'policy',
+      rule: 'policy.envVersion',
+      field: 'jumpWxa.envVersion',
+    });
     expect(authorize(state, pub, { action: 'generate', envVersion: 'trial' })?.rule).toBe('policy.envVersion');
     expect(authorize(state, trusted, { action: 'generate', envVersion: 'develop' })).toBeNull();
   });
 
   it('names the field as the caller spelt it', () => {
-    expect(authorize(stateWith(), user, { action: 'generate', envVersion: 'trial', fields: { envVersion: 'jump_wxa.env_version' } })?.field).toBe('jump_wxa.env_version');
+    expect(authorize(stateWith(), user, { action: 'generate', envVersion: 'trial', fields: { envVersion: 'jump_wxa.env_version' } })?.field).toBe(
+      'jump_wxa.env_version',
+    );
   });
 
   it('limits pages when configured', () => {

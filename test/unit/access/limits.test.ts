@@ -1,7 +1,13 @@
 import { createState } from '../../../cloudfunctions/genScheme/src/state';
 /** Counting calls in an instance's memory: WindowLimiter, the policy's RateLimits, and the AdminTokenGuard. */
 import { ACTION_ACCESS } from '../../../cloudfunctions/genScheme/src/actions';
-import { ADMIN_TOKEN_FAILURES, ADMIN_TOKEN_MIN_LENGTH, ADMIN_TOKEN_WINDOW_MS, AdminTokenGuard, weakTokenReason } from '../../../cloudfunctions/genScheme/src/access/admin-token';
+import {
+  ADMIN_TOKEN_FAILURES,
+  ADMIN_TOKEN_MIN_LENGTH,
+  ADMIN_TOKEN_WINDOW_MS,
+  AdminTokenGuard,
+  weakTokenReason,
+} from '../../../cloudfunctions/genScheme/src/access/admin-token';
 import type { Caller } from '../../../cloudfunctions/genScheme/src/access/caller';
 import { defaultPolicy, type Policy } from '../../../cloudfunctions/genScheme/src/access/policy';
 import { RateLimits } from '../../../cloudfunctions/genScheme/src/access/rate-limits';
@@ -106,7 +112,9 @@ describe('AdminTokenGuard', () => {
     for (let i = 0; i < 5; i++) expect(await guard.judge(`guess-${i}`, c, i * 1000)).toEqual({ trusted: false });
     const verdict = await guard.judge(TOKEN, c, 5000);
     expect(verdict.trusted).toBe(false);
-    expect(verdict).toMatchObject({ refused: { errcode: RATE_LIMITED, source: 'policy', rule: 'policy.rate-admin-token', field: 'adminToken', retryAfterMs: 600_000 - 5000 } });
+    expect(verdict).toMatchObject({
+      refused: { errcode: RATE_LIMITED, source: 'policy', rule: 'policy.rate-admin-token', field: 'adminToken', retryAfterMs: 600_000 - 5000 },
+    });
     expect(!verdict.trusted && verdict.refused?.hint.en).toContain('Try again in 10 min');
     // Refusals are not counted: once the first failure leaves the window, one more guess is allowed.
     expect(await guard.judge(TOKEN, c, 600_000)).toEqual({ trusted: true });
@@ -149,7 +157,8 @@ describe('AdminTokenGuard', () => {
     const guard = new AdminTokenGuard(TOKEN, shared);
     const c = caller('1.1.1.1');
     await guard.judge('typo', c, 0);
-    for (let i = 0; i < 50; i++) expect(await Promise.all([guard.judge(TOKEN, c, i), guard.judge(TOKEN, c, i)])).toEqual([{ trusted: true }, { trusted: true }]);
+    for (let i = 0; i < 50; i++)
+      expect(await Promise.all([guard.judge(TOKEN, c, i), guard.judge(TOKEN, c, i)])).toEqual([{ trusted: true }, { trusted: true }]);
   });
 
   it('with no usable token configured nothing is trusted, and guesses still count', async () => {

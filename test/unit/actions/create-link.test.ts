@@ -14,9 +14,20 @@ describe('createLink', () => {
   });
 
   it('stores a link under a generated code and replies with it and its fixed URL; nothing is issued', async () => {
-    const { result, calls, ctx, asks } = run({ jumpWxa: { path: '/pages/product/detail', query: 'id=1' }, cq: 'src=sms' }, { settings: { h5BaseUrl: 'https://m.example.com/jump.html' } });
+    const { result, calls, ctx, asks } = run(
+      { jumpWxa: { path: '/pages/product/detail', query: 'id=1' }, cq: 'src=sms' },
+      { settings: { h5BaseUrl: 'https://m.example.com/jump.html' } },
+    );
     const reply = (await result) as CreateLinkReply;
-    expect(reply.link).toMatchObject({ kind: 'scheme', path: 'pages/product/detail', query: 'id=1', envVersion: 'release', cq: 'src=sms', disabled: false, name: '' });
+    expect(reply.link).toMatchObject({
+      kind: 'scheme',
+      path: 'pages/product/detail',
+      query: 'id=1',
+      envVersion: 'release',
+      cq: 'src=sms',
+      disabled: false,
+      name: '',
+    });
     expect(reply.link.code).toMatch(/^[A-Za-z0-9]{8}$/);
     expect(reply.link.url).toBe(`https://m.example.com/jump.html?l=${reply.link.code}`);
     expect(await ctx.state.stableLinks.getStableLink(reply.link.code)).toMatchObject({ ticket: null, revision: 0 });
@@ -27,7 +38,11 @@ describe('createLink', () => {
   it('a chosen code once; taken after that', async () => {
     const { ctx } = actionContext();
     expect(((await createLink.run({ jumpWxa: {}, code: 'my-code' } as never, ctx)) as CreateLinkReply).link.code).toBe('my-code');
-    expect(((await createLink.run({ jumpWxa: {}, code: 'my-code' } as never, ctx)) as { failure: ErrorReply }).failure).toMatchObject({ errcode: -900033, rule: 'link.codeTaken', field: 'code' });
+    expect(((await createLink.run({ jumpWxa: {}, code: 'my-code' } as never, ctx)) as { failure: ErrorReply }).failure).toMatchObject({
+      errcode: -900033,
+      rule: 'link.codeTaken',
+      field: 'code',
+    });
   });
 
   it.each([

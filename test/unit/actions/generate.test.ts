@@ -14,13 +14,26 @@ describe('generate action', () => {
     const { ctx, calls, asks } = actionContext({ outcomes: [ok()] });
     const reply = (await generate.run({ jumpWxa: { path: '/pages/index/index', query: 'a=1', envVersion: 'trial' }, expireInterval: 7 }, ctx)) as GenerateReply;
     expect(reply).toEqual({
-      errcode: 0, errmsg: 'ok', action: 'generate', openlink: 'weixin://dl/business/?t=T1',
-      expireTime: NOW_S + 7 * DAY, expireAt: new Date((NOW_S + 7 * DAY) * 1000).toISOString(), warnings: [], attempts: 1,
+      errcode: 0,
+      errmsg: 'ok',
+      action: 'generate',
+      openlink: 'weixin://dl/business/?t=T1',
+      expireTime: NOW_S + 7 * DAY,
+      expireAt: new Date((NOW_S + 7 * DAY) * 1000).toISOString(),
+      warnings: [],
+      attempts: 1,
     });
-    expect(asks).toEqual([{
-      action: 'generate', path: 'pages/index/index', envVersion: 'trial', days: 7, daysField: 'expireInterval', queryLength: 3,
-      fields: { path: 'jumpWxa.path', envVersion: 'jumpWxa.envVersion', query: 'jumpWxa.query' },
-    }]);
+    expect(asks).toEqual([
+      {
+        action: 'generate',
+        path: 'pages/index/index',
+        envVersion: 'trial',
+        days: 7,
+        daysField: 'expireInterval',
+        queryLength: 3,
+        fields: { path: 'jumpWxa.path', envVersion: 'jumpWxa.envVersion', query: 'jumpWxa.query' },
+      },
+    ]);
     expect(calls).toHaveLength(1);
     expect(calls[0]).toMatchObject({
       api: 'urlscheme.generate',
@@ -53,7 +66,10 @@ describe('generate action', () => {
 
   it.each([undefined, 42, 'ok', 'weixin://dl/business/?x=1'])('an answer whose openlink is %p is NO_OPENLINK, not a link', async (openlink) => {
     const { ctx } = actionContext({ outcomes: [ok(openlink)] });
-    expect(await generate.run({}, ctx)).toMatchObject({ failure: { errcode: NO_OPENLINK, rule: 'wechat.noOpenlink', source: 'wechat' }, warnings: [{ code: 'expiry.defaulted' }] });
+    expect(await generate.run({}, ctx)).toMatchObject({
+      failure: { errcode: NO_OPENLINK, rule: 'wechat.noOpenlink', source: 'wechat' },
+      warnings: [{ code: 'expiry.defaulted' }],
+    });
   });
 
   it('adds cq to the link and writes the h5Url when the jump page is configured', async () => {
@@ -63,7 +79,7 @@ describe('generate action', () => {
     expect(reply.h5Url).toBe('https://demo.tcloudbaseapp.com/jump.html?t=T1&cq=uid%3D42&path=pages/index/index&query=id%3D7');
   });
 
-  it('names fields in the caller\'s spelling', async () => {
+  it("names fields in the caller's spelling", async () => {
     const { ctx, asks } = actionContext({ outcomes: [ok()], names: { 'jumpWxa.query': 'jump_wxa.query', expireTime: 'expire_time' } });
     expect(await generate.run({ jumpWxa: { query: 'a b' } }, ctx)).toMatchObject({ failure: { field: 'jump_wxa.query' } });
     await generate.run({ expireTime: NOW_S + DAY }, ctx);

@@ -16,7 +16,12 @@ describe('landed', () => {
     const { ctx, clock } = actionContext({ caller: callers.user });
     await ctx.state.stableLinks.createStableLink(config);
     expect(await landed.run({ scene: 1065, query: { gsl: 'camp' } }, ctx)).toMatchObject({ counted: true, code: 'camp' });
-    expect(await landed.run({ scene: 1194, query: { cq: 'src%3Dsms%26gsl%3Dcamp' } }, ctx)).toMatchObject({ counted: false, code: 'camp', reason: 'session', warnings: [{ code: 'landed.session' }] });
+    expect(await landed.run({ scene: 1194, query: { cq: 'src%3Dsms%26gsl%3Dcamp' } }, ctx)).toMatchObject({
+      counted: false,
+      code: 'camp',
+      reason: 'session',
+      warnings: [{ code: 'landed.session' }],
+    });
     clock.advance(OPEN_SESSION_MS - 1);
     expect(await landed.run({ scene: 1047, query: { gsl: 'camp' } }, ctx)).toMatchObject({ counted: false, reason: 'session' });
     clock.advance(1);
@@ -55,11 +60,25 @@ describe('landed from a scanned 小程序码 (scenes 1047/1048/1049, platform-ru
   it("decodes options.scene (l%3DCODE), counts one open and answers the link's current target", async () => {
     const { ctx, clock } = actionContext({ caller: callers.user });
     await ctx.state.stableLinks.createStableLink({ ...config, path: 'pages/product/detail', query: 'id=42' });
-    expect(await landed.run({ scene: 1047, query: { scene: 'l%3Dcamp' } }, ctx)).toEqual({ errcode: 0, errmsg: 'ok', action: 'landed', counted: true, code: 'camp', path: 'pages/product/detail', query: 'id=42', warnings: [] });
+    expect(await landed.run({ scene: 1047, query: { scene: 'l%3Dcamp' } }, ctx)).toEqual({
+      errcode: 0,
+      errmsg: 'ok',
+      action: 'landed',
+      counted: true,
+      code: 'camp',
+      path: 'pages/product/detail',
+      query: 'id=42',
+      warnings: [],
+    });
     await ctx.state.stableLinks.updateStableLink('camp', { path: 'pages/order/list', query: 'status=paid' });
     // Read fresh: the new target at once, though the link was read a moment ago.
     // Within the user's 30-minute session: not another open, but the new target.
-    expect(await landed.run({ scene: 1048, query: { scene: 'l=camp' } }, ctx)).toMatchObject({ counted: false, reason: 'session', path: 'pages/order/list', query: 'status=paid' });
+    expect(await landed.run({ scene: 1048, query: { scene: 'l=camp' } }, ctx)).toMatchObject({
+      counted: false,
+      reason: 'session',
+      path: 'pages/order/list',
+      query: 'status=paid',
+    });
     clock.advance(OPEN_SESSION_MS);
     expect(await landed.run({ scene: 1049, query: { scene: 'l%3Dcamp' } }, ctx)).toMatchObject({ counted: true });
     const [today] = await ctx.state.counters.stableLinkDays('camp', ['2026-05-29']);

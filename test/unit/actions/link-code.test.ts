@@ -4,7 +4,17 @@ import type { CallOutcome } from '../../../cloudfunctions/genScheme/src/wechat/c
 import { PAGES } from '../../support/app-pages';
 import { FAKE_PNG, actionContext, fakeStorage, sdkError } from '../../support/genscheme';
 
-const config = { code: 'camp', name: '', kind: 'scheme' as const, path: 'pages/product/detail', query: 'id=1', envVersion: 'trial', cq: '', disabled: false, createdAt: '' };
+const config = {
+  code: 'camp',
+  name: '',
+  kind: 'scheme' as const,
+  path: 'pages/product/detail',
+  query: 'id=1',
+  envVersion: 'trial',
+  cq: '',
+  disabled: false,
+  createdAt: '',
+};
 const image: CallOutcome = { ok: true, value: { contentType: 'image/png', buffer: FAKE_PNG, errCode: 0, errMsg: 'openapi.wxacode.getUnlimited:ok' } };
 
 async function setupLink(outcomes: CallOutcome[] = [image, image]) {
@@ -23,15 +33,29 @@ describe('linkCode', () => {
     const { ctx, calls, store } = await setupLink();
     const first = await linkCode.run({ code: 'camp' }, ctx);
     expect(first).toEqual({
-      errcode: 0, errmsg: 'ok', action: 'linkCode', code: 'camp', fileID: 'cloud://test-env.bucket/genscheme/codes/camp.png',
-      tempFileURL: 'https://tmp.example/test-env.bucket/genscheme/codes/camp.png', scene: 'l=camp', page: 'pages/code/index', envVersion: 'trial', width: 430, reused: false, warnings: [],
+      errcode: 0,
+      errmsg: 'ok',
+      action: 'linkCode',
+      code: 'camp',
+      fileID: 'cloud://test-env.bucket/genscheme/codes/camp.png',
+      tempFileURL: 'https://tmp.example/test-env.bucket/genscheme/codes/camp.png',
+      scene: 'l=camp',
+      page: 'pages/code/index',
+      envVersion: 'trial',
+      width: 430,
+      reused: false,
+      warnings: [],
     });
     expect(calls).toHaveLength(1);
     expect(calls[0].api).toBe('wxacode.getUnlimited');
     // A trial code may open a page not published yet: check_path only for release (§12).
     expect(calls[0].request).toEqual({ scene: 'l=camp', page: 'pages/code/index', checkPath: false, envVersion: 'trial', width: 430 });
     expect(store.uploads).toEqual([{ cloudPath: 'genscheme/codes/camp.png', bytes: FAKE_PNG.length }]);
-    expect((await ctx.state.stableLinks.getStableLink('camp'))?.linkCode).toMatchObject({ fileID: first && 'fileID' in first ? first.fileID : '', scene: 'l=camp', width: 430 });
+    expect((await ctx.state.stableLinks.getStableLink('camp'))?.linkCode).toMatchObject({
+      fileID: first && 'fileID' in first ? first.fileID : '',
+      scene: 'l=camp',
+      width: 430,
+    });
 
     const again = await linkCode.run({ code: 'camp' }, ctx);
     expect(again).toMatchObject({ fileID: 'cloud://test-env.bucket/genscheme/codes/camp.png', reused: true });
@@ -45,7 +69,9 @@ describe('linkCode', () => {
     await linkCode.run({ code: 'camp', width: 600, lineColor: { r: 1, g: 2, b: 3 }, isHyaline: true }, ctx);
     expect(calls[1].request).toMatchObject({ width: 600, lineColor: { r: 1, g: 2, b: 3 }, isHyaline: true });
     expect(await linkCode.run({ code: 'camp', width: 600, lineColor: { r: 1, g: 2, b: 3 }, isHyaline: true }, ctx)).toMatchObject({ reused: true });
-    expect(await linkCode.run({ code: 'camp', width: 600, lineColor: { r: 1, g: 2, b: 3 }, isHyaline: true, refresh: true }, ctx)).toMatchObject({ reused: false });
+    expect(await linkCode.run({ code: 'camp', width: 600, lineColor: { r: 1, g: 2, b: 3 }, isHyaline: true, refresh: true }, ctx)).toMatchObject({
+      reused: false,
+    });
     expect(calls).toHaveLength(3);
     expect(store.uploads.map((u) => u.cloudPath)).toEqual(Array(3).fill('genscheme/codes/camp.png'));
   });
@@ -73,25 +99,34 @@ describe('linkCode', () => {
 
   it("WeChat's refusal (thrown by the SDK, or JSON bytes in the buffer) is explained from the catalogue and nothing is stored", async () => {
     const refused: CallOutcome = { ok: false, failure: { errcode: 41030, source: 'wechat', message: { zh: 'x', en: 'x' }, hint: { zh: 'y', en: 'y' } } };
-    const jsonBytes: CallOutcome = { ok: true, value: { contentType: 'application/octet-stream', buffer: Buffer.from('{"errcode":40169,"errmsg":"invalid scene"}'), errCode: 0 } };
+    const jsonBytes: CallOutcome = {
+      ok: true,
+      value: { contentType: 'application/octet-stream', buffer: Buffer.from('{"errcode":40169,"errmsg":"invalid scene"}'), errCode: 0 },
+    };
     const { ctx, store } = await setupLink([refused, jsonBytes]);
     expect(await linkCode.run({ code: 'camp' }, ctx)).toMatchObject({ failure: { errcode: 41030 } });
     const second = await linkCode.run({ code: 'camp' }, ctx);
-    expect(second).toMatchObject({ failure: { errcode: 40169, source: 'wechat', message: { en: expect.stringContaining('scene') }, hint: { zh: expect.stringContaining('32') } } });
+    expect(second).toMatchObject({
+      failure: { errcode: 40169, source: 'wechat', message: { en: expect.stringContaining('scene') }, hint: { zh: expect.stringContaining('32') } },
+    });
     expect(store.uploads).toHaveLength(0);
     expect((await ctx.state.stableLinks.getStableLink('camp'))?.linkCode).toBeNull();
   });
 
   it('imageOf: an image, JSON bytes, an empty answer', () => {
     expect(imageOf({ contentType: 'image/jpeg', buffer: FAKE_PNG })).toEqual({ png: FAKE_PNG });
-    expect(imageOf({ contentType: 'image/png', buffer: Buffer.from('{"errcode":45009,"errmsg":"limit"}') })).toMatchObject({ failure: { errcode: 45009, source: 'wechat' } });
+    expect(imageOf({ contentType: 'image/png', buffer: Buffer.from('{"errcode":45009,"errmsg":"limit"}') })).toMatchObject({
+      failure: { errcode: 45009, source: 'wechat' },
+    });
     expect(imageOf({ contentType: '', buffer: Buffer.alloc(0) })).toMatchObject({ failure: { errcode: -900022, rule: 'wxacode.noImage' } });
     expect(imageOf(undefined)).toMatchObject({ failure: { errcode: -900022 } });
   });
 
   it('an upload failure is a cloud failure; nothing is stored on the link', async () => {
     const store = fakeStorage();
-    store.storage.uploadFile = async () => { throw sdkError(-503001, 'uploadFile:fail storage request fail'); };
+    store.storage.uploadFile = async () => {
+      throw sdkError(-503001, 'uploadFile:fail storage request fail');
+    };
     const { ctx } = actionContext({ outcomes: [image], storage: store.storage });
     await ctx.state.stableLinks.createStableLink(config);
     expect(await linkCode.run({ code: 'camp' }, ctx)).toMatchObject({ failure: { errcode: -503001, source: 'cloud' } });

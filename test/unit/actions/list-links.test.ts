@@ -4,7 +4,17 @@ import { listLinks } from '../../../cloudfunctions/genScheme/src/actions/list-li
 import type { LinkStatsReply, ListLinksReply } from '../../../miniprogram/shared/contract';
 import { actionContext } from '../../support/genscheme';
 
-const config = (code: string) => ({ code, name: '', kind: 'scheme' as const, path: '', query: '', envVersion: 'release', cq: '', disabled: false, createdAt: '' });
+const config = (code: string) => ({
+  code,
+  name: '',
+  kind: 'scheme' as const,
+  path: '',
+  query: '',
+  envVersion: 'release',
+  cq: '',
+  disabled: false,
+  createdAt: '',
+});
 
 describe('listLinks and linkStats', () => {
   it('are for trusted callers only by default', () => {
@@ -20,7 +30,10 @@ describe('listLinks and linkStats', () => {
     ctx.state.counters.countVisit('aaa', clock.now());
     ctx.state.counters.countOpen('aaa', 'u', clock.now());
     const list = (await listLinks.run({}, ctx)) as ListLinksReply;
-    expect(list.links.map((l) => [l.code, l.visits, l.opens, l.url])).toEqual([['aaa', 2, 1, 'https://m.example.com/j.html?l=aaa'], ['bbb', 0, 0, 'https://m.example.com/j.html?l=bbb']]);
+    expect(list.links.map((l) => [l.code, l.visits, l.opens, l.url])).toEqual([
+      ['aaa', 2, 1, 'https://m.example.com/j.html?l=aaa'],
+      ['bbb', 0, 0, 'https://m.example.com/j.html?l=bbb'],
+    ]);
     const stats = (await linkStats.run({ code: 'aaa', days: 3 }, ctx)) as LinkStatsReply;
     expect(stats.days.map((d) => d.visits)).toEqual([0, 1, 1]);
     expect(stats.days[2]).toMatchObject({ opens: 1, openers: 1 });

@@ -10,17 +10,26 @@ describe('plaintext action', () => {
     const { ctx, calls, asks } = actionContext({ caller: callers.user });
     const reply = (await plaintext.run({ jumpWxa: { path: '/pages/index/index', query: 'name=张三 x', envVersion: 'trial' } }, ctx)) as PlaintextReply;
     expect(reply).toMatchObject({
-      errcode: 0, action: 'plaintext',
+      errcode: 0,
+      action: 'plaintext',
       openlink: 'weixin://dl/business/?appid=wx1234567890abcdef&path=pages/index/index&query=name%3D%E5%BC%A0%E4%B8%89%20x&env_version=trial',
     });
     expect(reply.warnings.map((w) => w.code)).toEqual(['plaintext.declare']);
     expect(reply.warnings[0].en).toContain('85405');
     expect(reply).not.toHaveProperty('h5Url');
-    expect(asks).toEqual([{ action: 'plaintext', path: 'pages/index/index', envVersion: 'trial', queryLength: 9, fields: { path: 'jumpWxa.path', envVersion: 'jumpWxa.envVersion', query: 'jumpWxa.query' } }]);
+    expect(asks).toEqual([
+      {
+        action: 'plaintext',
+        path: 'pages/index/index',
+        envVersion: 'trial',
+        queryLength: 9,
+        fields: { path: 'jumpWxa.path', envVersion: 'jumpWxa.envVersion', query: 'jumpWxa.query' },
+      },
+    ]);
     expect(calls).toHaveLength(0);
   });
 
-  it('GENSCHEME_APPID wins over the caller\'s APPID, and the h5Url is written when configured', async () => {
+  it("GENSCHEME_APPID wins over the caller's APPID, and the h5Url is written when configured", async () => {
     const { ctx } = actionContext({ caller: callers.user, settings: { appid: 'wxaaaaaaaaaaaaaaaa', h5BaseUrl: 'https://demo.tcloudbaseapp.com/jump.html' } });
     const reply = (await plaintext.run({ jumpWxa: { path: 'pages/index/index' } }, ctx)) as PlaintextReply;
     expect(reply.openlink).toContain('appid=wxaaaaaaaaaaaaaaaa');

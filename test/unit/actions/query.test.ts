@@ -11,15 +11,37 @@ import { PAGES } from '../../support/app-pages';
 const SCHEME = 'weixin://dl/business/?t=TICKET9';
 const info = (over: Record<string, unknown> = {}) => ({
   ok: true as const,
-  value: { schemeInfo: { appid: 'wx1234567890abcdef', path: 'pages/index/index', query: 'a=1', createTime: NOW_S - 60, expireTime: NOW_S + 60, envVersion: 'release', ...over } },
+  value: {
+    schemeInfo: {
+      appid: 'wx1234567890abcdef',
+      path: 'pages/index/index',
+      query: 'a=1',
+      createTime: NOW_S - 60,
+      expireTime: NOW_S + 60,
+      envVersion: 'release',
+      ...over,
+    },
+  },
 });
 
 describe('query action', () => {
   it('checks the link, asks the policy, calls urlscheme.query unpaced with query_type 0, and replies', async () => {
     const { ctx, calls, asks } = actionContext({ outcomes: [info()] });
     expect(await query.run({ scheme: SCHEME }, ctx)).toEqual({
-      errcode: 0, errmsg: 'ok', action: 'query', scheme: SCHEME, appid: 'wx1234567890abcdef', path: 'pages/index/index', query: 'a=1',
-      envVersion: 'release', createTime: NOW_S - 60, expireTime: NOW_S + 60, expired: false, kind: 'scheme', warnings: [], attempts: 1,
+      errcode: 0,
+      errmsg: 'ok',
+      action: 'query',
+      scheme: SCHEME,
+      appid: 'wx1234567890abcdef',
+      path: 'pages/index/index',
+      query: 'a=1',
+      envVersion: 'release',
+      createTime: NOW_S - 60,
+      expireTime: NOW_S + 60,
+      expired: false,
+      kind: 'scheme',
+      warnings: [],
+      attempts: 1,
     });
     expect(asks).toEqual([{ action: 'query' }]);
     expect(calls[0]).toMatchObject({ api: 'urlscheme.query', request: { scheme: SCHEME, queryType: 0 }, options: { paced: false } });
@@ -33,7 +55,7 @@ describe('query action', () => {
   });
 
   it('reads big numbers as json-bigint hands them back, and marks an expired link', async () => {
-    const big = { s: 1, e: 9, c: [NOW_S] , toString: () => String(NOW_S) };
+    const big = { s: 1, e: 9, c: [NOW_S], toString: () => String(NOW_S) };
     const { ctx } = actionContext({ outcomes: [info({ expireTime: big, createTime: 'x' })] });
     expect(await query.run({ scheme: SCHEME }, ctx)).toMatchObject({ expireTime: NOW_S, createTime: 0, expired: true, warnings: [{ code: 'query.expired' }] });
   });
@@ -49,7 +71,14 @@ describe('query action', () => {
   });
 
   it("WeChat's 85403 and a link outside the caller's scope give the same not-found failure", async () => {
-    const wechat85403: Failure = { errcode: 85403, source: 'wechat', rule: 'wechat.85403', detail: 'openapi.urlscheme.query:fail scheme not exist rid: 1', message: { zh: 'x', en: 'x' }, hint: { zh: 'x', en: 'x' } };
+    const wechat85403: Failure = {
+      errcode: 85403,
+      source: 'wechat',
+      rule: 'wechat.85403',
+      detail: 'openapi.urlscheme.query:fail scheme not exist rid: 1',
+      message: { zh: 'x', en: 'x' },
+      hint: { zh: 'x', en: 'x' },
+    };
     const { policy } = configure({}, { json: { user: { pages: ['pages/index/index'] } } }, PAGES, ACTION_ACCESS);
     const run = async (outcome: CallOutcome) => {
       const { ctx } = actionContext({ caller: callers.user, policy, outcomes: [outcome], names: { scheme: 'scheme' } });

@@ -7,7 +7,16 @@ import { actionContext } from '../../support/genscheme';
 describe('quota action', () => {
   it('asks the policy, calls urlscheme.query unpaced with query_type 1, and replies with the remaining quota', async () => {
     const { ctx, calls, asks } = actionContext({ outcomes: [{ ok: true, value: { quotaInfo: { remainVisitQuota: 499_990 } } }] });
-    expect(await quota.run({}, ctx)).toEqual({ errcode: 0, errmsg: 'ok', action: 'quota', remainVisitQuota: 499_990, generatedToday: 0, generateRemaining: 500_000, warnings: [], attempts: 1 });
+    expect(await quota.run({}, ctx)).toEqual({
+      errcode: 0,
+      errmsg: 'ok',
+      action: 'quota',
+      remainVisitQuota: 499_990,
+      generatedToday: 0,
+      generateRemaining: 500_000,
+      warnings: [],
+      attempts: 1,
+    });
     expect(asks).toEqual([{ action: 'quota' }]);
     expect(calls[0]).toMatchObject({ api: 'urlscheme.query', request: { queryType: 1 }, options: { paced: false } });
   });

@@ -7,7 +7,17 @@ import { actionContext, callers, NOW_S } from '../../support/genscheme';
 
 const DAY = 86_400;
 const ok = (t: string) => ({ ok: true as const, value: { openlink: `weixin://dl/business/?t=${t}` } });
-const config: StableLinkConfig = { code: 'camp', name: '', kind: 'scheme', path: 'pages/index/index', query: 'a=1', envVersion: 'release', cq: 'src=sms', disabled: false, createdAt: '2026-01-01T00:00:00.000Z' };
+const config: StableLinkConfig = {
+  code: 'camp',
+  name: '',
+  kind: 'scheme',
+  path: 'pages/index/index',
+  query: 'a=1',
+  envVersion: 'release',
+  cq: 'src=sms',
+  disabled: false,
+  createdAt: '2026-01-01T00:00:00.000Z',
+};
 
 async function withLink(opts: Parameters<typeof actionContext>[0] = {}, extra: Partial<StableLinkConfig> = {}) {
   const made = actionContext({ caller: callers.public, ...opts });
@@ -22,9 +32,20 @@ describe('resolveLink', () => {
   it('the first visit makes a 30-day ticket; later visits share it; the cq carries the marker', async () => {
     const { ctx, calls } = await withLink({ outcomes: [ok('T1'), ok('T2')] });
     const first = (await resolve(ctx)) as ResolveLinkReply;
-    expect(first).toMatchObject({ errcode: 0, code: 'camp', kind: 'scheme', reused: false, path: 'pages/index/index', query: 'a=1', expireTime: NOW_S + 30 * DAY });
+    expect(first).toMatchObject({
+      errcode: 0,
+      code: 'camp',
+      kind: 'scheme',
+      reused: false,
+      path: 'pages/index/index',
+      query: 'a=1',
+      expireTime: NOW_S + 30 * DAY,
+    });
     expect(first.openlink).toBe('weixin://dl/business/?t=T1&cq=src%3Dsms%26gsl%3Dcamp');
-    expect(calls[0]).toMatchObject({ api: 'urlscheme.generate', request: { jumpWxa: { path: 'pages/index/index', query: 'a=1', envVersion: 'release' }, expireType: 1, expireInterval: 30 } });
+    expect(calls[0]).toMatchObject({
+      api: 'urlscheme.generate',
+      request: { jumpWxa: { path: 'pages/index/index', query: 'a=1', envVersion: 'release' }, expireType: 1, expireInterval: 30 },
+    });
     const again = (await resolve(ctx)) as ResolveLinkReply;
     expect(again).toMatchObject({ openlink: first.openlink, reused: true });
     expect(calls).toHaveLength(1);
@@ -58,7 +79,10 @@ describe('resolveLink', () => {
       await ctx.state.stableLinks.saveTicket('camp', 0, { link: 'weixin://dl/business/?t=FromOther', expireTime: NOW_S + 30 * DAY, createTime: NOW_S });
     })();
     // The fake clock's sleep returns at once: give the "other instance" a real moment each step.
-    ctx.clock.sleep = async (ms: number) => { clock.ms += ms; await new Promise((r) => setTimeout(r, 2)); };
+    ctx.clock.sleep = async (ms: number) => {
+      clock.ms += ms;
+      await new Promise((r) => setTimeout(r, 2));
+    };
     const reply = (await resolve(ctx)) as ResolveLinkReply;
     await saving;
     expect(reply).toMatchObject({ errcode: 0, reused: true });
@@ -97,6 +121,9 @@ describe('resolveLink', () => {
     const { ctx, calls } = await withLink({ outcomes: [{ ok: true, value: { urlLink: 'https://wxaurl.cn/UrlT1' } }] }, { kind: 'urllink', cq: '' });
     const reply = (await resolve(ctx)) as ResolveLinkReply;
     expect(reply.urlLink).toBe('https://wxaurl.cn/UrlT1?cq=gsl%3Dcamp');
-    expect(calls[0]).toMatchObject({ api: 'urllink.generate', request: { path: 'pages/index/index', query: 'a=1', envVersion: 'release', expireInterval: 30 } });
+    expect(calls[0]).toMatchObject({
+      api: 'urllink.generate',
+      request: { path: 'pages/index/index', query: 'a=1', envVersion: 'release', expireInterval: 30 },
+    });
   });
 });

@@ -3,7 +3,17 @@ import { updateLink } from '../../../cloudfunctions/genScheme/src/actions/update
 import type { UpdateLinkReply } from '../../../miniprogram/shared/contract';
 import { actionContext } from '../../support/genscheme';
 
-const config = { code: 'camp', name: 'A', kind: 'scheme' as const, path: 'pages/index/index', query: '', envVersion: 'release', cq: '', disabled: false, createdAt: '' };
+const config = {
+  code: 'camp',
+  name: 'A',
+  kind: 'scheme' as const,
+  path: 'pages/index/index',
+  query: '',
+  envVersion: 'release',
+  cq: '',
+  disabled: false,
+  createdAt: '',
+};
 
 describe('updateLink', () => {
   it('is for trusted callers only by default', () => expect(updateLink.defaultAccess).toEqual({ user: false, public: false }));

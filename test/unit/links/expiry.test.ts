@@ -16,7 +16,10 @@ describe('planExpiry', () => {
   it('no expiry: 30 days by interval, with expiry.defaulted', () => {
     expect(plan({})).toEqual({
       expiry: {
-        call: { isExpire: true, expireType: 1, expireInterval: 30 }, expireTime: NOW + 30 * DAY, days: 30, field: 'expireInterval',
+        call: { isExpire: true, expireType: 1, expireInterval: 30 },
+        expireTime: NOW + 30 * DAY,
+        days: 30,
+        field: 'expireInterval',
         warnings: [expect.objectContaining({ code: 'expiry.defaulted' })],
       },
     });

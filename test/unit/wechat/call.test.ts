@@ -95,7 +95,16 @@ describe('retries', () => {
 
   it('an openapi that throws synchronously is a failure, not an exception', async () => {
     const clock = new FakeClock(0);
-    const openapi = { urlscheme: { generate: () => { throw new TypeError('sync'); }, query: () => { throw new TypeError('sync'); } } } as unknown as OpenApi;
+    const openapi = {
+      urlscheme: {
+        generate: () => {
+          throw new TypeError('sync');
+        },
+        query: () => {
+          throw new TypeError('sync');
+        },
+      },
+    } as unknown as OpenApi;
     const { outcome } = await call(clock, openapi, 3000);
     expect(outcome).toMatchObject({ ok: false, failure: { errcode: INTERNAL } });
   });
@@ -186,7 +195,16 @@ describe('pacing generate calls (§5: 100 a second)', () => {
     const { openapi, fn } = scripted(clock, []);
     const limits = memoryState(clock).limits as MemoryLimits;
     // A stand-in for the database: the memory window, said to be shared.
-    const shared: LimitsPort = { shared: true, admit: (w, n) => limits.admit(w, n), peek: (w, n) => limits.peek(w, n), lease: (w, c, n) => limits.lease(w, c, n), takeFromPeriod: (q, c, n) => limits.takeFromPeriod(q, c, n), record: (w, t) => limits.record(w, t), heartbeat: async () => 1, sweep: (n) => limits.sweep(n) };
+    const shared: LimitsPort = {
+      shared: true,
+      admit: (w, n) => limits.admit(w, n),
+      peek: (w, n) => limits.peek(w, n),
+      lease: (w, c, n) => limits.lease(w, c, n),
+      takeFromPeriod: (q, c, n) => limits.takeFromPeriod(q, c, n),
+      record: (w, t) => limits.record(w, t),
+      heartbeat: async () => 1,
+      sweep: (n) => limits.sweep(n),
+    };
     const wechat = new WeChat(openapi, clock, shared);
     for (let i = 0; i < SHARED_PACING_LIMIT; i++) await call(clock, openapi, 3000, true, wechat);
     const { outcome, record } = await call(clock, openapi, 5000, true, wechat);

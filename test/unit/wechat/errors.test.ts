@@ -27,12 +27,16 @@ describe('SDK errors', () => {
     expect(errMsgOf('a string')).toBe('a string');
     expect(errMsgOf(undefined)).toBe('undefined');
     expect(errMsgOf(new Error('x'.repeat(100_000))).length).toBeLessThan(400);
-    const hostile = { get errMsg() { throw new Error('no'); } };
+    const hostile = {
+      get errMsg() {
+        throw new Error('no');
+      },
+    };
     expect(errMsgOf(hostile)).toBe('unprintable error');
     expect(errMsgOf(Object.create(null))).toBe('unprintable error');
   });
 
-  it('turns an SDK error into the catalogue\'s words with the SDK text as detail', () => {
+  it("turns an SDK error into the catalogue's words with the SDK text as detail", () => {
     const failure = sdkFailure(sdkError(-604101, 'system error: error code: -604101'), 1);
     expect(failure).toMatchObject({ errcode: -604101, source: 'cloud', rule: 'cloud.-604101', detail: 'system error: error code: -604101' });
     expect(failure.hint.en).toContain('config.json');
@@ -40,7 +44,7 @@ describe('SDK errors', () => {
     expect(sdkFailure(wechatBusy(), 3).message.zh).toContain('已尝试 3 次');
   });
 
-  it('an error without a code is genScheme\'s internal error', () => {
+  it("an error without a code is genScheme's internal error", () => {
     expect(sdkFailure(new TypeError('boom'), 1)).toMatchObject({ errcode: INTERNAL, source: 'genscheme', detail: 'boom' });
   });
 });

@@ -1,7 +1,17 @@
 /** GeneratePacing (src/wechat/pacing.ts) with a fake LimitsPort and a clock that moves only when told. */
 import type { Clock } from '../../../cloudfunctions/genScheme/src/clock';
 import type { Lease, LimitsPort, SlidingWindow } from '../../../cloudfunctions/genScheme/src/state';
-import { GeneratePacing, RECORD_EVERY_MS, SECOND_COUNT_AFTER_MS, SLOT_USE_WITHIN_MS, SLOT_DROP_AFTER_MS, NoSlotInTime, PACING_WINDOW, UNKNOWN_INSTANCES, type ReleaseSlot } from '../../../cloudfunctions/genScheme/src/wechat/pacing';
+import {
+  GeneratePacing,
+  RECORD_EVERY_MS,
+  SECOND_COUNT_AFTER_MS,
+  SLOT_USE_WITHIN_MS,
+  SLOT_DROP_AFTER_MS,
+  NoSlotInTime,
+  PACING_WINDOW,
+  UNKNOWN_INSTANCES,
+  type ReleaseSlot,
+} from '../../../cloudfunctions/genScheme/src/wechat/pacing';
 
 const T = 1_800_000_000_000;
 
@@ -70,10 +80,12 @@ function start(pacing: GeneratePacing, n: number, latestSend: number) {
   const done: Array<{ release?: ReleaseSlot; error?: unknown }> = [];
   const waits: number[] = [];
   const all = Array.from({ length: n }, () =>
-    pacing.acquire(latestSend, (ms) => waits.push(ms)).then(
-      (release) => void done.push({ release }),
-      (error) => void done.push({ error }),
-    ),
+    pacing
+      .acquire(latestSend, (ms) => waits.push(ms))
+      .then(
+        (release) => void done.push({ release }),
+        (error) => void done.push({ error }),
+      ),
   );
   return { done, waits, all: Promise.all(all) };
 }

@@ -52,7 +52,10 @@ export function tokenMatches(given: string | undefined, expected: string | undef
 
 /** The last hop of SOURCE decides: `wx_client,scf` is a call relayed by another function of ours. */
 export function lastHop(source: string | undefined): string {
-  const hops = (source ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const hops = (source ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return hops[hops.length - 1] ?? '';
 }
 
@@ -63,7 +66,12 @@ export function classify(ctx: WxContext, adminOpenids: readonly string[], secret
   const source = text(ctx.SOURCE) ?? '';
   const openid = text(ctx.OPENID);
   const ip = text(ctx.CLIENTIP) ?? text(ctx.CLIENTIPV6);
-  const base = { source, ip: ip === undefined ? undefined : visitorNetwork(ip), appid: text(ctx.APPID), openidHash: openid ? hashOpenid(openid, secret) : undefined };
+  const base = {
+    source,
+    ip: ip === undefined ? undefined : visitorNetwork(ip),
+    appid: text(ctx.APPID),
+    openidHash: openid ? hashOpenid(openid, secret) : undefined,
+  };
   const hop = lastHop(source);
   if (hop === 'scf' || hop === 'wx_trigger') return { ...base, class: 'trusted', reason: `source:${hop}` };
   if (openid && adminOpenids.includes(openid)) return { ...base, class: 'trusted', reason: 'admin-openid' };

@@ -67,7 +67,6 @@ function buildPolicySchema() {
 }
 type PolicyFile = z.infer<ReturnType<typeof buildPolicySchema>>;
 
-
 /** Value checks a shape cannot express. A policy may only lower the platform's limits. */
 function valueErrors(cls: 'user' | 'public', rules: Record<string, unknown>, pages: readonly string[], actionNames: readonly string[]): string[] {
   const errors: string[] = [];
@@ -85,7 +84,8 @@ function valueErrors(cls: 'user' | 'public', rules: Record<string, unknown>, pag
   }
   const range = (key: string, min: number, max: number, why: string) => {
     const v = rules[key];
-    if (v !== undefined && !(Number.isInteger(v) && (v as number) >= min && (v as number) <= max)) errors.push(`${at(key)}: ${String(v)} must be a whole number from ${min} to ${max}${why}`);
+    if (v !== undefined && !(Number.isInteger(v) && (v as number) >= min && (v as number) <= max))
+      errors.push(`${at(key)}: ${String(v)} must be a whole number from ${min} to ${max}${why}`);
   };
   range('maxDays', 1, EXPIRE_INTERVAL_MAX_DAYS, ' (platform-rules §1: 30 days at most)');
   range('maxQueryLength', 0, QUERY_MAX_LENGTH, ' (platform-rules §1: 1024 characters at most)');
@@ -133,7 +133,10 @@ export function loadPolicy(
       continue;
     }
     const p = parsed.data;
-    const wrong = [...(p.user ? valueErrors('user', p.user, pages, actionNames) : []), ...(p.public ? valueErrors('public', p.public, pages, actionNames) : [])];
+    const wrong = [
+      ...(p.user ? valueErrors('user', p.user, pages, actionNames) : []),
+      ...(p.public ? valueErrors('public', p.public, pages, actionNames) : []),
+    ];
     if (wrong.length) {
       errors.push(...wrong);
       continue;
@@ -142,7 +145,10 @@ export function loadPolicy(
     if (p.public) Object.assign(policy.public, stripUndefined(p.public));
     if (p.adminOpenids) policy.adminOpenids = p.adminOpenids;
   }
-  if (env.GENSCHEME_ADMIN_OPENIDS) policy.adminOpenids = env.GENSCHEME_ADMIN_OPENIDS.split(',').map((s) => s.trim()).filter(Boolean);
+  if (env.GENSCHEME_ADMIN_OPENIDS)
+    policy.adminOpenids = env.GENSCHEME_ADMIN_OPENIDS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   if (env.GENSCHEME_PUBLIC !== undefined) {
     const v = env.GENSCHEME_PUBLIC.trim().toLowerCase();
     if (v === 'off' || v === 'false' || v === '0') policy.public.enabled = false;

@@ -32,9 +32,24 @@ export class RateLimits {
   ) {
     const { perUserPerMinute } = policy.user;
     const { perIpPerMinute, sharedPerMinute } = policy.public;
-    this.perUser = { rule: 'rate-user', limit: perUserPerMinute, zh: `每位用户每分钟最多 ${perUserPerMinute} 次`, en: `at most ${perUserPerMinute} calls a minute per user` };
-    this.perIp = { rule: 'rate-ip', limit: perIpPerMinute, zh: `每个 IP 每分钟最多 ${perIpPerMinute} 次`, en: `at most ${perIpPerMinute} calls a minute per IP` };
-    this.shared = { rule: 'rate-shared', limit: sharedPerMinute, zh: `未登录调用方合计每分钟最多 ${sharedPerMinute} 次`, en: `public callers share at most ${sharedPerMinute} calls a minute` };
+    this.perUser = {
+      rule: 'rate-user',
+      limit: perUserPerMinute,
+      zh: `每位用户每分钟最多 ${perUserPerMinute} 次`,
+      en: `at most ${perUserPerMinute} calls a minute per user`,
+    };
+    this.perIp = {
+      rule: 'rate-ip',
+      limit: perIpPerMinute,
+      zh: `每个 IP 每分钟最多 ${perIpPerMinute} 次`,
+      en: `at most ${perIpPerMinute} calls a minute per IP`,
+    };
+    this.shared = {
+      rule: 'rate-shared',
+      limit: sharedPerMinute,
+      zh: `未登录调用方合计每分钟最多 ${sharedPerMinute} 次`,
+      en: `public callers share at most ${sharedPerMinute} calls a minute`,
+    };
     this.scope = state.shared ? { zh: '所有实例合计', en: 'counted across all instances' } : { zh: '本实例内计数', en: 'counted per function instance' };
   }
 

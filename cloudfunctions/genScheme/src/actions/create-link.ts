@@ -25,7 +25,16 @@ export function newCode(): string {
 
 export function checkName(name: string, field = 'name') {
   return name.length > NAME_MAX
-    ? inputFailure({ errcode: INVALID_FIELD, field, rule: 'link.name', message: { zh: `${field} 最长 ${NAME_MAX} 个字符，现为 ${name.length}。`, en: `${field} may be at most ${NAME_MAX} characters; it has ${name.length}.` }, hint: { zh: '缩短名称。', en: 'Shorten the name.' } })
+    ? inputFailure({
+        errcode: INVALID_FIELD,
+        field,
+        rule: 'link.name',
+        message: {
+          zh: `${field} 最长 ${NAME_MAX} 个字符，现为 ${name.length}。`,
+          en: `${field} may be at most ${NAME_MAX} characters; it has ${name.length}.`,
+        },
+        hint: { zh: '缩短名称。', en: 'Shorten the name.' },
+      })
     : null;
 }
 
@@ -50,7 +59,15 @@ export const createLink = defineAction({
     const kind = input.kind ?? 'scheme';
     if (kind !== 'scheme' && kind !== 'urllink') {
       const field = names.shown('kind');
-      return { failure: inputFailure({ errcode: INVALID_FIELD, field, rule: 'link.kind', message: { zh: `${field} 为 "${clip(kind)}"，只能是 scheme 或 urllink。`, en: `${field} is "${clip(kind)}"; it must be scheme or urllink.` }, hint: { zh: '不填即 scheme。', en: 'Leave it out for scheme.' } }) };
+      return {
+        failure: inputFailure({
+          errcode: INVALID_FIELD,
+          field,
+          rule: 'link.kind',
+          message: { zh: `${field} 为 "${clip(kind)}"，只能是 scheme 或 urllink。`, en: `${field} is "${clip(kind)}"; it must be scheme or urllink.` },
+          hint: { zh: '不填即 scheme。', en: 'Leave it out for scheme.' },
+        }),
+      };
     }
     const checked = checkTarget(input.jumpWxa, names, ctx.settings.pages);
     if ('failure' in checked) return checked;
@@ -63,13 +80,24 @@ export const createLink = defineAction({
 
     // 2. The policy (trusted callers pass).
     const denied = await ctx.permit({
-      action: 'createLink', path: target.path, envVersion: target.envVersion, queryLength: target.query.length,
+      action: 'createLink',
+      path: target.path,
+      envVersion: target.envVersion,
+      queryLength: target.query.length,
       fields: { path: names.shown('jumpWxa.path'), envVersion: names.shown('jumpWxa.envVersion'), query: names.shown('jumpWxa.query') },
     });
     if (denied) return { failure: denied };
 
     // 3. Stored under its code; a generated code that is taken is drawn again (twice at most).
-    let config: StableLinkConfig = { code, name: input.name ?? '', kind, ...target, cq: input.cq ?? '', disabled: false, createdAt: new Date(ctx.clock.now()).toISOString() };
+    let config: StableLinkConfig = {
+      code,
+      name: input.name ?? '',
+      kind,
+      ...target,
+      cq: input.cq ?? '',
+      disabled: false,
+      createdAt: new Date(ctx.clock.now()).toISOString(),
+    };
     let stored = await orUnavailable(() => ctx.state.stableLinks.createStableLink(config));
     for (let again = 0; input.code === undefined && stored === 'taken' && again < 2; again++) {
       config = { ...config, code: newCode() }; // same length: the cq check above still holds
@@ -78,12 +106,27 @@ export const createLink = defineAction({
     if (isActionFailure(stored)) return stored;
     if (stored === 'taken') {
       const field = names.shown('code');
-      return { failure: { errcode: STABLE_CODE_TAKEN, source: 'input', field, rule: 'link.codeTaken', message: { zh: `代码 "${code}" 已被另一个稳定链接使用。`, en: `The code "${code}" is taken by another stable link.` }, hint: lookup(STABLE_CODE_TAKEN).fix } };
+      return {
+        failure: {
+          errcode: STABLE_CODE_TAKEN,
+          source: 'input',
+          field,
+          rule: 'link.codeTaken',
+          message: { zh: `代码 "${code}" 已被另一个稳定链接使用。`, en: `The code "${code}" is taken by another stable link.` },
+          hint: lookup(STABLE_CODE_TAKEN).fix,
+        },
+      };
     }
     return reply(config, ctx);
   },
 });
 
 function reply(config: StableLinkConfig, ctx: ActionContext): CreateLinkReply {
-  return { errcode: 0, errmsg: 'ok', action: 'createLink', link: toStableLink({ ...config, ticket: null, linkCode: null, revision: 0 }, ctx.settings), warnings: [] };
+  return {
+    errcode: 0,
+    errmsg: 'ok',
+    action: 'createLink',
+    link: toStableLink({ ...config, ticket: null, linkCode: null, revision: 0 }, ctx.settings),
+    warnings: [],
+  };
 }

@@ -39,7 +39,15 @@ export const generate = defineAction({
         target: { kind: 'scheme', ...target },
         expiry,
         reuse: input.reuse !== false && ctx.settings.reuse,
-        ask: { action: 'generate', path: target.path, envVersion: target.envVersion, days: expiry.days, daysField: expiry.field, queryLength: target.query.length, fields: shownNames },
+        ask: {
+          action: 'generate',
+          path: target.path,
+          envVersion: target.envVersion,
+          days: expiry.days,
+          daysField: expiry.field,
+          queryLength: target.query.length,
+          fields: shownNames,
+        },
       },
       ctx,
     );

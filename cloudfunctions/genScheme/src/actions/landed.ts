@@ -23,11 +23,17 @@ import { disabled, isActionFailure, notFound, orUnavailable, readLink } from '..
 export const OPEN_SESSION_MS = 30 * 60_000;
 
 const NOT_COUNTED: Record<LandedNotCounted, { zh: string; en: string }> = {
-  scene: { zh: `场景值不是链接或小程序码打开的（${OPEN_SCENES.join('、')}），不计打开。`, en: `The scene is not one a link or 小程序码 opens with (${OPEN_SCENES.join(', ')}): no open counted.` },
+  scene: {
+    zh: `场景值不是链接或小程序码打开的（${OPEN_SCENES.join('、')}），不计打开。`,
+    en: `The scene is not one a link or 小程序码 opens with (${OPEN_SCENES.join(', ')}): no open counted.`,
+  },
   'no-marker': { zh: '页面参数中没有稳定链接的标记，不计打开。', en: "The page's options carry no stable link's marker: no open counted." },
   'no-link': { zh: '标记指向的稳定链接不存在，不计打开。', en: 'The marker names no stable link: no open counted.' },
   disabled: { zh: '该稳定链接已停用，停用的链接不计打开。', en: 'The stable link is disabled: a disabled link counts no opens.' },
-  session: { zh: `同一用户 ${OPEN_SESSION_MS / 60_000} 分钟内对同一链接的多次上报只计一次打开。`, en: `One user's reports of one link within ${OPEN_SESSION_MS / 60_000} minutes count as one open.` },
+  session: {
+    zh: `同一用户 ${OPEN_SESSION_MS / 60_000} 分钟内对同一链接的多次上报只计一次打开。`,
+    en: `One user's reports of one link within ${OPEN_SESSION_MS / 60_000} minutes count as one open.`,
+  },
 };
 
 export const landed = defineAction({
@@ -39,7 +45,12 @@ export const landed = defineAction({
     const denied = await ctx.permit({ action: 'landed' });
     if (denied) return { failure: denied };
     const base: LandedReply = { errcode: 0, errmsg: 'ok', action: 'landed', counted: false, warnings: [] };
-    const none = (reason: LandedNotCounted, code?: string): LandedReply => ({ ...base, ...(code ? { code } : {}), reason, warnings: [{ code: `landed.${reason}`, ...NOT_COUNTED[reason] }] });
+    const none = (reason: LandedNotCounted, code?: string): LandedReply => ({
+      ...base,
+      ...(code ? { code } : {}),
+      reason,
+      warnings: [{ code: `landed.${reason}`, ...NOT_COUNTED[reason] }],
+    });
     if (input.scene === undefined || !OPEN_SCENES.includes(input.scene)) return none('scene');
     const scanned = WXACODE_SCENES.includes(input.scene) ? stableLinkCodeInScene(input.query?.scene) : null;
     if (scanned) {
@@ -48,7 +59,10 @@ export const landed = defineAction({
       if (!link) return notFound(scanned);
       if (link.disabled) return disabled(scanned);
       const target = { path: link.path, query: link.query };
-      const opened = await ctx.state.limits.admit({ key: `open:${scanned}:${ctx.caller.openidHash ?? callerKey(ctx.caller)}`, limit: 1, windowMs: OPEN_SESSION_MS }, ctx.clock.now());
+      const opened = await ctx.state.limits.admit(
+        { key: `open:${scanned}:${ctx.caller.openidHash ?? callerKey(ctx.caller)}`, limit: 1, windowMs: OPEN_SESSION_MS },
+        ctx.clock.now(),
+      );
       if (!opened.ok) return { ...none('session', scanned), ...target };
       ctx.state.counters.countOpen(scanned, ctx.caller.openidHash, ctx.clock.now());
       return { ...base, counted: true, code: scanned, ...target };
@@ -59,7 +73,10 @@ export const landed = defineAction({
     if (isActionFailure(record)) return record;
     if (!record) return none('no-link');
     if (record.disabled) return none('disabled', code);
-    const session = await ctx.state.limits.admit({ key: `open:${code}:${ctx.caller.openidHash ?? callerKey(ctx.caller)}`, limit: 1, windowMs: OPEN_SESSION_MS }, ctx.clock.now());
+    const session = await ctx.state.limits.admit(
+      { key: `open:${code}:${ctx.caller.openidHash ?? callerKey(ctx.caller)}`, limit: 1, windowMs: OPEN_SESSION_MS },
+      ctx.clock.now(),
+    );
     if (!session.ok) return none('session', code);
     ctx.state.counters.countOpen(code, ctx.caller.openidHash, ctx.clock.now());
     return { ...base, counted: true, code };

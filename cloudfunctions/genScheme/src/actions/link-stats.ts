@@ -24,7 +24,18 @@ export const linkStats = defineAction({
     const days = input.days ?? DEFAULT_STATS_DAYS;
     if (!Number.isInteger(days) || days < 1 || days > MAX_STATS_DAYS) {
       const field = ctx.names.shown('days');
-      return { failure: inputFailure({ errcode: INVALID_FIELD, field, rule: 'link.days', message: { zh: `${field} 为 ${days}，应为 1 到 ${MAX_STATS_DAYS} 的整数。`, en: `${field} is ${days}; it must be a whole number from 1 to ${MAX_STATS_DAYS}.` }, hint: { zh: `不填即 ${DEFAULT_STATS_DAYS} 天。`, en: `Leave it out for ${DEFAULT_STATS_DAYS} days.` } }) };
+      return {
+        failure: inputFailure({
+          errcode: INVALID_FIELD,
+          field,
+          rule: 'link.days',
+          message: {
+            zh: `${field} 为 ${days}，应为 1 到 ${MAX_STATS_DAYS} 的整数。`,
+            en: `${field} is ${days}; it must be a whole number from 1 to ${MAX_STATS_DAYS}.`,
+          },
+          hint: { zh: `不填即 ${DEFAULT_STATS_DAYS} 天。`, en: `Leave it out for ${DEFAULT_STATS_DAYS} days.` },
+        }),
+      };
     }
     const denied = await ctx.permit({ action: 'linkStats' });
     if (denied) return { failure: denied };

@@ -17,7 +17,10 @@ export const listLinks = defineAction({
     if (isActionFailure(read)) return read;
     const [records, totals] = read;
     const reply: ListLinksReply = {
-      errcode: 0, errmsg: 'ok', action: 'listLinks', warnings: [],
+      errcode: 0,
+      errmsg: 'ok',
+      action: 'listLinks',
+      warnings: [],
       links: records.map((r) => ({ ...toStableLink(r, ctx.settings), visits: totals.get(r.code)?.visits ?? 0, opens: totals.get(r.code)?.opens ?? 0 })),
     };
     return reply;

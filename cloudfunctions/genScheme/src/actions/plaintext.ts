@@ -25,7 +25,10 @@ export const plaintext = defineAction({
 
     // 2. The policy.
     const refused = await ctx.permit({
-      action: 'plaintext', path: parts.path, envVersion: parts.envVersion, queryLength: parts.query.length,
+      action: 'plaintext',
+      path: parts.path,
+      envVersion: parts.envVersion,
+      queryLength: parts.query.length,
       fields: { path: names.shown('jumpWxa.path'), envVersion: names.shown('jumpWxa.envVersion'), query: names.shown('jumpWxa.query') },
     });
     if (refused) return { failure: refused };
@@ -36,11 +39,13 @@ export const plaintext = defineAction({
       errmsg: 'ok',
       action: 'plaintext',
       openlink: buildPlaintextLink(parts),
-      warnings: [{
-        code: 'plaintext.declare',
-        zh: `明文 Scheme 只对在小程序管理后台「设置 → 隐私与安全 → 明文 Scheme 拉起此小程序」中声明过的页面有效（${parts.path}）；未声明时打开会失败（85405）。`,
-        en: `A plaintext scheme works only for pages declared in the MP admin (设置 → 隐私与安全 → 明文 Scheme 拉起此小程序): ${parts.path}; otherwise opening it fails (85405).`,
-      }],
+      warnings: [
+        {
+          code: 'plaintext.declare',
+          zh: `明文 Scheme 只对在小程序管理后台「设置 → 隐私与安全 → 明文 Scheme 拉起此小程序」中声明过的页面有效（${parts.path}）；未声明时打开会失败（85405）。`,
+          en: `A plaintext scheme works only for pages declared in the MP admin (设置 → 隐私与安全 → 明文 Scheme 拉起此小程序): ${parts.path}; otherwise opening it fails (85405).`,
+        },
+      ],
     };
     if (ctx.settings.h5BaseUrl) reply.h5Url = jumpPageUrlForPlaintext(ctx.settings.h5BaseUrl, parts);
     return reply;

@@ -33,7 +33,9 @@ export const query = defineAction({
       const both = input.scheme !== undefined;
       return {
         failure: inputFailure({
-          errcode: INVALID_FIELD, field: both ? b : 'scheme', rule: both ? 'query.twoLinks' : 'event.required',
+          errcode: INVALID_FIELD,
+          field: both ? b : 'scheme',
+          rule: both ? 'query.twoLinks' : 'event.required',
           message: both
             ? { zh: `${a} 与 ${b} 只能给一个。`, en: `Give ${a} or ${b}, not both.` }
             : { zh: 'action "query" 需要字段 scheme（或 urlLink）。', en: 'action "query" needs the field scheme (or urlLink).' },
@@ -56,9 +58,10 @@ export const query = defineAction({
     if (refused) return { failure: refused };
 
     // 3. WeChat.
-    const outcome = kind === 'urllink'
-      ? await ctx.wechat.call('urllink.query', { urlLink: link, queryType: 0 }, { paced: false, deadline: ctx.deadline, record: ctx.record })
-      : await ctx.wechat.call('urlscheme.query', { scheme: link, queryType: 0 }, { paced: false, deadline: ctx.deadline, record: ctx.record });
+    const outcome =
+      kind === 'urllink'
+        ? await ctx.wechat.call('urllink.query', { urlLink: link, queryType: 0 }, { paced: false, deadline: ctx.deadline, record: ctx.record })
+        : await ctx.wechat.call('urlscheme.query', { scheme: link, queryType: 0 }, { paced: false, deadline: ctx.deadline, record: ctx.record });
     if (!outcome.ok) return { failure: outcome.failure.errcode === 85403 ? notFound(field) : outcome.failure };
     const infoKey = kind === 'urllink' ? 'urlLinkInfo' : 'schemeInfo';
     const info = (outcome.value as Record<string, unknown> | undefined)?.[infoKey];
@@ -67,7 +70,10 @@ export const query = defineAction({
       const wire = kind === 'urllink' ? 'url_link_info' : 'scheme_info';
       return {
         failure: {
-          errcode: NO_OPENLINK, source: 'wechat', rule: kind === 'urllink' ? 'wechat.noUrlLinkInfo' : 'wechat.noSchemeInfo', hint: lookup(NO_OPENLINK).fix,
+          errcode: NO_OPENLINK,
+          source: 'wechat',
+          rule: kind === 'urllink' ? 'wechat.noUrlLinkInfo' : 'wechat.noSchemeInfo',
+          hint: lookup(NO_OPENLINK).fix,
           message: { zh: `微信返回成功，但回复中没有链接信息（${wire}）。`, en: `WeChat answered success, but the reply holds no ${wire}.` },
         },
       };
@@ -102,4 +108,3 @@ export const query = defineAction({
     return reply;
   },
 });
-

@@ -26,7 +26,10 @@ export const quota = defineAction({
     if (!Number.isFinite(remain)) {
       return {
         failure: {
-          errcode: NO_OPENLINK, source: 'wechat', rule: 'wechat.noQuota', hint: lookup(NO_OPENLINK).fix,
+          errcode: NO_OPENLINK,
+          source: 'wechat',
+          rule: 'wechat.noQuota',
+          hint: lookup(NO_OPENLINK).fix,
           message: { zh: '微信的回复中没有剩余次数。', en: "WeChat's reply holds no remaining quota." },
         },
       };

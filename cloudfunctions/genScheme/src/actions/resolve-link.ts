@@ -24,7 +24,8 @@ export const resolveLink = defineAction({
     const { code } = input;
     const bad = checkCode(code, ctx.names.shown('code'));
     if (bad) return { failure: bad };
-    const denied = authorize(ctx.policy, ctx.caller, { action: 'resolveLink' }) ?? (await admitResolve(ctx.caller, ctx.settings, ctx.state.limits, ctx.clock.now()));
+    const denied =
+      authorize(ctx.policy, ctx.caller, { action: 'resolveLink' }) ?? (await admitResolve(ctx.caller, ctx.settings, ctx.state.limits, ctx.clock.now()));
     if (denied) return { failure: denied };
 
     const record = await orUnavailable(() => readLink(code, ctx.links.stable, (c) => ctx.state.stableLinks.getStableLink(c), ctx.clock.now()));
@@ -40,9 +41,18 @@ export const resolveLink = defineAction({
     const { ticket, reused } = live;
     const cq = stableLinkCq(record.cq, code);
     const reply: ResolveLinkReply = {
-      errcode: 0, errmsg: 'ok', action: 'resolveLink', code, kind: record.kind,
-      expireTime: ticket.expireTime, expireAt: new Date(ticket.expireTime * 1000).toISOString(),
-      path: record.path, query: record.query, envVersion: record.envVersion as EnvVersion, reused, warnings: [],
+      errcode: 0,
+      errmsg: 'ok',
+      action: 'resolveLink',
+      code,
+      kind: record.kind,
+      expireTime: ticket.expireTime,
+      expireAt: new Date(ticket.expireTime * 1000).toISOString(),
+      path: record.path,
+      query: record.query,
+      envVersion: record.envVersion as EnvVersion,
+      reused,
+      warnings: [],
     };
     const kind = LINK_KINDS[record.kind];
     reply[kind.replyField] = kind.joinCq(ticket.link, cq);

@@ -22,8 +22,15 @@ export const sweep = defineAction({
     if (failed.length) {
       return {
         failure: {
-          errcode: STABLE_UNAVAILABLE, source: 'genscheme', rule: 'sweep.failed', retryAfterMs: 60_000, hint: lookup(STABLE_UNAVAILABLE).fix,
-          message: { zh: `清理未完成：${failed.join('、')} 的删除失败（数据库不可用或太慢）；下次定时触发会再试。`, en: `The sweep did not finish: removing ${failed.join(', ')} failed (the database is unavailable or too slow); the next timer run tries again.` },
+          errcode: STABLE_UNAVAILABLE,
+          source: 'genscheme',
+          rule: 'sweep.failed',
+          retryAfterMs: 60_000,
+          hint: lookup(STABLE_UNAVAILABLE).fix,
+          message: {
+            zh: `清理未完成：${failed.join('、')} 的删除失败（数据库不可用或太慢）；下次定时触发会再试。`,
+            en: `The sweep did not finish: removing ${failed.join(', ')} failed (the database is unavailable or too slow); the next timer run tries again.`,
+          },
         },
       };
     }

@@ -18,7 +18,10 @@ export const updateLink = defineAction({
 
   async run(input, ctx) {
     const { names } = ctx;
-    const bad = checkCode(input.code, names.shown('code')) ?? (input.name === undefined ? null : checkName(input.name, names.shown('name'))) ?? (input.cq === undefined ? null : checkLinkCq(input.cq, input.code, names.shown('cq')));
+    const bad =
+      checkCode(input.code, names.shown('code')) ??
+      (input.name === undefined ? null : checkName(input.name, names.shown('name'))) ??
+      (input.cq === undefined ? null : checkLinkCq(input.cq, input.code, names.shown('cq')));
     if (bad) return { failure: bad };
     const changes: StableLinkChanges = { name: input.name, cq: input.cq, disabled: input.disabled };
     let path: string | undefined;

@@ -24,7 +24,12 @@ import { checkTarget, type TargetInput } from '../links/target';
 
 /** §8 cloud_base's keys, HTTPS spelling → cloud-call spelling. */
 const CLOUD_BASE_KEYS: Readonly<Record<string, keyof CloudBaseParts>> = {
-  env: 'env', domain: 'domain', path: 'path', query: 'query', resource_appid: 'resourceAppid', resourceAppid: 'resourceAppid',
+  env: 'env',
+  domain: 'domain',
+  path: 'path',
+  query: 'query',
+  resource_appid: 'resourceAppid',
+  resourceAppid: 'resourceAppid',
 };
 
 const FLAT = ['path', 'query', 'envVersion'] as const;
@@ -33,26 +38,45 @@ const FLAT = ['path', 'query', 'envVersion'] as const;
  * cloud_base as given → its parts under cloud-call names, with each field's name as the caller spelt
  * it; an unknown key, a key given twice or a value that is not a string is a Failure naming it.
  */
-function readCloudBase(raw: Record<string, unknown>, shownAt: string): { parts: CloudBaseParts; fields: Record<keyof CloudBaseParts, string> } | { failure: Failure } {
+function readCloudBase(
+  raw: Record<string, unknown>,
+  shownAt: string,
+): { parts: CloudBaseParts; fields: Record<keyof CloudBaseParts, string> } | { failure: Failure } {
   const parts: CloudBaseParts = {};
-  const fields: Record<keyof CloudBaseParts, string> = { env: `${shownAt}.env`, domain: `${shownAt}.domain`, path: `${shownAt}.path`, query: `${shownAt}.query`, resourceAppid: `${shownAt}.resource_appid` };
+  const fields: Record<keyof CloudBaseParts, string> = {
+    env: `${shownAt}.env`,
+    domain: `${shownAt}.domain`,
+    path: `${shownAt}.path`,
+    query: `${shownAt}.query`,
+    resourceAppid: `${shownAt}.resource_appid`,
+  };
   for (const key of Object.keys(raw)) {
     const shown = clip(`${shownAt}.${key}`, 80);
     const canonical = Object.prototype.hasOwnProperty.call(CLOUD_BASE_KEYS, key) ? CLOUD_BASE_KEYS[key] : undefined;
     if (!canonical) {
       return {
         failure: inputFailure({
-          errcode: UNKNOWN_FIELD, field: shown, rule: 'event.unknownField',
+          errcode: UNKNOWN_FIELD,
+          field: shown,
+          rule: 'event.unknownField',
           message: { zh: `字段 ${shown} 无法识别，genScheme 不会忽略它。`, en: `Field ${shown} is not known; genScheme does not ignore unknown fields.` },
-          hint: { zh: `${shownAt} 可用的字段：env, domain, path, query, resource_appid。`, en: `Fields of ${shownAt}: env, domain, path, query, resource_appid.` },
+          hint: {
+            zh: `${shownAt} 可用的字段：env, domain, path, query, resource_appid。`,
+            en: `Fields of ${shownAt}: env, domain, path, query, resource_appid.`,
+          },
         }),
       };
     }
     if (parts[canonical] !== undefined) {
       return {
         failure: inputFailure({
-          errcode: INVALID_FIELD, field: shown, rule: 'event.duplicateField',
-          message: { zh: `${shown} 与 ${fields[canonical]} 是同一个字段，只能写一次。`, en: `${shown} and ${fields[canonical]} are the same field; give it once.` },
+          errcode: INVALID_FIELD,
+          field: shown,
+          rule: 'event.duplicateField',
+          message: {
+            zh: `${shown} 与 ${fields[canonical]} 是同一个字段，只能写一次。`,
+            en: `${shown} and ${fields[canonical]} are the same field; give it once.`,
+          },
           hint: { zh: '只保留一种写法（camelCase 或 snake_case）。', en: 'Keep one spelling (camelCase or snake_case).' },
         }),
       };
@@ -61,7 +85,9 @@ function readCloudBase(raw: Record<string, unknown>, shownAt: string): { parts: 
     if (typeof value !== 'string') {
       return {
         failure: inputFailure({
-          errcode: 47001, field: shown, rule: 'event.type',
+          errcode: 47001,
+          field: shown,
+          rule: 'event.type',
           message: { zh: `${shown} 应为字符串。`, en: `${shown} must be a string.` },
           hint: { zh: '改为字符串类型。', en: 'Send a string.' },
         }),
@@ -97,8 +123,13 @@ export const urllink = defineAction({
       const [a, b] = [names.shown('jumpWxa'), names.shown(flatGiven[0])];
       return {
         failure: inputFailure({
-          errcode: INVALID_FIELD, field: b, rule: 'urllink.twoShapes',
-          message: { zh: `${a} 与顶层的 ${b} 不能同时使用：链接的目标只能用一种写法给出。`, en: `${a} and the top-level ${b} cannot be used together: give the link's target one way.` },
+          errcode: INVALID_FIELD,
+          field: b,
+          rule: 'urllink.twoShapes',
+          message: {
+            zh: `${a} 与顶层的 ${b} 不能同时使用：链接的目标只能用一种写法给出。`,
+            en: `${a} and the top-level ${b} cannot be used together: give the link's target one way.`,
+          },
           hint: {
             zh: `要么全部写在 ${a} 里（path、query、envVersion），要么按微信文档平铺在顶层（path、query、env_version），不要混用。`,
             en: `Either put it all in ${a} (path, query, envVersion), or flat at the top level as in WeChat's doc (path, query, env_version); not both.`,
@@ -145,7 +176,12 @@ export const urllink = defineAction({
         expiry,
         reuse: input.reuse !== false && ctx.settings.reuse && cloudBase === undefined,
         ask: {
-          action: 'urllink', path: checked.target.path, envVersion: checked.target.envVersion, days: expiry.days, daysField: expiry.field, queryLength: checked.target.query.length,
+          action: 'urllink',
+          path: checked.target.path,
+          envVersion: checked.target.envVersion,
+          days: expiry.days,
+          daysField: expiry.field,
+          queryLength: checked.target.query.length,
           fields: shown,
         },
         extra: cloudBase ? { cloudBase } : undefined,

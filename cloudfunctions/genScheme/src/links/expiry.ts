@@ -36,8 +36,13 @@ export function planExpiry(input: ExpiryInput, names: FieldNames, nowSeconds: nu
   if (expireType !== undefined && expireType !== 0 && expireType !== 1) {
     return {
       failure: inputFailure({
-        errcode: 47001, field: typeName, rule: 'expireType.value',
-        message: { zh: `${typeName} 为 ${expireType}，只能是 0（按时间）或 1（按天数）。`, en: `${typeName} is ${expireType}; it must be 0 (a moment) or 1 (days).` },
+        errcode: 47001,
+        field: typeName,
+        rule: 'expireType.value',
+        message: {
+          zh: `${typeName} 为 ${expireType}，只能是 0（按时间）或 1（按天数）。`,
+          en: `${typeName} is ${expireType}; it must be 0 (a moment) or 1 (days).`,
+        },
         hint: { zh: '不填时 genScheme 按给出的字段推断。', en: 'Leave it out and genScheme infers it from the field given.' },
       }),
     };
@@ -46,14 +51,24 @@ export function planExpiry(input: ExpiryInput, names: FieldNames, nowSeconds: nu
   const type = expireType ?? (expireTime !== undefined ? 0 : 1);
   if (type === 0) {
     if (expireInterval !== undefined) {
-      return { failure: expireTime === undefined ? typeMismatch(typeName, 0, intervalName) : conflict(intervalName, timeName, { zh: '按时间到期时不用天数。', en: 'a moment-based expiry takes no days.' }) };
+      return {
+        failure:
+          expireTime === undefined
+            ? typeMismatch(typeName, 0, intervalName)
+            : conflict(intervalName, timeName, { zh: '按时间到期时不用天数。', en: 'a moment-based expiry takes no days.' }),
+      };
     }
     if (expireTime === undefined) {
       return {
         failure: inputFailure({
-          errcode: 85401, field: timeName, rule: 'expireTime.required',
+          errcode: 85401,
+          field: timeName,
+          rule: 'expireTime.required',
           message: { zh: `${typeName} 为 0 时必须给出 ${timeName}。`, en: `${timeName} is required when ${typeName} is 0.` },
-          hint: { zh: `给出 ${timeName}（秒级时间戳），或改用 expireType: 1 + expireInterval。`, en: `Give ${timeName} (Unix seconds), or use expireType: 1 with expireInterval.` },
+          hint: {
+            zh: `给出 ${timeName}（秒级时间戳），或改用 expireType: 1 + expireInterval。`,
+            en: `Give ${timeName} (Unix seconds), or use expireType: 1 with expireInterval.`,
+          },
         }),
       };
     }
@@ -70,15 +85,32 @@ export function planExpiry(input: ExpiryInput, names: FieldNames, nowSeconds: nu
         en: `${timeName} was within a minute of the 30-day limit, which a slightly slow WeChat clock would refuse; it was set to ${sent} (${formatUnix(sent)}).`,
       });
     }
-    expiry = { call: { isExpire: true, expireType: 0, expireTime: sent }, expireTime: sent, days: Math.ceil((sent - nowSeconds) / SECONDS_PER_DAY), field: timeName, warnings };
+    expiry = {
+      call: { isExpire: true, expireType: 0, expireTime: sent },
+      expireTime: sent,
+      days: Math.ceil((sent - nowSeconds) / SECONDS_PER_DAY),
+      field: timeName,
+      warnings,
+    };
   } else {
     if (expireTime !== undefined) {
-      return { failure: expireInterval === undefined ? typeMismatch(typeName, 1, timeName) : conflict(timeName, intervalName, { zh: '按天数到期时不用时间戳。', en: 'a days-based expiry takes no timestamp.' }) };
+      return {
+        failure:
+          expireInterval === undefined
+            ? typeMismatch(typeName, 1, timeName)
+            : conflict(timeName, intervalName, { zh: '按天数到期时不用时间戳。', en: 'a days-based expiry takes no timestamp.' }),
+      };
     }
     const interval = expireInterval ?? EXPIRE_INTERVAL_MAX_DAYS;
     const broken = checkExpireInterval(interval, intervalName);
     if (broken) return { failure: broken };
-    expiry = { call: { isExpire: true, expireType: 1, expireInterval: interval }, expireTime: nowSeconds + interval * SECONDS_PER_DAY, days: interval, field: intervalName, warnings };
+    expiry = {
+      call: { isExpire: true, expireType: 1, expireInterval: interval },
+      expireTime: nowSeconds + interval * SECONDS_PER_DAY,
+      days: interval,
+      field: intervalName,
+      warnings,
+    };
     if (expireInterval === undefined && input.isExpire !== false) {
       warnings.push({
         code: 'expiry.defaulted',
@@ -102,7 +134,9 @@ export function planExpiry(input: ExpiryInput, names: FieldNames, nowSeconds: nu
 function typeMismatch(typeField: string, type: 0 | 1, given: string): Failure {
   const uses = type === 0 ? 'expireTime' : 'expireInterval';
   return inputFailure({
-    errcode: INVALID_FIELD, field: given, rule: 'expiry.typeMismatch',
+    errcode: INVALID_FIELD,
+    field: given,
+    rule: 'expiry.typeMismatch',
     message: {
       zh: `${typeField} 为 ${type}（${type === 0 ? '按时间到期，' : '按天数到期，'}用 ${uses}），却给了 ${given}。`,
       en: `${typeField} is ${type} (${type === 0 ? 'a moment' : 'days'}: it uses ${uses}), but ${given} was given.`,
@@ -116,7 +150,9 @@ function typeMismatch(typeField: string, type: 0 | 1, given: string): Failure {
 
 function conflict(field: string, other: string, why: { zh: string; en: string }): Failure {
   return inputFailure({
-    errcode: INVALID_FIELD, field, rule: 'expiry.conflict',
+    errcode: INVALID_FIELD,
+    field,
+    rule: 'expiry.conflict',
     message: { zh: `${field} 与 ${other} 不能同时使用：${why.zh}`, en: `${field} and ${other} cannot be used together: ${why.en}` },
     hint: {
       zh: '到期时间用 expireTime（秒级时间戳），按天数用 expireType: 1 + expireInterval，二选一。',

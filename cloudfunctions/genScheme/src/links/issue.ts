@@ -86,7 +86,13 @@ export async function issueLink(request: IssueRequest, ctx: ActionContext): Prom
   if (!outcome.ok) return { failure: outcome.failure, warnings: expiry.warnings };
   const link = await made;
   if (!link) {
-    const failure: Failure = { errcode: NO_OPENLINK, source: 'wechat', rule: kind.noLink.rule, hint: lookup(NO_OPENLINK).fix, message: { zh: kind.noLink.zh, en: kind.noLink.en } };
+    const failure: Failure = {
+      errcode: NO_OPENLINK,
+      source: 'wechat',
+      rule: kind.noLink.rule,
+      hint: lookup(NO_OPENLINK).fix,
+      message: { zh: kind.noLink.zh, en: kind.noLink.en },
+    };
     return { failure, warnings: expiry.warnings };
   }
 
@@ -126,7 +132,10 @@ function settleBy(work: Promise<unknown>, at: number, clock: ActionContext['cloc
 /** §5: the daily cap, met here before WeChat answers 44993; nothing is spent. */
 function dailyCapReached(cap: number): Failure {
   return {
-    errcode: 44993, source: 'genscheme', rule: 'quota.dailyCap', hint: lookup(44993).fix,
+    errcode: 44993,
+    source: 'genscheme',
+    rule: 'quota.dailyCap',
+    hint: lookup(44993).fix,
     message: {
       zh: `今天（北京时间）已生成 ${cap} 个链接，达到上限（GENSCHEME_DAILY_CAP，平台上限 50 万）；genScheme 没有调用微信。`,
       en: `${cap} links were generated today (China time), the cap (GENSCHEME_DAILY_CAP; the platform's is 500,000); genScheme did not call WeChat.`,

@@ -40,7 +40,11 @@ export const LINK_KINDS: Readonly<Record<LinkKind, KindRow>> = {
     ticketOf,
     joinCq: appendCq,
     // §1: an empty answer comes back from the SDK as "success" without a link.
-    noLink: { rule: 'wechat.noOpenlink', zh: '微信返回成功，但回复中没有有效的 openlink。', en: 'WeChat answered success, but the reply holds no valid openlink.' },
+    noLink: {
+      rule: 'wechat.noOpenlink',
+      zh: '微信返回成功，但回复中没有有效的 openlink。',
+      en: 'WeChat answered success, but the reply holds no valid openlink.',
+    },
   },
   // §8: flat fields (the SDK writes them in snake_case); cq joined with `?cq=`.
   urllink: {
@@ -49,7 +53,11 @@ export const LINK_KINDS: Readonly<Record<LinkKind, KindRow>> = {
     replyField: 'urlLink',
     ticketOf: urlLinkTicketOf,
     joinCq: appendUrlLinkCq,
-    noLink: { rule: 'wechat.noUrlLink', zh: '微信返回成功，但回复中没有有效的 url_link。', en: 'WeChat answered success, but the reply holds no valid url_link.' },
+    noLink: {
+      rule: 'wechat.noUrlLink',
+      zh: '微信返回成功，但回复中没有有效的 url_link。',
+      en: 'WeChat answered success, but the reply holds no valid url_link.',
+    },
   },
 };
 

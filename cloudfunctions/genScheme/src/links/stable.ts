@@ -54,7 +54,9 @@ export class StableLinkCache {
 export function checkCode(code: string, field = 'code'): Failure | null {
   if (STABLE_CODE_PATTERN.test(code)) return null;
   return inputFailure({
-    errcode: INVALID_FIELD, field, rule: 'link.code',
+    errcode: INVALID_FIELD,
+    field,
+    rule: 'link.code',
     message: { zh: `${field} 只能由字母、数字、- 和 _ 组成，长 3–32 个字符。`, en: `${field} must be 3–32 letters, digits, - or _.` },
     hint: { zh: '例如 spring-sms；不填时 genScheme 生成一个。', en: 'For example spring-sms; leave it out and genScheme makes one.' },
   });
@@ -66,17 +68,30 @@ export function checkLinkCq(cq: string, code: string, field = 'cq'): Failure | n
   if (own) return own;
   if (cq.split('&').some((pair) => pair.split('=')[0] === STABLE_LINK_MARKER)) {
     return inputFailure({
-      errcode: INVALID_FIELD, field, rule: 'link.cqMarker',
-      message: { zh: `${field} 不能使用键 ${STABLE_LINK_MARKER}：它是稳定链接的标记，genScheme 自动加上。`, en: `${field} may not use the key ${STABLE_LINK_MARKER}: it is the stable link's marker, which genScheme adds itself.` },
+      errcode: INVALID_FIELD,
+      field,
+      rule: 'link.cqMarker',
+      message: {
+        zh: `${field} 不能使用键 ${STABLE_LINK_MARKER}：它是稳定链接的标记，genScheme 自动加上。`,
+        en: `${field} may not use the key ${STABLE_LINK_MARKER}: it is the stable link's marker, which genScheme adds itself.`,
+      },
       hint: { zh: '换一个键名。', en: 'Use another key.' },
     });
   }
   const joined = checkCq(stableLinkCq(cq, code), field);
   if (joined) {
     return inputFailure({
-      errcode: 40212, field, rule: 'link.cqLength',
-      message: { zh: `${field} 加上标记 ${STABLE_LINK_MARKER}=${code} 后超过 cq 的上限。`, en: `${field} with the marker ${STABLE_LINK_MARKER}=${code} exceeds the cq limit.` },
-      hint: { zh: '缩短 cq 或 code（cq 最多 256 个字符，含标记）。', en: 'Shorten the cq or the code (a cq holds at most 256 characters, the marker included).' },
+      errcode: 40212,
+      field,
+      rule: 'link.cqLength',
+      message: {
+        zh: `${field} 加上标记 ${STABLE_LINK_MARKER}=${code} 后超过 cq 的上限。`,
+        en: `${field} with the marker ${STABLE_LINK_MARKER}=${code} exceeds the cq limit.`,
+      },
+      hint: {
+        zh: '缩短 cq 或 code（cq 最多 256 个字符，含标记）。',
+        en: 'Shorten the cq or the code (a cq holds at most 256 characters, the marker included).',
+      },
     });
   }
   return null;
@@ -84,8 +99,15 @@ export function checkLinkCq(cq: string, code: string, field = 'cq'): Failure | n
 
 export function toStableLink(record: StableLinkRecord, settings: Settings): StableLink {
   const link: StableLink = {
-    code: record.code, name: record.name, kind: record.kind, path: record.path, query: record.query,
-    envVersion: record.envVersion as EnvVersion, cq: record.cq, disabled: record.disabled, createdAt: record.createdAt,
+    code: record.code,
+    name: record.name,
+    kind: record.kind,
+    path: record.path,
+    query: record.query,
+    envVersion: record.envVersion as EnvVersion,
+    cq: record.cq,
+    disabled: record.disabled,
+    createdAt: record.createdAt,
   };
   if (settings.h5BaseUrl) link.url = stableLinkUrl(settings.h5BaseUrl, record.code);
   return link;
@@ -93,19 +115,41 @@ export function toStableLink(record: StableLinkRecord, settings: Settings): Stab
 
 export function notFound(code: string): ActionFailure {
   const row = lookup(STABLE_NOT_FOUND);
-  return { failure: { errcode: STABLE_NOT_FOUND, source: 'genscheme', rule: 'link.notFound', field: 'code', message: { zh: `找不到稳定链接 "${code}"。`, en: `Stable link "${code}" not found.` }, hint: row.fix } };
+  return {
+    failure: {
+      errcode: STABLE_NOT_FOUND,
+      source: 'genscheme',
+      rule: 'link.notFound',
+      field: 'code',
+      message: { zh: `找不到稳定链接 "${code}"。`, en: `Stable link "${code}" not found.` },
+      hint: row.fix,
+    },
+  };
 }
 
 export function disabled(code: string): ActionFailure {
   const row = lookup(STABLE_DISABLED);
-  return { failure: { errcode: STABLE_DISABLED, source: 'genscheme', rule: 'link.disabled', field: 'code', message: { zh: `稳定链接 "${code}" 已停用。`, en: `Stable link "${code}" is disabled.` }, hint: row.fix } };
+  return {
+    failure: {
+      errcode: STABLE_DISABLED,
+      source: 'genscheme',
+      rule: 'link.disabled',
+      field: 'code',
+      message: { zh: `稳定链接 "${code}" 已停用。`, en: `Stable link "${code}" is disabled.` },
+      hint: row.fix,
+    },
+  };
 }
 
 export function unavailable(rule: 'link.database' | 'link.renewing', retryAfterMs = 1000): ActionFailure {
   const row = lookup(STABLE_UNAVAILABLE);
-  const message = rule === 'link.database'
-    ? { zh: '稳定链接保存在云数据库中，而数据库暂时不可用；genScheme 不会凭空给出链接。', en: 'Stable links live in the CloudBase database, which is unavailable; genScheme does not invent a link.' }
-    : { zh: '这个稳定链接的新票据正在由另一个实例生成。', en: "This stable link's new ticket is being made by another instance." };
+  const message =
+    rule === 'link.database'
+      ? {
+          zh: '稳定链接保存在云数据库中，而数据库暂时不可用；genScheme 不会凭空给出链接。',
+          en: 'Stable links live in the CloudBase database, which is unavailable; genScheme does not invent a link.',
+        }
+      : { zh: '这个稳定链接的新票据正在由另一个实例生成。', en: "This stable link's new ticket is being made by another instance." };
   return { failure: { errcode: STABLE_UNAVAILABLE, source: 'genscheme', rule, retryAfterMs, message, hint: row.fix } };
 }
 
@@ -124,7 +168,12 @@ export function isActionFailure(value: unknown): value is ActionFailure {
 }
 
 /** The link for `code`, from this instance's cache (≤ 5 s old) or the state. */
-export async function readLink(code: string, cache: StableLinkCache, read: (code: string) => Promise<StableLinkRecord | null>, nowMs: number): Promise<StableLinkRecord | null> {
+export async function readLink(
+  code: string,
+  cache: StableLinkCache,
+  read: (code: string) => Promise<StableLinkRecord | null>,
+  nowMs: number,
+): Promise<StableLinkRecord | null> {
   const cached = cache.get(code, nowMs);
   if (cached) return cached;
   let record: StableLinkRecord | null;

@@ -21,7 +21,12 @@ export interface TargetInput {
  * Path (a page of app.json, no query string), query (length and charset) and env_version.
  * `checkQueryCharset` is off for a plaintext link, whose query is url-encoded into the link (§3).
  */
-export function checkTarget(jump: TargetInput | undefined, names: FieldNames, pages: readonly string[], checkQueryCharset = true): { target: Target } | { failure: Failure } {
+export function checkTarget(
+  jump: TargetInput | undefined,
+  names: FieldNames,
+  pages: readonly string[],
+  checkQueryCharset = true,
+): { target: Target } | { failure: Failure } {
   const path = jump?.path ?? '';
   const query = jump?.query ?? '';
   const envVersion = jump?.envVersion ?? DEFAULT_ENV_VERSION;

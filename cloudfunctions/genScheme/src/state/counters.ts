@@ -119,7 +119,17 @@ export class ShardedCounters implements CountersPort {
   async stableLinkDays(code: string, dates: readonly string[]): Promise<StableLinkDay[]> {
     // Openers are the database's records only: one whose write is unanswered may have landed or
     // not, so adding it here could count it twice. It shows once written, a flush later.
-    const rows = new Map(dates.map((date) => [date, { date, visits: this.local('visits', date, code), opens: this.local('opens', date, code), openers: this.localOpeners.get(JSON.stringify([code, date])) ?? 0 }]));
+    const rows = new Map(
+      dates.map((date) => [
+        date,
+        {
+          date,
+          visits: this.local('visits', date, code),
+          opens: this.local('opens', date, code),
+          openers: this.localOpeners.get(JSON.stringify([code, date])) ?? 0,
+        },
+      ]),
+    );
     if (this.store) {
       const store = this.store;
       const [shards, openers] = await required(() => Promise.all([store.readShards(['visits', 'opens'], dates, code), store.countOpeners(code, dates)]));
@@ -229,7 +239,9 @@ export class ShardedCounters implements CountersPort {
       const failed = (await Promise.allSettled(writes)).find((r) => r.status === 'rejected');
       if (failed) {
         this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs ? this.retryMs * 2 : RETRY_FIRST_MS);
-        this.logOnce(`[genScheme] state: ${this.unwritten} counts not written yet (${describe((failed as PromiseRejectedResult).reason)}); trying again in ${this.retryMs} ms`);
+        this.logOnce(
+          `[genScheme] state: ${this.unwritten} counts not written yet (${describe((failed as PromiseRejectedResult).reason)}); trying again in ${this.retryMs} ms`,
+        );
         this.schedule(this.retryMs);
         return;
       }

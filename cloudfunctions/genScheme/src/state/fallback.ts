@@ -97,7 +97,9 @@ export class DatabaseHealth {
     if (now - this.lastLogAt < OUTAGE_LOG_EVERY_MS) return;
     this.lastLogAt = now;
     try {
-      this.log(`[genScheme] state: database ${isTimeout(error) ? 'slow' : 'unavailable'} for ${what} (${describe(error)}); limits fall back to this instance's share, reuse is skipped, counts are kept to be written later`);
+      this.log(
+        `[genScheme] state: database ${isTimeout(error) ? 'slow' : 'unavailable'} for ${what} (${describe(error)}); limits fall back to this instance's share, reuse is skipped, counts are kept to be written later`,
+      );
     } catch {
       // A failing logger must not turn a degraded call into a failed one.
     }

@@ -161,10 +161,18 @@ export class WeChat {
 /** The time budget did not hold WeChat's answer (`sent`), or cannot hold one, so nothing was sent. */
 function budgetFailure(sent: boolean): Failure {
   return {
-    errcode: TIME_BUDGET, source: 'genscheme', rule: 'budget.deadline',
+    errcode: TIME_BUDGET,
+    source: 'genscheme',
+    rule: 'budget.deadline',
     message: sent
-      ? { zh: `微信在云函数的超时时间内没有回复（预留 ${REPLY_RESERVE_MS} 毫秒用于返回）。`, en: `WeChat did not answer within the function's time limit (${REPLY_RESERVE_MS} ms kept to reply).` }
-      : { zh: `剩余时间不足以等到微信回复（按最近的回复耗时估计），genScheme 没有发出请求，未消耗额度。`, en: `Too little time is left for WeChat's answer (judged by its recent answer times); genScheme did not send the call, and no quota was spent.` },
+      ? {
+          zh: `微信在云函数的超时时间内没有回复（预留 ${REPLY_RESERVE_MS} 毫秒用于返回）。`,
+          en: `WeChat did not answer within the function's time limit (${REPLY_RESERVE_MS} ms kept to reply).`,
+        }
+      : {
+          zh: `剩余时间不足以等到微信回复（按最近的回复耗时估计），genScheme 没有发出请求，未消耗额度。`,
+          en: `Too little time is left for WeChat's answer (judged by its recent answer times); genScheme did not send the call, and no quota was spent.`,
+        },
     hint: lookup(TIME_BUDGET).fix,
   };
 }
@@ -172,7 +180,9 @@ function budgetFailure(sent: boolean): Failure {
 /** §5: no pacing slot frees up within the time budget, so the call is not sent. */
 function heldFailure(): Failure {
   return {
-    errcode: 44990, source: 'genscheme', rule: 'pacing.held',
+    errcode: 44990,
+    source: 'genscheme',
+    rule: 'pacing.held',
     message: {
       zh: '过去 1 秒内已向微信发出 100 次生成请求，在时间预算内等不到空位，genScheme 没有发出这次请求。',
       en: '100 generate calls were already sent in the last second and no slot frees up within the time budget; genScheme did not send this one.',

@@ -12,7 +12,23 @@
  *  - none:    a rule, a permission or a cap; calling again does not help.
  */
 import type { Bilingual, FailureSource } from '../../../../miniprogram/shared/failure';
-import { EVENT_NOT_OBJECT, UNKNOWN_FIELD, INVALID_FIELD, UNKNOWN_ACTION, POLICY_DENIED, RATE_LIMITED, PUBLIC_DISABLED, NO_OPENLINK, TIME_BUDGET, NO_IMAGE, STABLE_NOT_FOUND, STABLE_DISABLED, STABLE_UNAVAILABLE, STABLE_CODE_TAKEN, INTERNAL } from './codes';
+import {
+  EVENT_NOT_OBJECT,
+  UNKNOWN_FIELD,
+  INVALID_FIELD,
+  UNKNOWN_ACTION,
+  POLICY_DENIED,
+  RATE_LIMITED,
+  PUBLIC_DISABLED,
+  NO_OPENLINK,
+  TIME_BUDGET,
+  NO_IMAGE,
+  STABLE_NOT_FOUND,
+  STABLE_DISABLED,
+  STABLE_UNAVAILABLE,
+  STABLE_CODE_TAKEN,
+  INTERNAL,
+} from './codes';
 
 export type Recovery = 'backoff' | 'pause' | 'later' | 'refresh-token' | 'none';
 export type CodeSource = Exclude<FailureSource, 'input' | 'policy'>;

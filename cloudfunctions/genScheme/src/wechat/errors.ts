@@ -43,7 +43,10 @@ export function sdkFailure(error: unknown, attempts: number): Failure {
   const row = lookup(code);
   const sdkInternal = code === -1 && !isWeChatBusy(error);
   const meaning = sdkInternal
-    ? { zh: 'wx-server-sdk 内部出错（不是微信的“系统繁忙”），genScheme 没有重试，以免重复生成。', en: 'wx-server-sdk failed internally (not WeChat\'s "system busy"); genScheme did not retry, so as not to generate twice.' }
+    ? {
+        zh: 'wx-server-sdk 内部出错（不是微信的“系统繁忙”），genScheme 没有重试，以免重复生成。',
+        en: 'wx-server-sdk failed internally (not WeChat\'s "system busy"); genScheme did not retry, so as not to generate twice.',
+      }
     : row.meaning;
   const tried = attempts > 1 ? { zh: `（已尝试 ${attempts} 次）`, en: ` (after ${attempts} attempts)` } : { zh: '', en: '' };
   return {

@@ -5,7 +5,9 @@
  */
 export interface CloudStorage {
   uploadFile(options: { cloudPath: string; fileContent: Buffer }): Promise<{ fileID?: unknown }>;
-  getTempFileURL(options: { fileList: Array<string | { fileID: string; maxAge: number }> }): Promise<{ fileList?: Array<{ fileID?: unknown; tempFileURL?: unknown; status?: unknown; errMsg?: unknown }> }>;
+  getTempFileURL(options: {
+    fileList: Array<string | { fileID: string; maxAge: number }>;
+  }): Promise<{ fileList?: Array<{ fileID?: unknown; tempFileURL?: unknown; status?: unknown; errMsg?: unknown }> }>;
 }
 
 /** For a handler built without storage (unit tests of other actions): every call fails, clearly. */

@@ -150,12 +150,27 @@ export function totalOf(result: unknown): number {
 export const PAGE = 1000;
 
 /** Every document matching `where`, a page at a time, in _id order (keyset paging). */
-export async function everything(client: DbClient, collection: string, where: Record<string, unknown> = {}, timeoutMs?: number): Promise<Record<string, unknown>[]> {
+export async function everything(
+  client: DbClient,
+  collection: string,
+  where: Record<string, unknown> = {},
+  timeoutMs?: number,
+): Promise<Record<string, unknown>[]> {
   const _ = client.command;
   const all: Record<string, unknown>[] = [];
   let after = '';
   for (;;) {
-    const found = await client.call(collection, () => client.collection(collection).where({ ...where, _id: _.gt(after) }).orderBy('_id', 'asc').limit(PAGE).get(), timeoutMs);
+    const found = await client.call(
+      collection,
+      () =>
+        client
+          .collection(collection)
+          .where({ ...where, _id: _.gt(after) })
+          .orderBy('_id', 'asc')
+          .limit(PAGE)
+          .get(),
+      timeoutMs,
+    );
     const page = docsOf(found);
     all.push(...page);
     if (page.length < PAGE) return all;

@@ -24,7 +24,14 @@ export class DatabaseCounts implements CountStore {
 
   async writeShard(shard: Shard): Promise<void> {
     const id = [shard.name, shard.code ?? '', shard.date, shard.instance].join('|');
-    await this.client.call(COLLECTIONS.counters, () => this.counters().doc(id).set({ data: { ...shard, code: shard.code ?? '' } }), this.writeTimeoutMs);
+    await this.client.call(
+      COLLECTIONS.counters,
+      () =>
+        this.counters()
+          .doc(id)
+          .set({ data: { ...shard, code: shard.code ?? '' } }),
+      this.writeTimeoutMs,
+    );
   }
 
   async readShards(names: readonly CountName[], dates: readonly string[], code?: string): Promise<Shard[]> {
@@ -40,7 +47,11 @@ export class DatabaseCounts implements CountStore {
 
   async addOpener(code: string, date: string, visitor: string): Promise<void> {
     const id = await this.keys.hmac('opener', JSON.stringify([code, date, visitor]));
-    await this.client.call(COLLECTIONS.stableOpeners, () => this.client.collection(COLLECTIONS.stableOpeners).doc(id).set({ data: { code, date } }), this.writeTimeoutMs);
+    await this.client.call(
+      COLLECTIONS.stableOpeners,
+      () => this.client.collection(COLLECTIONS.stableOpeners).doc(id).set({ data: { code, date } }),
+      this.writeTimeoutMs,
+    );
   }
 
   async countOpeners(code: string, dates: readonly string[]): Promise<Map<string, number>> {
@@ -73,9 +84,25 @@ export class DatabaseCounts implements CountStore {
     for (const { code, date } of byDay.values()) {
       const [counted] = (await this.countOpeners(code, [date])).values();
       const id = ['openers', code, date, SWEPT].join('|');
-      await this.client.call(COLLECTIONS.counters, () => this.counters().doc(id).set({ data: { name: 'openers', code, date, instance: SWEPT, n: counted ?? 0 } }), this.writeTimeoutMs);
+      await this.client.call(
+        COLLECTIONS.counters,
+        () =>
+          this.counters()
+            .doc(id)
+            .set({ data: { name: 'openers', code, date, instance: SWEPT, n: counted ?? 0 } }),
+        this.writeTimeoutMs,
+      );
     }
-    if (byDay.size) await this.client.call(COLLECTIONS.stableOpeners, () => this.client.collection(COLLECTIONS.stableOpeners).where({ date: _.lt(today) }).remove(), this.writeTimeoutMs);
+    if (byDay.size)
+      await this.client.call(
+        COLLECTIONS.stableOpeners,
+        () =>
+          this.client
+            .collection(COLLECTIONS.stableOpeners)
+            .where({ date: _.lt(today) })
+            .remove(),
+        this.writeTimeoutMs,
+      );
   }
 
   private counters() {

@@ -5,7 +5,17 @@
  * takes k slots at once (platform-rules §11: a single-document update is atomic). Any window of
  * `windowMs` then holds at most `limit` admissions, whatever the number of instances.
  */
-import { HEARTBEAT_TTL_MS, windowText, windowUse, type Admission, type Lease, type LimitsPort, type PeriodQuota, type SlidingWindow, type WindowUse } from '../port';
+import {
+  HEARTBEAT_TTL_MS,
+  windowText,
+  windowUse,
+  type Admission,
+  type Lease,
+  type LimitsPort,
+  type PeriodQuota,
+  type SlidingWindow,
+  type WindowUse,
+} from '../port';
 import { docsOf, totalOf, updatedCount, type DbClient } from './client';
 import { COLLECTIONS } from './collections';
 import type { StateKeys } from './keys';
@@ -44,7 +54,8 @@ export class DatabaseLimits implements LimitsPort {
 
   async lease(window: SlidingWindow, count: number, nowMs: number): Promise<Lease> {
     const { limit, windowMs } = window;
-    if (limit > MAX_DATABASE_LIMIT || !Number.isInteger(limit)) throw new RangeError(`[genScheme] state: limit ${limit} is not an integer ≤ ${MAX_DATABASE_LIMIT} (a database window keeps its times in one document)`);
+    if (limit > MAX_DATABASE_LIMIT || !Number.isInteger(limit))
+      throw new RangeError(`[genScheme] state: limit ${limit} is not an integer ≤ ${MAX_DATABASE_LIMIT} (a database window keeps its times in one document)`);
     if (limit <= 0 || count <= 0) return { granted: 0, retryAfterMs: Math.max(1, windowMs) };
     const id = await this.keys.hmac('window', windowText(window));
     const limits = () => this.client.collection(COLLECTIONS.limits);
@@ -53,10 +64,12 @@ export class DatabaseLimits implements LimitsPort {
       this.remember(id);
       const times = [...Array<number>(limit - want).fill(0), ...Array<number>(want).fill(nowMs)];
       // A failed add means it exists (or the database failed: the update below says which).
-      const created = await this.client.call(COLLECTIONS.limits, () => limits().add({ data: { _id: id, times, until: nowMs + windowMs } })).then(
-        () => true,
-        () => false,
-      );
+      const created = await this.client
+        .call(COLLECTIONS.limits, () => limits().add({ data: { _id: id, times, until: nowMs + windowMs } }))
+        .then(
+          () => true,
+          () => false,
+        );
       if (created) return { granted: want, retryAfterMs: 0 };
     }
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -65,10 +78,12 @@ export class DatabaseLimits implements LimitsPort {
       if (!doc) {
         // First use: create it full, with this lease's times in it; a failed add means another instance made it.
         const times = [...Array<number>(limit - want).fill(0), ...Array<number>(want).fill(nowMs)];
-        const created = await this.client.call(COLLECTIONS.limits, () => limits().add({ data: { _id: id, times, until: nowMs + windowMs } })).then(
-          () => true,
-          () => false,
-        );
+        const created = await this.client
+          .call(COLLECTIONS.limits, () => limits().add({ data: { _id: id, times, until: nowMs + windowMs } }))
+          .then(
+            () => true,
+            () => false,
+          );
         if (created) return { granted: want, retryAfterMs: 0 };
         continue;
       }
@@ -99,7 +114,14 @@ export class DatabaseLimits implements LimitsPort {
     const _ = this.client.command;
     const limits = () => this.client.collection(COLLECTIONS.limits);
     const until = Math.max(...times) + windowMs;
-    const pushed = await this.client.call(COLLECTIONS.limits, () => limits().where({ _id: id }).update({ data: { times: _.push({ each: [...times], sort: 1, slice: -limit }), until } }), BACKGROUND_TIMEOUT_MS);
+    const pushed = await this.client.call(
+      COLLECTIONS.limits,
+      () =>
+        limits()
+          .where({ _id: id })
+          .update({ data: { times: _.push({ each: [...times], sort: 1, slice: -limit }), until } }),
+      BACKGROUND_TIMEOUT_MS,
+    );
     if (updatedCount(pushed) > 0) return;
     const full = [...Array<number>(Math.max(0, limit - times.length)).fill(0), ...[...times].sort((a, b) => a - b)].slice(-limit);
     await this.client.call(COLLECTIONS.limits, () => limits().add({ data: { _id: id, times: full, until } }), BACKGROUND_TIMEOUT_MS).catch(() => undefined);
@@ -118,14 +140,22 @@ export class DatabaseLimits implements LimitsPort {
     const until = (period + 1) * quota.periodMs;
     let want = Math.min(count, quota.limit);
     for (let attempt = 0; attempt < 3 && want > 0; attempt++) {
-      const taken = updatedCount(await this.client.call(COLLECTIONS.limits, () => limits().where({ _id: id, n: _.lte(quota.limit - want) }).update({ data: { n: _.inc(want) } })));
+      const taken = updatedCount(
+        await this.client.call(COLLECTIONS.limits, () =>
+          limits()
+            .where({ _id: id, n: _.lte(quota.limit - want) })
+            .update({ data: { n: _.inc(want) } }),
+        ),
+      );
       if (taken > 0) return want;
       const doc = docsOf(await this.client.call(COLLECTIONS.limits, () => limits().where({ _id: id }).limit(1).get()))[0] as { n?: unknown } | undefined;
       if (!doc) {
-        const created = await this.client.call(COLLECTIONS.limits, () => limits().add({ data: { _id: id, n: want, until } })).then(
-          () => true,
-          () => false,
-        );
+        const created = await this.client
+          .call(COLLECTIONS.limits, () => limits().add({ data: { _id: id, n: want, until } }))
+          .then(
+            () => true,
+            () => false,
+          );
         if (created) return want;
         continue;
       }
@@ -143,22 +173,45 @@ export class DatabaseLimits implements LimitsPort {
   private take(id: string, { limit, windowMs }: SlidingWindow, k: number, nowMs: number): unknown {
     const _ = this.client.command;
     const cutoff = nowMs - windowMs;
-    return this.client
-      .collection(COLLECTIONS.limits)
-      .where(_.and({ _id: id }, _.or({ [`times.${limit - k}`]: _.exists(false) }, { [`times.${k - 1}`]: _.lte(cutoff) })))
-      // sort keeps the array ascending even when instances' clocks or requests cross.
-      .update({ data: { times: _.push({ each: Array<number>(k).fill(nowMs), sort: 1, slice: -limit }), until: nowMs + windowMs } });
+    return (
+      this.client
+        .collection(COLLECTIONS.limits)
+        .where(_.and({ _id: id }, _.or({ [`times.${limit - k}`]: _.exists(false) }, { [`times.${k - 1}`]: _.lte(cutoff) })))
+        // sort keeps the array ascending even when instances' clocks or requests cross.
+        .update({ data: { times: _.push({ each: Array<number>(k).fill(nowMs), sort: 1, slice: -limit }), until: nowMs + windowMs } })
+    );
   }
 
   /** Never on a request's path (pacing does not wait for it), so a slow database may take its time. */
   async heartbeat(instanceId: string, nowMs: number): Promise<number> {
     const until = nowMs + HEARTBEAT_TTL_MS;
-    await this.client.call(COLLECTIONS.limits, () => this.client.collection(COLLECTIONS.limits).doc(`instance:${instanceId}`).set({ data: { kind: 'instance', until } }), BACKGROUND_TIMEOUT_MS);
-    const found = await this.client.call(COLLECTIONS.limits, () => this.client.collection(COLLECTIONS.limits).where({ kind: 'instance', until: this.client.command.gt(nowMs) }).count(), BACKGROUND_TIMEOUT_MS);
+    await this.client.call(
+      COLLECTIONS.limits,
+      () =>
+        this.client
+          .collection(COLLECTIONS.limits)
+          .doc(`instance:${instanceId}`)
+          .set({ data: { kind: 'instance', until } }),
+      BACKGROUND_TIMEOUT_MS,
+    );
+    const found = await this.client.call(
+      COLLECTIONS.limits,
+      () =>
+        this.client
+          .collection(COLLECTIONS.limits)
+          .where({ kind: 'instance', until: this.client.command.gt(nowMs) })
+          .count(),
+      BACKGROUND_TIMEOUT_MS,
+    );
     return Math.max(1, totalOf(found));
   }
 
   async sweep(nowMs: number): Promise<void> {
-    await this.client.call(COLLECTIONS.limits, () => this.client.collection(COLLECTIONS.limits).where({ until: this.client.command.lt(nowMs) }).remove());
+    await this.client.call(COLLECTIONS.limits, () =>
+      this.client
+        .collection(COLLECTIONS.limits)
+        .where({ until: this.client.command.lt(nowMs) })
+        .remove(),
+    );
   }
 }

@@ -20,7 +20,12 @@ export class DatabaseLinks implements LinkStorePort {
     const key = await this.keys.hmac('target', targetText(target));
     const _ = this.client.command;
     const found = await this.client.call(COLLECTIONS.links, () =>
-      this.client.collection(COLLECTIONS.links).where({ target: key, expireTime: _.and(_.gte(from), _.lte(maxExpire)) }).orderBy('expireTime', 'desc').limit(1).get(),
+      this.client
+        .collection(COLLECTIONS.links)
+        .where({ target: key, expireTime: _.and(_.gte(from), _.lte(maxExpire)) })
+        .orderBy('expireTime', 'desc')
+        .limit(1)
+        .get(),
     );
     const doc = docsOf(found)[0] as Partial<StoredLink> | undefined;
     if (!doc || typeof doc.link !== 'string') return null;
@@ -34,11 +39,19 @@ export class DatabaseLinks implements LinkStorePort {
     const text = targetText(target);
     const [key, id] = await Promise.all([this.keys.hmac('target', text), this.keys.hmac('link', JSON.stringify([text, link.link]))]);
     await this.client.call(COLLECTIONS.links, () =>
-      this.client.collection(COLLECTIONS.links).doc(id).set({ data: { target: key, link: link.link, expireTime: link.expireTime, createTime: link.createTime } }),
+      this.client
+        .collection(COLLECTIONS.links)
+        .doc(id)
+        .set({ data: { target: key, link: link.link, expireTime: link.expireTime, createTime: link.createTime } }),
     );
   }
 
   async sweep(nowMs: number): Promise<void> {
-    await this.client.call(COLLECTIONS.links, () => this.client.collection(COLLECTIONS.links).where({ expireTime: this.client.command.lte(Math.floor(nowMs / 1000)) }).remove());
+    await this.client.call(COLLECTIONS.links, () =>
+      this.client
+        .collection(COLLECTIONS.links)
+        .where({ expireTime: this.client.command.lte(Math.floor(nowMs / 1000)) })
+        .remove(),
+    );
   }
 }

@@ -10,7 +10,15 @@
  * `revision` they were made for.
  */
 import { randomBytes } from 'crypto';
-import { targetChanged, type LinkCodeFile, type StableLinkChanges, type StableLinkConfig, type StableLinkRecord, type StableLinkStore, type StoredLink } from '../port';
+import {
+  targetChanged,
+  type LinkCodeFile,
+  type StableLinkChanges,
+  type StableLinkConfig,
+  type StableLinkRecord,
+  type StableLinkStore,
+  type StoredLink,
+} from '../port';
 import { docsOf, everything, updatedCount, type DbClient } from './client';
 import { COLLECTIONS } from './collections';
 
@@ -30,7 +38,18 @@ export class DatabaseStableLinks implements StableLinkStore {
 
   async createStableLink(config: StableLinkConfig): Promise<'created' | 'taken'> {
     const op = newOp();
-    const data = { _id: config.code, ...config, revision: 0, version: 0, op, ticketLink: '', ticketExpireTime: 0, ticketCreateTime: 0, claimUntil: 0, claimBy: '' };
+    const data = {
+      _id: config.code,
+      ...config,
+      revision: 0,
+      version: 0,
+      op,
+      ticketLink: '',
+      ticketExpireTime: 0,
+      ticketCreateTime: 0,
+      claimUntil: 0,
+      claimBy: '',
+    };
     let lastError: unknown;
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
@@ -72,7 +91,14 @@ export class DatabaseStableLinks implements StableLinkStore {
       // Documents from before versions had none: "no version" is version 0.
       const unchanged = doc.version === undefined ? { version: _.exists(false) } : { version };
       try {
-        const result = await this.client.call(COLLECTIONS.stableLinks, () => this.links().where({ _id: code, ...unchanged }).update({ data }), STABLE_TIMEOUT_MS);
+        const result = await this.client.call(
+          COLLECTIONS.stableLinks,
+          () =>
+            this.links()
+              .where({ _id: code, ...unchanged })
+              .update({ data }),
+          STABLE_TIMEOUT_MS,
+        );
         if (updatedCount(result) > 0) return after;
       } catch (error) {
         const stored = await this.readDoc(code);
@@ -88,7 +114,14 @@ export class DatabaseStableLinks implements StableLinkStore {
     const _ = this.client.command;
     const claimBy = newOp();
     try {
-      const result = await this.client.call(COLLECTIONS.stableLinks, () => this.links().where({ _id: code, claimUntil: _.lt(nowMs) }).update({ data: { claimUntil: nowMs + holdMs, claimBy } }), STABLE_TIMEOUT_MS);
+      const result = await this.client.call(
+        COLLECTIONS.stableLinks,
+        () =>
+          this.links()
+            .where({ _id: code, claimUntil: _.lt(nowMs) })
+            .update({ data: { claimUntil: nowMs + holdMs, claimBy } }),
+        STABLE_TIMEOUT_MS,
+      );
       return updatedCount(result) > 0;
     } catch (error) {
       const stored = await this.readDoc(code);
@@ -157,7 +190,13 @@ function toLinkCode(value: unknown): LinkCodeFile | null {
   const c = value as Doc;
   if (typeof c.fileID !== 'string' || !c.fileID) return null;
   return {
-    fileID: c.fileID, scene: String(c.scene ?? ''), page: String(c.page ?? ''), envVersion: String(c.envVersion ?? ''),
-    width: num(c.width), lineColor: String(c.lineColor ?? ''), isHyaline: c.isHyaline === true, createdAt: String(c.createdAt ?? ''),
+    fileID: c.fileID,
+    scene: String(c.scene ?? ''),
+    page: String(c.page ?? ''),
+    envVersion: String(c.envVersion ?? ''),
+    width: num(c.width),
+    lineColor: String(c.lineColor ?? ''),
+    isHyaline: c.isHyaline === true,
+    createdAt: String(c.createdAt ?? ''),
   };
 }

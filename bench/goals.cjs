@@ -6,8 +6,8 @@ module.exports = Object.freeze({
   // bundled in) over the naive layout (require('wx-server-sdk') from node_modules): median of the
   // per-pair ratios of ≥ 15 pairs run A B A B in the same bench run.
   wholeProcessRatio: 0.6,
-  // genScheme's own cold load, (b) − (a) per fresh process, median.
-  ownLoadMs: 5,
+  // genScheme's own cold load, (b) − (a) per fresh process, is reported without a goal since issue
+  // 20: the whole process is what a visitor waits for, and the bundled SDK is most of it.
   // Per call, genScheme's own work with an instant openapi, p99 of the mix.
   perCallP99Us: 200,
   // The bundle's size is reported, not judged: the 60 KB budget was withdrawn (issue 11) in favour

@@ -480,7 +480,8 @@ row('', `… ratio self-contained / naive (median of ${fr.pairs} pairs)`, `${fmt
 row('', 'load index.js, self-contained (SDK inside): wall / CPU', `${fmt(cold.selfContainedLoadMs)} / ${fmt(cold.selfContainedLoadCpuMs)} ms`);
 row('', `(a) require('wx-server-sdk'), fresh process (naive)`, `${fmt(gs.sdkMs)} ms`, `${fmt(bl.sdkMs)} ms`);
 row('', '(b) load the built function, fresh process (naive)', `${fmt(gs.functionMs)} ms`, `${fmt(bl.functionMs)} ms`);
-row('', '(c) own load = (b) − (a), per process', `${fmt(gs.ownMs, 2)} ms`, `${fmt(bl.ownMs, 2)} ms`, `≤ ${GOALS.ownLoadMs} ms`, gs.ownMs <= GOALS.ownLoadMs);
+// Reported, not judged: issue 20 made the whole process the cold-start goal (row above); the SDK is ~95 % of it.
+row('', '(c) own load = (b) − (a), per process', `${fmt(gs.ownMs, 2)} ms`, `${fmt(bl.ownMs, 2)} ms`);
 row('', '(c) fastest / CPU time (median)', `${fmt(gs.ownMinMs, 2)} / ${fmt(gs.ownCpuMs, 2)} ms`, `${fmt(bl.ownMinMs, 2)} / ${fmt(bl.ownCpuMs, 2)} ms`);
 row('', 'own load ratio baseline / genScheme', `${fmt(cold.ownRatio, 1)}×`);
 const pg = perCall.genScheme;

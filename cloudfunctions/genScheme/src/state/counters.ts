@@ -16,32 +16,8 @@
  * twice keeps one; the day's count is the number of records.
  */
 import { randomBytes } from 'crypto';
-import { StateUnavailable, chinaDay, type CountersPort, type StableLinkDay, type StateClock } from './port';
-
-export type CountName = 'generated' | 'visits' | 'opens';
-
-/** One instance's shard: `n` counted by `instance` for `name` on `date` (and stable link `code`). */
-export interface Shard {
-  name: CountName;
-  date: string;
-  code?: string;
-  instance: string;
-  n: number;
-}
-
-/** Where shards and openers are written: the database (database/counters.ts), or nowhere (memory mode). */
-export interface CountStore {
-  /** Writes a shard with its absolute value: safe to repeat. */
-  writeShard(shard: Shard): Promise<void>;
-  /** Every instance's shards of `names` on `dates` (of `code`, when given). */
-  readShards(names: readonly CountName[], dates: readonly string[], code?: string): Promise<Shard[]>;
-  /** Every stable link's shards, all days. */
-  readStableShards(): Promise<Shard[]>;
-  /** Adds `visitor` to the openers of `code` on `date`: safe to repeat. */
-  addOpener(code: string, date: string, visitor: string): Promise<void>;
-  /** Distinct openers of `code` per date. */
-  countOpeners(code: string, dates: readonly string[]): Promise<Map<string, number>>;
-}
+import { chinaDay, type CountersPort, type StableLinkDay, type StateClock } from './port';
+import { describe, required, shardKey, withTimeout, type CountName, type CountStore, type Shard } from './count-shards';
 
 /** A shard's counts are written at most this often (ms): the batch that keeps a burst cheap. */
 export const BATCH_MS = 250;
@@ -262,29 +238,4 @@ export class ShardedCounters implements CountersPort {
   }
 }
 
-/** A read whose answer the caller shows: without the database there is nothing true to show. */
-async function required<T>(read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch {
-    throw new StateUnavailable('counts need the database, which is unavailable');
-  }
-}
-
-function shardKey(name: CountName, date: string, code?: string): string {
-  return JSON.stringify([name, date, code ?? null]);
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number, clock: StateClock): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const cancel = clock.setTimer(ms, () => reject(new Error(`no answer within ${ms} ms`)));
-    work.then(
-      (value) => (cancel(), resolve(value)),
-      (error) => (cancel(), reject(error)),
-    );
-  });
-}
-
-function describe(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').slice(0, 120);
-}
+export type { CountName, CountStore, Shard } from './count-shards';

@@ -19,3 +19,17 @@ export const systemClock: Clock = {
   },
   random: () => Math.random(),
 };
+
+/**
+ * `work`'s value, or `otherwise` when it has not settled within `ms` (or failed): a wait with a
+ * deadline that never rejects. `work` goes on either way.
+ */
+export function settleWithin<T, U>(work: Promise<T>, ms: number, clock: Pick<Clock, 'setTimer'>, otherwise: U): Promise<T | U> {
+  return new Promise((resolve) => {
+    const cancel = clock.setTimer(Math.max(0, ms), () => resolve(otherwise));
+    work.then(
+      (value) => (cancel(), resolve(value)),
+      () => (cancel(), resolve(otherwise)),
+    );
+  });
+}

@@ -154,9 +154,8 @@ export function createHandler(deps: HandlerDeps) {
   return async function handle(event: unknown, context: RuntimeContext | undefined, wxContext: WxContext): Promise<GenSchemeReply> {
     const started = clock.now();
     const deadline = started + timeLimitOf(context);
-    // Background upkeep, never waited for: say this instance is alive (pacing's share), and write
-    // counts an earlier invocation could not (an instance frozen between invocations resumes here).
-    wechat.pacing.heartbeat();
+    // Counts an earlier invocation could not write go out now, in the background (an instance
+    // frozen between invocations resumes here); with nothing unwritten this touches nothing.
     void state.counters.flush(started);
     const record: CallLog = { action: 'invalid', caller: '-', reason: '-', outcome: 'ok', errcode: 0, ms: 0, attempts: 0 };
     let reply: GenSchemeReply;

@@ -15,6 +15,7 @@ import type { Warning } from '../../../../miniprogram/shared/contract';
 import type { Failure } from '../../../../miniprogram/shared/failure';
 import type { Ask } from '../access/authorize';
 import type { StoredLink, Target } from '../state';
+import { settleWithin } from '../clock';
 import { REPLY_RESERVE_MS } from '../wechat/call';
 import { lookup } from '../wechat/catalogue';
 import { NO_OPENLINK } from '../wechat/codes';
@@ -49,7 +50,8 @@ export async function issueLink(request: IssueRequest, ctx: ActionContext): Prom
   // Reuse only saves quota: a lookup is given a third of the time left, and one that takes longer
   // is a miss (the call goes on), so a slow database cannot eat the budget the WeChat call needs.
   const lookupBy = nowMs + Math.max(0, ctx.deadline - REPLY_RESERVE_MS - nowMs) / 3;
-  const found = reuse && !known ? within(ctx.state.links.findLink(target, window.min, window.max, nowMs), lookupBy, ctx.clock, null) : Promise.resolve(known);
+  const found =
+    reuse && !known ? settleWithin(ctx.state.links.findLink(target, window.min, window.max, nowMs), lookupBy - nowMs, ctx.clock, null) : Promise.resolve(known);
   // A pacing lease on its way while the rest of stage 1 runs (wechat/pacing.ts).
   if (!known) ctx.wechat.pacing.prefetch();
   // Today's count falls back to the last one read when the database is slow (state/counters.ts).
@@ -103,30 +105,13 @@ export async function issueLink(request: IssueRequest, ctx: ActionContext): Prom
   ctx.links.recent.remember(target, link);
   ctx.state.counters.countGeneration(nowMs);
   const deadline = ctx.deadline - REPLY_RESERVE_MS;
-  await settleBy(Promise.all([ctx.state.links.saveLink(target, link), ctx.state.counters.flush(deadline)]), deadline, ctx.clock);
+  await settleWithin(
+    Promise.all([ctx.state.links.saveLink(target, link), ctx.state.counters.flush(deadline)]),
+    deadline - ctx.clock.now(),
+    ctx.clock,
+    undefined,
+  );
   return { link, reused: false, warnings: expiry.warnings };
-}
-
-/** `work`'s value, or `otherwise` when it has not settled by `at` (epoch ms) or failed. */
-function within<T>(work: Promise<T>, at: number, clock: ActionContext['clock'], otherwise: T): Promise<T> {
-  return new Promise((resolve) => {
-    const cancel = clock.setTimer(Math.max(0, at - clock.now()), () => resolve(otherwise));
-    work.then(
-      (value) => (cancel(), resolve(value)),
-      () => (cancel(), resolve(otherwise)),
-    );
-  });
-}
-
-/** Waits for `work`, but not past `at` (epoch ms); what is still running then goes on unawaited. */
-function settleBy(work: Promise<unknown>, at: number, clock: ActionContext['clock']): Promise<void> {
-  return new Promise((done) => {
-    const cancel = clock.setTimer(Math.max(0, at - clock.now()), done);
-    void work.then(
-      () => (cancel(), done()),
-      () => (cancel(), done()),
-    );
-  });
 }
 
 /** §5: the daily cap, met here before WeChat answers 44993; nothing is spent. */

@@ -16,7 +16,7 @@ import { REUSE_TOLERANCE } from './reuse';
 import { notFound, unavailable } from './stable';
 import { isStateUnavailable } from '../state';
 import { REPLY_RESERVE_MS } from '../wechat/call';
-import type { Clock } from '../clock';
+import { settleWithin } from '../clock';
 
 /** Pauses between attempts to save a ticket whose save failed (ms): the ticket is served from memory meanwhile. */
 const SAVE_RETRY_MS = [500, 1_000, 2_000, 4_000, 8_000];
@@ -31,14 +31,6 @@ async function saveTicketLater(code: string, revision: number, ticket: StoredLin
       await ctx.clock.sleep(SAVE_RETRY_MS[attempt]);
     }
   }
-}
-
-/** `work`'s value if it settles within `ms`, else undefined (it goes on). */
-function settleWithin<T>(work: Promise<T>, ms: number, clock: Clock): Promise<T | undefined> {
-  return new Promise((resolve) => {
-    const cancel = clock.setTimer(ms, () => resolve(undefined));
-    void work.then((value) => (cancel(), resolve(value)));
-  });
 }
 
 /** How long a renewal claim holds: longer than a paced, retried WeChat call normally takes. */
@@ -102,7 +94,7 @@ async function renewOnce(code: string, ctx: ActionContext): Promise<LiveTicket |
     // The ticket WeChat issued is handed out whatever the save does; a failed save is tried again later.
     ctx.links.stable.put({ ...record, ticket: made }, clock.now());
     const saving = saveTicketLater(code, record.revision, made, ctx);
-    const saved = await settleWithin(saving, Math.max(0, ctx.deadline - REPLY_RESERVE_MS - clock.now()), clock);
+    const saved = await settleWithin(saving, ctx.deadline - REPLY_RESERVE_MS - clock.now(), clock, undefined);
     if (saved === false) ctx.links.stable.forget(code); // the link changed meanwhile: read it anew next time
     return { ticket: made, reused: false };
   }

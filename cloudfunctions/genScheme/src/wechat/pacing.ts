@@ -17,7 +17,7 @@
  * pace apart from each other and their sum pass 100.
  */
 import { GENERATE_CALLS_PER_SECOND } from '../../../../miniprogram/shared/platform';
-import type { Clock } from '../clock';
+import { settleWithin, type Clock } from '../clock';
 import type { Lease, LimitsPort } from '../state';
 import { Pacer } from './pacer';
 
@@ -128,7 +128,7 @@ export class GeneratePacing {
         const at = this.pool.shift();
         if (at !== undefined) return now - at <= SLOT_USE_WITHIN_MS ? 'shared' : 'sharedWithShare';
         const request = (this.request ??= this.lease(this.waiting));
-        const outcome = await this.within(request, Math.max(0, latestSend - this.clock.now()));
+        const outcome = await settleWithin(request, latestSend - this.clock.now(), this.clock, 'late' as const);
         if (outcome === 'late') throw new NoSlotInTime('no pacing lease came back within the time budget');
         if (outcome === 'failed') return 'share';
         if (outcome.granted > 0) continue; // its slots are in the pool; another waiter may take them first
@@ -174,16 +174,10 @@ export class GeneratePacing {
     });
   }
 
-  private within<T>(work: Promise<T>, ms: number): Promise<T | 'late'> {
-    return new Promise((resolve) => {
-      const cancel = this.clock.setTimer(ms, () => resolve('late'));
-      void work.then((value) => (cancel(), resolve(value)));
-    });
-  }
-
   /**
    * Says this instance is alive and learns how many are, at most every HEARTBEAT_EVERY_MS; never
-   * waited for. Called on every invocation too, so the share is known before a slow spell starts.
+   * waited for. Only instances that pace say so: they are the ones sharing the platform's rate, and
+   * an instance serving no generate never touches the database for it.
    */
   heartbeat(): void {
     if (!this.limits.shared) return;

@@ -51,6 +51,13 @@ export const landed = defineAction({
       reason,
       warnings: [{ code: `landed.${reason}`, ...NOT_COUNTED[reason] }],
     });
+    /** One open of `code`, unless this user's last counted one is within OPEN_SESSION_MS: true = counted. */
+    const openOnce = async (code: string): Promise<boolean> => {
+      const session = { key: `open:${code}:${ctx.caller.openidHash ?? callerKey(ctx.caller)}`, limit: 1, windowMs: OPEN_SESSION_MS };
+      if (!(await ctx.state.limits.admit(session, ctx.clock.now())).ok) return false;
+      ctx.state.counters.countOpen(code, ctx.caller.openidHash, ctx.clock.now());
+      return true;
+    };
     if (input.scene === undefined || !OPEN_SCENES.includes(input.scene)) return none('scene');
     const scanned = WXACODE_SCENES.includes(input.scene) ? stableLinkCodeInScene(input.query?.scene) : null;
     if (scanned) {
@@ -59,13 +66,7 @@ export const landed = defineAction({
       if (!link) return notFound(scanned);
       if (link.disabled) return disabled(scanned);
       const target = { path: link.path, query: link.query };
-      const opened = await ctx.state.limits.admit(
-        { key: `open:${scanned}:${ctx.caller.openidHash ?? callerKey(ctx.caller)}`, limit: 1, windowMs: OPEN_SESSION_MS },
-        ctx.clock.now(),
-      );
-      if (!opened.ok) return { ...none('session', scanned), ...target };
-      ctx.state.counters.countOpen(scanned, ctx.caller.openidHash, ctx.clock.now());
-      return { ...base, counted: true, code: scanned, ...target };
+      return (await openOnce(scanned)) ? { ...base, counted: true, code: scanned, ...target } : { ...none('session', scanned), ...target };
     }
     const code = stableLinkCodeIn(input.query as Record<string, unknown> | undefined);
     if (!code) return none('no-marker');
@@ -73,12 +74,6 @@ export const landed = defineAction({
     if (isActionFailure(record)) return record;
     if (!record) return none('no-link');
     if (record.disabled) return none('disabled', code);
-    const session = await ctx.state.limits.admit(
-      { key: `open:${code}:${ctx.caller.openidHash ?? callerKey(ctx.caller)}`, limit: 1, windowMs: OPEN_SESSION_MS },
-      ctx.clock.now(),
-    );
-    if (!session.ok) return none('session', code);
-    ctx.state.counters.countOpen(code, ctx.caller.openidHash, ctx.clock.now());
-    return { ...base, counted: true, code };
+    return (await openOnce(code)) ? { ...base, counted: true, code } : none('session', code);
   },
 });

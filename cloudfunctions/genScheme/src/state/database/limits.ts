@@ -62,7 +62,7 @@ export class DatabaseLimits implements LimitsPort {
     let want = Math.min(count, limit);
     if (!this.known.has(id)) {
       this.remember(id);
-      const times = [...Array<number>(limit - want).fill(0), ...Array<number>(want).fill(nowMs)];
+      const times = fullWindow(limit, Array<number>(want).fill(nowMs));
       // A failed add means it exists (or the database failed: the update below says which).
       const created = await this.client
         .call(COLLECTIONS.limits, () => limits().add({ data: { _id: id, times, until: nowMs + windowMs } }))
@@ -77,7 +77,7 @@ export class DatabaseLimits implements LimitsPort {
       const doc = docsOf(await this.client.call(COLLECTIONS.limits, () => limits().where({ _id: id }).limit(1).get()))[0] as WindowDoc | undefined;
       if (!doc) {
         // First use: create it full, with this lease's times in it; a failed add means another instance made it.
-        const times = [...Array<number>(limit - want).fill(0), ...Array<number>(want).fill(nowMs)];
+        const times = fullWindow(limit, Array<number>(want).fill(nowMs));
         const created = await this.client
           .call(COLLECTIONS.limits, () => limits().add({ data: { _id: id, times, until: nowMs + windowMs } }))
           .then(
@@ -123,7 +123,10 @@ export class DatabaseLimits implements LimitsPort {
       BACKGROUND_TIMEOUT_MS,
     );
     if (updatedCount(pushed) > 0) return;
-    const full = [...Array<number>(Math.max(0, limit - times.length)).fill(0), ...[...times].sort((a, b) => a - b)].slice(-limit);
+    const full = fullWindow(
+      limit,
+      [...times].sort((a, b) => a - b),
+    );
     await this.client.call(COLLECTIONS.limits, () => limits().add({ data: { _id: id, times: full, until } }), BACKGROUND_TIMEOUT_MS).catch(() => undefined);
   }
 
@@ -214,4 +217,9 @@ export class DatabaseLimits implements LimitsPort {
         .remove(),
     );
   }
+}
+
+/** A window's times as first stored: `limit` entries, zeros (long out of the window) before `times` (ascending). */
+function fullWindow(limit: number, times: readonly number[]): number[] {
+  return [...Array<number>(Math.max(0, limit - times.length)).fill(0), ...times].slice(-limit);
 }

@@ -261,6 +261,18 @@ export function stableLinksContract(name: string, make: Make<StableLinkStore>): 
       expect(await store.claimRenewal('nobody', T0, 5000)).toBe(false);
     });
 
+    it('a claim made with the ticket it read fails once another ticket was saved meanwhile (no second renewal)', async () => {
+      await store.createStableLink(stableConfig('seen'));
+      // Two instances read the link with no ticket; one claims, renews and saves (which releases its claim).
+      expect(await store.claimRenewal('seen', T0, 5000, null)).toBe(true);
+      const ticket = link('SavedFirst', T0_S + 30 * 86400);
+      expect(await store.saveTicket('seen', 0, ticket)).toBe(true);
+      // The other, still holding the read without a ticket, may not claim: it reads again instead.
+      expect(await store.claimRenewal('seen', T0 + 10, 5000, null)).toBe(false);
+      // Claiming with the ticket now stored (its renewal window come) is allowed.
+      expect(await store.claimRenewal('seen', T0 + 20, 5000, ticket.link)).toBe(true);
+    });
+
     it('claims made together: exactly one wins', async () => {
       await store.createStableLink(stableConfig('race'));
       const claims = await Promise.all(Array.from({ length: 5 }, () => store.claimRenewal('race', T0, 5000)));

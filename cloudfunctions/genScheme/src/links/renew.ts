@@ -86,9 +86,11 @@ async function renewOnce(code: string, ctx: ActionContext): Promise<LiveTicket |
   let record = await state.getStableLink(code);
   if (!record) return notFound(code);
   ctx.links.stable.put(record, clock.now());
+  // Claimed below only while this is still the stored ticket (SeenTicket in state/stable-port.ts).
+  const seen = record.ticket ? record.ticket.link : null;
   if (fresh(record.ticket, Math.floor(clock.now() / 1000))) return { ticket: record.ticket, reused: true };
 
-  if (await state.claimRenewal(code, clock.now(), CLAIM_MS)) {
+  if (await state.claimRenewal(code, clock.now(), CLAIM_MS, seen)) {
     const made = await issueTicket(record, ctx);
     if ('failure' in made) return usable(record.ticket, Math.floor(clock.now() / 1000)) ? { ticket: record.ticket, reused: true } : made;
     // The ticket WeChat issued is handed out whatever the save does; a failed save is tried again later.

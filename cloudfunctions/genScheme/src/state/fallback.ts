@@ -25,6 +25,7 @@ import {
   type StableLinkConfig,
   type StableLinkRecord,
   type StableLinkStore,
+  type SeenTicket,
   type StateClock,
   type StateLog,
   type StoredLink,
@@ -213,8 +214,8 @@ export class RequiredStableLinks implements StableLinkStore {
     return this.required(() => this.database.updateStableLink(code, changes), false);
   }
 
-  claimRenewal(code: string, nowMs: number, holdMs: number): Promise<boolean> {
-    return this.required(() => this.database.claimRenewal(code, nowMs, holdMs));
+  claimRenewal(code: string, nowMs: number, holdMs: number, seen?: SeenTicket): Promise<boolean> {
+    return this.required(() => this.database.claimRenewal(code, nowMs, holdMs, seen));
   }
 
   saveTicket(code: string, revision: number, ticket: StoredLink): Promise<boolean> {

@@ -74,12 +74,21 @@ export interface StableLinkStore {
   updateStableLink(code: string, changes: StableLinkChanges): Promise<StableLinkRecord | null>;
   /**
    * Claims the right to renew `code`'s ticket until `nowMs + holdMs`, atomically across instances
-   * (one conditional update, platform-rules §11): true for exactly one claimant while a claim holds.
+   * (one conditional update, platform-rules §11): true for exactly one claimant while a claim holds,
+   * and, given `seen`, only while that is still the stored ticket.
    */
-  claimRenewal(code: string, nowMs: number, holdMs: number): Promise<boolean>;
+  claimRenewal(code: string, nowMs: number, holdMs: number, seen?: SeenTicket): Promise<boolean>;
   /** Stores the new ticket for `revision` and releases the claim; false when the link changed meanwhile. */
   saveTicket(code: string, revision: number, ticket: StoredLink): Promise<boolean>;
 }
+
+/**
+ * The ticket a claimant read before claiming (its link, or null for none). A claim made with it
+ * holds only while that is still the stored ticket: a ticket saved meanwhile (which releases the
+ * previous claim) makes the claim fail, so a link read just before another instance's save is not
+ * renewed a second time. Left out, the claim does not look at the ticket.
+ */
+export type SeenTicket = string | null;
 
 /** Thrown by the state when stable links cannot be read or written (database down or too slow). */
 export class StateUnavailable extends Error {

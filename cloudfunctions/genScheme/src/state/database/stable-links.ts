@@ -18,6 +18,7 @@ import {
   type StableLinkRecord,
   type StableLinkStore,
   type StoredLink,
+  type SeenTicket,
 } from '../port';
 import { docsOf, everything, updatedCount, type DbClient } from './client';
 import { COLLECTIONS } from './collections';
@@ -110,7 +111,7 @@ export class DatabaseStableLinks implements StableLinkStore {
     throw new Error(`updateLink: ${code} kept changing under ${UPDATE_ATTEMPTS} attempts`);
   }
 
-  async claimRenewal(code: string, nowMs: number, holdMs: number): Promise<boolean> {
+  async claimRenewal(code: string, nowMs: number, holdMs: number, seen?: SeenTicket): Promise<boolean> {
     const _ = this.client.command;
     const claimBy = newOp();
     try {
@@ -118,7 +119,7 @@ export class DatabaseStableLinks implements StableLinkStore {
         COLLECTIONS.stableLinks,
         () =>
           this.links()
-            .where({ _id: code, claimUntil: _.lt(nowMs) })
+            .where({ _id: code, claimUntil: _.lt(nowMs), ...(seen === undefined ? {} : { ticketLink: seen ?? '' }) })
             .update({ data: { claimUntil: nowMs + holdMs, claimBy } }),
         STABLE_TIMEOUT_MS,
       );

@@ -2,7 +2,15 @@
  * Stable links in one instance's memory: the `memory` state mode (GENSCHEME_STATE=memory), for a
  * single instance and for tests. In database mode links never fall back here (port.ts).
  */
-import { targetChanged, type StableLinkChanges, type StableLinkConfig, type StableLinkRecord, type StableLinkStore, type StoredLink } from '../port';
+import {
+  targetChanged,
+  type StableLinkChanges,
+  type StableLinkConfig,
+  type StableLinkRecord,
+  type StableLinkStore,
+  type StoredLink,
+  type SeenTicket,
+} from '../port';
 
 interface Entry {
   record: StableLinkRecord;
@@ -36,9 +44,10 @@ export class MemoryStableLinks implements StableLinkStore {
     return copy(entry.record);
   }
 
-  async claimRenewal(code: string, nowMs: number, holdMs: number): Promise<boolean> {
+  async claimRenewal(code: string, nowMs: number, holdMs: number, seen?: SeenTicket): Promise<boolean> {
     const entry = this.stableLinks.get(code);
     if (!entry || entry.claimUntil >= nowMs) return false;
+    if (seen !== undefined && (entry.record.ticket?.link ?? null) !== seen) return false;
     entry.claimUntil = nowMs + holdMs;
     return true;
   }
